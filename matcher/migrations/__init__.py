@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (``matcher.store.migrate`` runs them)."""

@@ -1,0 +1,225 @@
+"""The store: every read and write of the relational database goes through :class:`Store`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from matcher.domain import Dataset, GroupMember, ProjectMember
+from matcher.store import mapping as m
+from matcher.store.tables import (
+    ActionGroupRow,
+    EmbeddingRow,
+    GroupMemberRow,
+    MetaRow,
+    PartnerRow,
+    ProjectMemberRow,
+    ProjectRow,
+)
+
+ENTITY_TABLES: dict[str, Any] = {"partners": PartnerRow, "projects": ProjectRow, "action_groups": ActionGroupRow}
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What an import changed, per entity kind: added, updated, removed and unchanged counts."""
+
+    added: dict[str, int]
+    updated: dict[str, int]
+    removed: dict[str, int]
+    unchanged: dict[str, int]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """Source of truth for partners, projects, action groups, memberships, embeddings cache and feedback."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- schema -----------------------------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", "matcher:migrations")
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- reads --------------------------------------------------------------------------------------------------
+    def load_dataset(self) -> Dataset:
+        with self.sessions() as s:
+            return Dataset(
+                partners=[m.partner_from_row(r) for r in s.scalars(select(PartnerRow).order_by(PartnerRow.id))],
+                projects=[m.project_from_row(r) for r in s.scalars(select(ProjectRow).order_by(ProjectRow.id))],
+                action_groups=[
+                    m.group_from_row(r) for r in s.scalars(select(ActionGroupRow).order_by(ActionGroupRow.id))
+                ],
+                project_members=[
+                    ProjectMember(r.project_id, r.partner_id, r.role)  # type: ignore[arg-type]
+                    for r in s.scalars(
+                        select(ProjectMemberRow).order_by(ProjectMemberRow.project_id, ProjectMemberRow.partner_id)
+                    )
+                ],
+                group_members=[
+                    GroupMember(r.group_id, r.partner_id)
+                    for r in s.scalars(
+                        select(GroupMemberRow).order_by(GroupMemberRow.group_id, GroupMemberRow.partner_id)
+                    )
+                ],
+            )
+
+    def counts(self) -> dict[str, int]:
+        tables = {
+            "partners": PartnerRow,
+            "projects": ProjectRow,
+            "action_groups": ActionGroupRow,
+            "project_members": ProjectMemberRow,
+            "group_members": GroupMemberRow,
+        }
+        with self.sessions() as s:
+            return {name: int(s.scalar(select(func.count()).select_from(t)) or 0) for name, t in tables.items()}
+
+    def content_hashes(self, kind: str) -> dict[str, str]:
+        table = ENTITY_TABLES[kind]
+        with self.sessions() as s:
+            return dict(s.execute(select(table.id, table.content_hash)).tuples().all())
+
+    def revision(self) -> int:
+        with self.sessions() as s:
+            value = s.scalar(select(MetaRow.value).where(MetaRow.key == "revision"))
+        return int(value or 0)
+
+    # -- embeddings cache -------------------------------------------------------------------------------------
+    def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, np.ndarray] = {}
+        with self.sessions() as s:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = s.execute(
+                    select(EmbeddingRow.content_hash, EmbeddingRow.vector).where(
+                        EmbeddingRow.model == model, EmbeddingRow.content_hash.in_(chunk)
+                    )
+                )
+                for digest, blob in rows:
+                    found[digest] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    @staticmethod
+    def _put_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        existing = set(
+            s.scalars(
+                select(EmbeddingRow.content_hash).where(
+                    EmbeddingRow.model == model, EmbeddingRow.content_hash.in_(list(vectors))
+                )
+            )
+        )
+        s.add_all(
+            EmbeddingRow(model=model, content_hash=h, vector=np.asarray(v, dtype=np.float32).tobytes())
+            for h, v in vectors.items()
+            if h not in existing
+        )
+
+    @staticmethod
+    def _bump_revision(s: Session) -> None:
+        row = s.get(MetaRow, "revision", with_for_update=True)
+        if row is None:
+            s.add(MetaRow(key="revision", value="1"))
+        else:
+            row.value = str(int(row.value) + 1)
+
+    # -- bulk import ------------------------------------------------------------------------------------------
+    def replace_dataset(self, dataset: Dataset, *, model: str, vectors: dict[str, np.ndarray]) -> SyncReport:
+        """Make the store hold exactly ``dataset``, in one transaction: the old data set or the new, never a mix.
+
+        Unchanged rows are left alone; ``vectors`` (content hash -> vector) are added to the embeddings cache.
+        """
+        added: dict[str, int] = {}
+        updated: dict[str, int] = {}
+        removed: dict[str, int] = {}
+        unchanged: dict[str, int] = {}
+        entity_values = {
+            "partners": [m.partner_values(p) for p in dataset.partners],
+            "projects": [m.project_values(p) for p in dataset.projects],
+            "action_groups": [m.group_values(g) for g in dataset.action_groups],
+        }
+        with self.sessions.begin() as s:
+            self._put_vectors(s, model, vectors)
+            s.execute(delete(ProjectMemberRow))
+            s.execute(delete(GroupMemberRow))
+            for kind, table in ENTITY_TABLES.items():
+                new = {v["id"]: v for v in entity_values[kind]}
+                old = {row.id: row for row in s.scalars(select(table))}
+                gone = [key for key in old if key not in new]
+                for start in range(0, len(gone), 500):
+                    s.execute(delete(table).where(table.id.in_(gone[start : start + 500])))
+                removed[kind] = len(gone)
+                added[kind] = updated[kind] = unchanged[kind] = 0
+                inserts = []
+                for key, values in new.items():
+                    row = old.get(key)
+                    if row is None:
+                        inserts.append(values)
+                        added[kind] += 1
+                    elif any(getattr(row, name) != value for name, value in values.items()):
+                        s.execute(
+                            update(table)
+                            .where(table.id == key)
+                            .values(**values, version=row.version + 1, updated_at=func.now())
+                        )
+                        updated[kind] += 1
+                    else:
+                        unchanged[kind] += 1
+                if inserts:
+                    s.execute(table.__table__.insert(), inserts)
+            if dataset.project_members:
+                s.execute(
+                    ProjectMemberRow.__table__.insert(),  # type: ignore[attr-defined]
+                    [
+                        {"project_id": x.project_id, "partner_id": x.partner_id, "role": x.role}
+                        for x in dataset.project_members
+                    ],
+                )
+            if dataset.group_members:
+                s.execute(
+                    GroupMemberRow.__table__.insert(),  # type: ignore[attr-defined]
+                    [{"group_id": x.group_id, "partner_id": x.partner_id} for x in dataset.group_members],
+                )
+            self._bump_revision(s)
+        return SyncReport(added, updated, removed, unchanged)
