@@ -139,6 +139,11 @@ class Store:
                     found[digest] = np.frombuffer(blob, dtype=np.float32)
         return found
 
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Add vectors to the embeddings cache (existing ones are kept)."""
+        with self.sessions.begin() as s:
+            self._put_vectors(s, model, vectors)
+
     @staticmethod
     def _put_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
         if not vectors:

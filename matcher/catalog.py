@@ -1,0 +1,132 @@
+"""An immutable in-memory snapshot of the store, with the arrays the ranker needs.
+
+Built once at start-up (and after each write batch); requests only read it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.domain import ActionGroup, Dataset, Partner, Project
+from matcher.embedding.base import normalize_rows
+from matcher.lexical import LexicalModel
+from matcher.vocab import region_of
+
+VectorLookup = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(slots=True)
+class Catalog:
+    """Partners, projects, groups, their links and vectors, addressable by position."""
+
+    dataset: Dataset
+    partner_vectors: np.ndarray
+    history_vectors: np.ndarray
+    project_vectors: np.ndarray
+    group_vectors: np.ndarray
+    lexical: LexicalModel
+    partner_pos: dict[str, int] = field(default_factory=dict)
+    project_pos: dict[str, int] = field(default_factory=dict)
+    group_pos: dict[str, int] = field(default_factory=dict)
+    project_members: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    partner_projects: dict[str, list[str]] = field(default_factory=dict)
+    group_members: dict[str, set[str]] = field(default_factory=dict)
+    partner_groups: dict[str, set[str]] = field(default_factory=dict)
+    coworkers: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    discoverable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    regions: list[str | None] = field(default_factory=list)
+    popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+    @property
+    def partners(self) -> list[Partner]:
+        return self.dataset.partners
+
+    @property
+    def projects(self) -> list[Project]:
+        return self.dataset.projects
+
+    @property
+    def groups(self) -> list[ActionGroup]:
+        return self.dataset.action_groups
+
+    def partner(self, partner_id: str) -> Partner:
+        return self.partners[self.partner_pos[partner_id]]
+
+    def project(self, project_id: str) -> Project:
+        return self.projects[self.project_pos[project_id]]
+
+    def group(self, group_id: str) -> ActionGroup:
+        return self.groups[self.group_pos[group_id]]
+
+    def profile_text(self, partner_id: str) -> str:
+        """The partner's own text and the texts of the projects and groups it belongs to."""
+        parts = [self.partner(partner_id).text]
+        parts += [self.project(p).text for p in self.partner_projects.get(partner_id, [])]
+        parts += [self.group(g).name for g in sorted(self.partner_groups.get(partner_id, ()))]
+        return "\n".join(parts)
+
+
+def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
+    """Assemble a catalog; ``vectors(texts)`` returns unit vectors for texts (from the cache or the embedder)."""
+    partners, projects, groups = dataset.partners, dataset.projects, dataset.action_groups
+    partner_vectors = _vectors(vectors, [p.text for p in partners], dim)
+    project_vectors = _vectors(vectors, [p.text for p in projects], dim)
+    group_vectors = _vectors(vectors, [g.text for g in groups], dim)
+    partner_pos = {p.id: i for i, p in enumerate(partners)}
+    project_pos = {p.id: i for i, p in enumerate(projects)}
+    group_pos = {g.id: i for i, g in enumerate(groups)}
+
+    project_members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    partner_projects: dict[str, list[str]] = defaultdict(list)
+    for member in dataset.project_members:
+        project_members[member.project_id].append((member.partner_id, member.role))
+        partner_projects[member.partner_id].append(member.project_id)
+    group_members: dict[str, set[str]] = defaultdict(set)
+    partner_groups: dict[str, set[str]] = defaultdict(set)
+    for gm in dataset.group_members:
+        group_members[gm.group_id].add(gm.partner_id)
+        partner_groups[gm.partner_id].add(gm.group_id)
+    coworkers: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for project_id, members in project_members.items():
+        for a, _ in members:
+            for b, _ in members:
+                if a != b:
+                    coworkers[a][b].append(project_id)
+
+    history = np.zeros((len(partners), dim), dtype=np.float32)
+    for partner_id, project_ids in partner_projects.items():
+        rows = [project_pos[p] for p in project_ids]
+        history[partner_pos[partner_id]] = project_vectors[rows].mean(axis=0)
+    history = normalize_rows(history) if len(partners) else history
+
+    catalog = Catalog(
+        dataset=dataset,
+        partner_vectors=partner_vectors,
+        history_vectors=history,
+        project_vectors=project_vectors,
+        group_vectors=group_vectors,
+        lexical=LexicalModel(),
+        partner_pos=partner_pos,
+        project_pos=project_pos,
+        group_pos=group_pos,
+        project_members=dict(project_members),
+        partner_projects=dict(partner_projects),
+        group_members=dict(group_members),
+        partner_groups=dict(partner_groups),
+        coworkers={k: dict(v) for k, v in coworkers.items()},
+        discoverable=np.array([p.discoverable for p in partners], dtype=bool),
+        regions=[region_of(p.country) for p in partners],
+        popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
+    )
+    catalog.lexical.fit([catalog.profile_text(p.id) for p in partners])
+    return catalog
+
+
+def _vectors(lookup: VectorLookup, texts: list[str], dim: int) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.ascontiguousarray(lookup(texts), dtype=np.float32)

@@ -1,0 +1,1 @@
+"""Vector indexes: an interface (:mod:`matcher.index.base`) and FAISS implementations."""

@@ -1,0 +1,38 @@
+"""The vector index interface: string ids, unit vectors, inner-product search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class VectorIndex(Protocol):
+    """A searchable set of (id, vector) pairs. Scores are inner products (cosine for unit vectors)."""
+
+    kind: str
+    dim: int
+
+    def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        """Add or replace the vectors of ``ids``."""
+        ...
+
+    def remove(self, ids: Sequence[str]) -> int:
+        """Remove ``ids`` (unknown ids are ignored); return how many were removed."""
+        ...
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, list[list[str]]]:
+        """Top-``k`` per query row: a score array of shape (n, <=k) and the matching ids, best first."""
+        ...
+
+    def ids(self) -> list[str]:
+        """Every id in the index."""
+        ...
+
+    def save(self, path: Path) -> None:
+        """Write the index to ``path`` atomically."""
+        ...
+
+    def count(self) -> int: ...

@@ -1,0 +1,95 @@
+"""Lexical (TF-IDF) similarity over partner profiles, with the key terms that explain a match."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+# A short list of French and Spanish function words: partners write in their own languages.
+_FR_ES = frozenset(
+    """
+au aux avec ce ces dans de des du elle en et eux il je la le les leur lui ma mais me même mes moi mon ne nos
+notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous est sont
+être avoir fait plus été afin entre chaque comme aussi ainsi al como con cual de del desde donde el ella ellos
+en entre era es esta este esto estos fue ha hay la las le les lo los mas muy nos nuestra nuestro o para pero
+por que se sin sobre su sus también tiene un una uno unos y ya
+""".split()
+)
+
+STOP_WORDS = sorted(set(ENGLISH_STOP_WORDS) | set(_FR_ES))
+
+
+class LexicalModel(BaseEstimator):  # type: ignore[misc]
+    """TF-IDF over documents (sublinear tf, unigrams and bigrams), cosine scores and shared key terms."""
+
+    def __init__(self, *, min_df: int = 1, max_features: int | None = 200_000) -> None:
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def fit(self, documents: Sequence[str]) -> LexicalModel:
+        self.vectorizer_ = TfidfVectorizer(
+            sublinear_tf=True,
+            ngram_range=(1, 2),
+            min_df=self.min_df,
+            max_features=self.max_features,
+            stop_words=STOP_WORDS,
+            strip_accents="unicode",
+            token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b",
+            dtype=np.float32,
+        )
+        documents = list(documents) or [""]
+        try:
+            matrix = self.vectorizer_.fit_transform(documents)
+        except ValueError:  # every document empty or only stop words
+            self.vectorizer_ = TfidfVectorizer(dtype=np.float32, token_pattern=r"(?u)\b\w+\b")
+            matrix = self.vectorizer_.fit_transform([*documents, "placeholder"])[:-1]
+        self.matrix_ = sp.csr_matrix(matrix)
+        self.columns_ = sp.csc_matrix(matrix)
+        self.terms_ = self.vectorizer_.get_feature_names_out()
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        check_is_fitted(self, "vectorizer_")
+        return sp.csr_matrix(self.vectorizer_.transform(list(texts)))
+
+    def scores(self, query: sp.csr_matrix, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of one query row against every document (or only ``rows``)."""
+        check_is_fitted(self, "matrix_")
+        terms = query.indices
+        if terms.size == 0:
+            size = self.matrix_.shape[0] if rows is None else len(rows)
+            return np.zeros(size, dtype=np.float32)
+        # Only the query's terms matter: slice those columns (cheap in CSC) instead of a full product.
+        sub = self.columns_[:, terms]
+        result = np.asarray(sub @ query.data, dtype=np.float32).ravel()
+        return result if rows is None else result[rows]
+
+    def top(self, query: sp.csr_matrix, n: int) -> np.ndarray:
+        """Row numbers of the ``n`` best-scoring documents with a positive score."""
+        scores = self.scores(query)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size > n:
+            positive = positive[np.argpartition(-scores[positive], n)[:n]]
+        return positive[np.argsort(-scores[positive], kind="stable")]
+
+    def shared_terms(self, query: sp.csr_matrix, row: int, n: int = 4) -> list[str]:
+        """The terms that contribute most to the match of ``query`` with document ``row``."""
+        doc = self.matrix_.getrow(row)
+        common, qi, di = np.intersect1d(query.indices, doc.indices, return_indices=True)
+        if common.size == 0:
+            return []
+        weight = query.data[qi] * doc.data[di]
+        order = np.argsort(-weight, kind="stable")
+        picked: list[str] = []
+        for term in (str(self.terms_[common[i]]) for i in order):
+            if any(term in other or other in term for other in picked):
+                continue
+            picked.append(term)
+            if len(picked) == n:
+                break
+        return picked

@@ -1,0 +1,1 @@
+"""Candidate generation, features, scoring and explanations of suggestions."""

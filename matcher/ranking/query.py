@@ -1,0 +1,39 @@
+"""What a recommendation request asks, once resolved against the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Hard filters on suggested partners; an empty list means no filter."""
+
+    countries: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    sdgs: frozenset[int] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.countries or self.types or self.languages or self.sdgs)
+
+
+@dataclass(slots=True)
+class ResolvedQuery:
+    """A request turned into vectors and sets: the input of candidate generation and features."""
+
+    text: str
+    vector: np.ndarray
+    terms: sp.csr_matrix
+    sdgs: frozenset[int] = frozenset()
+    requester_id: str | None = None
+    team: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    filters: Filters = field(default_factory=Filters)
+    project_id: str | None = None
+    group_id: str | None = None
+    diversity: float = 0.0

@@ -1,0 +1,45 @@
+"""Rankers turn a feature matrix into scores. The default is a documented weighted sum."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from matcher.ranking.features import FEATURES
+
+#: Cold-start weights: text (dense + lexical) dominates, collaboration history and SDGs refine.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "dense": 0.35,
+    "dense_history": 0.15,
+    "lexical": 0.35,
+    "graph": 0.10,
+    "sdg_overlap": 0.05,
+    "same_country": 0.0,
+    "same_region": 0.0,
+    "type_complement": 0.02,
+    "popularity": 0.0,
+}
+
+
+class Ranker(Protocol):
+    name: str
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        """Per-candidate, per-feature contributions (same shape as ``features``); scores are their row sums."""
+        ...
+
+
+class LinearRanker:
+    """Score = sum of weight x feature; every contribution is visible in the score breakdown."""
+
+    def __init__(self, weights: dict[str, float] | None = None) -> None:
+        self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+        unknown = set(self.weights) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown feature weight(s) {sorted(unknown)}; the features are {list(FEATURES)}")
+        self.name = "linear-default" if weights is None else "linear"
+        self.coef_ = np.array([self.weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        return features * self.coef_

@@ -1,0 +1,274 @@
+"""Recommendations on a catalog: collaborators for a text or project, similar partners, groups and candidates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matcher.catalog import Catalog
+from matcher.domain import Partner
+from matcher.embedding.base import Embedder
+from matcher.index.base import VectorIndex
+from matcher.index.faiss_index import FaissIndex
+from matcher.ranking.features import FEATURES, compute_features
+from matcher.ranking.query import Filters, ResolvedQuery
+from matcher.ranking.ranker import LinearRanker, Ranker
+from matcher.ranking.reasons import partner_reasons
+from matcher.results import GroupMatch, PartnerMatch
+
+
+class UnknownIdError(KeyError):
+    """An id that is not in the store; ``kind`` says which collection was searched."""
+
+    def __init__(self, kind: str, item_id: str) -> None:
+        super().__init__(item_id)
+        self.kind = kind
+        self.item_id = item_id
+
+    def __str__(self) -> str:
+        return f"No {self.kind} with id {self.item_id!r}."
+
+
+def _build_index(ids: list[str], vectors: np.ndarray, dim: int) -> VectorIndex:
+    index = FaissIndex(dim)
+    index.add(ids, vectors)
+    return index
+
+
+class Recommender:
+    """Ranks partners and groups for queries. Candidates come from the dense index, the lexical index and the
+    collaboration graph; a :class:`~matcher.ranking.ranker.Ranker` scores their features."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        embedder: Embedder,
+        *,
+        ranker: Ranker | None = None,
+        index: VectorIndex | None = None,
+        candidates_per_source: int = 200,
+    ) -> None:
+        self.catalog = catalog
+        self.embedder = embedder
+        self.ranker: Ranker = ranker or LinearRanker()
+        ids = [p.id for p in catalog.partners]
+        self.index = index if index is not None else _build_index(ids, catalog.partner_vectors, embedder.dim)
+        has_history = np.flatnonzero(np.linalg.norm(catalog.history_vectors, axis=1) > 0)
+        self.history_index = _build_index(
+            [ids[i] for i in has_history], catalog.history_vectors[has_history], embedder.dim
+        )
+        self.candidates_per_source = candidates_per_source
+
+    # -- public queries -------------------------------------------------------------------------------------------
+    def collaborators(
+        self,
+        *,
+        text: str | None = None,
+        project_id: str | None = None,
+        requester_id: str | None = None,
+        k: int = 10,
+        filters: Filters | None = None,
+        exclude: set[str] | frozenset[str] = frozenset(),
+        diversity: float = 0.0,
+    ) -> list[PartnerMatch]:
+        """Partners to build a project with: for a free text, a stored project, or both (text wins for meaning)."""
+        c = self.catalog
+        if requester_id is not None and requester_id not in c.partner_pos:
+            raise UnknownIdError("partner", requester_id)
+        team: frozenset[str] = frozenset()
+        sdgs: frozenset[int] = frozenset(filters.sdgs) if filters else frozenset()
+        vector = None
+        if project_id is not None:
+            if project_id not in c.project_pos:
+                raise UnknownIdError("project", project_id)
+            project = c.project(project_id)
+            team = frozenset(p for p, _ in c.project_members.get(project_id, []))
+            sdgs = sdgs | frozenset(project.sdgs)
+            if not text:
+                text = project.text
+                vector = c.project_vectors[c.project_pos[project_id]]
+            if requester_id is None:
+                leads = [p for p, role in c.project_members.get(project_id, []) if role == "lead"]
+                requester_id = leads[0] if leads else None
+        if not text:
+            raise ValueError("give a text or a project_id to find collaborators for")
+        query = self._resolve(
+            text,
+            vector,
+            sdgs=sdgs,
+            requester_id=requester_id,
+            team=team,
+            exclude=frozenset(exclude),
+            filters=filters or Filters(),
+            project_id=project_id,
+            diversity=diversity,
+        )
+        return self._rank_partners(query, k)
+
+    def similar_partners(self, partner_id: str, *, k: int = 10) -> list[PartnerMatch]:
+        c = self.catalog
+        if partner_id not in c.partner_pos:
+            raise UnknownIdError("partner", partner_id)
+        partner = c.partner(partner_id)
+        query = self._resolve(
+            partner.text,
+            c.partner_vectors[c.partner_pos[partner_id]],
+            sdgs=frozenset(partner.sdgs),
+            requester_id=partner_id,
+            team=frozenset({partner_id}),
+        )
+        return self._rank_partners(query, k)
+
+    def group_candidates(self, group_id: str, *, k: int = 10) -> list[PartnerMatch]:
+        """Partners who are not yet members of an action group, best fit first."""
+        c = self.catalog
+        if group_id not in c.group_pos:
+            raise UnknownIdError("action group", group_id)
+        group = c.group(group_id)
+        members = frozenset(c.group_members.get(group_id, set()))
+        vector = c.group_vectors[c.group_pos[group_id]]
+        member_rows = [c.partner_pos[m] for m in members if m in c.partner_pos]
+        if member_rows:  # the group is what its description says and what its members do
+            centroid = c.partner_vectors[member_rows].mean(axis=0)
+            vector = vector + centroid / max(float(np.linalg.norm(centroid)), 1e-9)
+            vector = vector / max(float(np.linalg.norm(vector)), 1e-9)
+        query = self._resolve(group.text, vector, team=members, group_id=group_id)
+        return self._rank_partners(query, k)
+
+    def groups_for_partner(self, partner_id: str, *, k: int = 10) -> list[GroupMatch]:
+        """Action groups the partner is not in, ranked by fit with its profile and its collaborators' groups."""
+        c = self.catalog
+        if partner_id not in c.partner_pos:
+            raise UnknownIdError("partner", partner_id)
+        row = c.partner_pos[partner_id]
+        profile = c.partner_vectors[row] + c.history_vectors[row]
+        profile = profile / max(float(np.linalg.norm(profile)), 1e-9)
+        terms = c.lexical.transform([c.profile_text(partner_id)])
+        group_terms = c.lexical.transform([g.text for g in c.groups]) if c.groups else None
+        mates = c.coworkers.get(partner_id, {})
+        joined = c.partner_groups.get(partner_id, set())
+        matches: list[GroupMatch] = []
+        for i, group in enumerate(c.groups):
+            if group.id in joined:
+                continue
+            dense = float(c.group_vectors[i] @ profile)
+            lexical = float((group_terms[i] @ terms.T).toarray()[0, 0]) if group_terms is not None else 0.0
+            mates_in = sorted(m for m in c.group_members.get(group.id, set()) if m in mates)
+            graph = 1.0 - float(np.exp(-len(mates_in)))
+            breakdown = {"dense": 0.5 * dense, "lexical": 0.3 * lexical, "graph": 0.2 * graph}
+            reasons = []
+            if mates_in:
+                names = ", ".join(c.partner(m).name for m in mates_in[:3])
+                reasons.append(f"{len(mates_in)} of your past partners are members ({names})")
+            reasons.append(f"text similarity {dense:.2f} with your profile")
+            matches.append(
+                GroupMatch(
+                    group.id,
+                    group.name,
+                    round(sum(breakdown.values()), 4),
+                    reasons,
+                    {k2: round(v, 4) for k2, v in breakdown.items()},
+                )
+            )
+        matches.sort(key=lambda m: -m.score)
+        return matches[:k]
+
+    # -- internals ------------------------------------------------------------------------------------------------
+    def _resolve(self, text: str, vector: np.ndarray | None, **fields: object) -> ResolvedQuery:
+        if vector is None:
+            vector = self.embedder.encode([text])[0]
+        return ResolvedQuery(
+            text=text,
+            vector=np.asarray(vector, dtype=np.float32),
+            terms=self.catalog.lexical.transform([text]),
+            **fields,
+        )  # type: ignore[arg-type]
+
+    def _candidate_rows(self, query: ResolvedQuery) -> np.ndarray:
+        c = self.catalog
+        n = self.candidates_per_source
+        rows: set[int] = set()
+        for index in (self.index, self.history_index):
+            _, ids = index.search(query.vector[None, :], n)
+            rows.update(c.partner_pos[i] for i in ids[0] if i in c.partner_pos)
+        rows.update(c.lexical.top(query.terms, n).tolist())
+        for anchor in {query.requester_id, *query.team} - {None}:
+            for mate in c.coworkers.get(str(anchor), {}):
+                rows.add(c.partner_pos[mate])
+        if query.filters.active:
+            rows.update(np.flatnonzero(self._filter_mask(query.filters)).tolist())
+        return np.fromiter(sorted(rows), dtype=np.int64)
+
+    def _filter_mask(self, filters: Filters) -> np.ndarray:
+        def keep(p: Partner) -> bool:
+            return (
+                (not filters.countries or p.country in filters.countries)
+                and (not filters.types or p.type in filters.types)
+                and (not filters.languages or bool(filters.languages.intersection(p.languages)))
+                and (not filters.sdgs or bool(filters.sdgs.intersection(p.sdgs)))
+            )
+
+        return np.fromiter((keep(p) for p in self.catalog.partners), dtype=bool, count=len(self.catalog.partners))
+
+    def _allowed(self, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+        c = self.catalog
+        banned = set(query.exclude) | set(query.team)
+        if query.requester_id:
+            banned.add(query.requester_id)
+        keep = [r for r in rows.tolist() if c.discoverable[r] and c.partners[r].id not in banned]
+        if query.filters.active:
+            mask = self._filter_mask(query.filters)
+            keep = [r for r in keep if mask[r]]
+        return np.asarray(keep, dtype=np.int64)
+
+    def _rank_partners(self, query: ResolvedQuery, k: int) -> list[PartnerMatch]:
+        c = self.catalog
+        rows = self._allowed(query, self._candidate_rows(query))
+        if len(rows) == 0:
+            return []
+        features = compute_features(c, query, rows)
+        contributions = self.ranker.contributions(features)
+        scores = contributions.sum(axis=1)
+        order = np.argsort(-scores, kind="stable")
+        if query.diversity > 0:
+            order = self._diversify(rows, scores, order, k, query.diversity)
+        matches = []
+        for i in order[:k].tolist():
+            row = int(rows[i])
+            partner = c.partners[row]
+            feats = {name: float(features[i, j]) for j, name in enumerate(FEATURES)}
+            breakdown = {name: round(float(contributions[i, j]), 4) for j, name in enumerate(FEATURES)}
+            matches.append(
+                PartnerMatch(
+                    partner_id=partner.id,
+                    name=partner.name,
+                    type=partner.type,
+                    country=partner.country,
+                    score=round(float(scores[i]), 4),
+                    reasons=partner_reasons(c, query, row, feats),
+                    score_breakdown=breakdown,
+                )
+            )
+        return matches
+
+    def _diversify(self, rows: np.ndarray, scores: np.ndarray, order: np.ndarray, k: int, weight: float) -> np.ndarray:
+        """Maximal marginal relevance: penalise candidates whose actor kind or region is already picked."""
+        c = self.catalog
+        pool = order[: max(5 * k, 50)].tolist()
+        spread = float(scores[pool[0]] - scores[pool[-1]]) or 1.0
+        picked: list[int] = []
+        kinds: dict[str | None, int] = {}
+        regions: dict[str | None, int] = {}
+        while pool and len(picked) < k:
+
+            def adjusted(i: int) -> float:
+                row = int(rows[i])
+                redundancy = kinds.get(c.partners[row].type, 0) + regions.get(c.regions[row], 0)
+                return float(scores[i]) - weight * spread * 0.5 * redundancy
+
+            best = max(pool, key=adjusted)
+            pool.remove(best)
+            picked.append(best)
+            row = int(rows[best])
+            kinds[c.partners[row].type] = kinds.get(c.partners[row].type, 0) + 1
+            regions[c.regions[row]] = regions.get(c.regions[row], 0) + 1
+        return np.asarray(picked + [i for i in order.tolist() if i not in set(picked)], dtype=np.int64)
