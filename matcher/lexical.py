@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer, strip_accents_unicode
 from sklearn.utils.validation import check_is_fitted
 
 # A short list of French and Spanish function words: partners write in their own languages.
@@ -21,7 +21,7 @@ por que se sin sobre su sus también tiene un una uno unos y ya
 """.split()
 )
 
-STOP_WORDS = sorted(set(ENGLISH_STOP_WORDS) | set(_FR_ES))
+STOP_WORDS = sorted({strip_accents_unicode(w) for w in set(ENGLISH_STOP_WORDS) | _FR_ES})
 
 
 class LexicalModel(BaseEstimator):  # type: ignore[misc]

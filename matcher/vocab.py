@@ -111,5 +111,10 @@ def actor_label(token: str | None) -> str:
     return ACTOR_TYPES.get(token or "", token or "unknown kind")
 
 
+def with_article(label: str) -> str:
+    """'an NGO', 'a school', 'an international organisation'."""
+    return ("an " if label[:1].lower() in "aeio" or label.startswith("NGO") else "a ") + label
+
+
 def sdg_label(goal: int) -> str:
     return f"SDG {goal} — {SDG_NAMES[goal]}"

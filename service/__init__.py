@@ -1,0 +1,1 @@
+"""The matcher HTTP service (FastAPI). Build it with :func:`service.app.create_app`."""

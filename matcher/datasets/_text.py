@@ -8,13 +8,16 @@ import unicodedata
 from collections.abc import Iterable
 
 _SPACE = re.compile(r"\s+")
+_ESCAPED_QUOTE = re.compile(r'\\+"')
 _NOT_WORD = re.compile(r"[\W_]+")
 _END = (".", "!", "?", "…", ":", ";")
 
 
 def clean_text(value: str) -> str:
-    """NFC-normalised text on one line: runs of whitespace (newlines, no-break spaces) become one space."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    """NFC-normalised text on one line: runs of whitespace (newlines, no-break spaces) become one space, and the
+    backslash-escaped quotes of the source exports become plain quotes."""
+    text = _ESCAPED_QUOTE.sub('"', unicodedata.normalize("NFC", value))
+    return _SPACE.sub(" ", text).strip()
 
 
 def join_sentences(parts: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from matcher.datasets._places import iso_country, place
 from matcher.datasets._tables import parse_year, read_rows
-from matcher.datasets._text import clean_text, join_sentences, name_key, slug
+from matcher.datasets._text import clean_text, join_sentences, name_key, stable_id
 from matcher.domain import Dataset, MemberRole, Partner, Project, ProjectMember, ProjectStatus
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,7 @@ def load_urbact(source: Path, *, good_practices: bool = True, today: date | None
         titles = {project.id: project.title for project in projects}
         _attach_practices(practices, cities, members, titles)
     partners = [_partner(city) for city in cities.values()]
-    logger.info(
-        "URBACT: %d projects, %d partners, %d memberships", len(projects), len(partners), len(members)
-    )
+    logger.info("URBACT: %d projects, %d partners, %d memberships", len(projects), len(partners), len(members))
     return Dataset(partners=partners, projects=projects, project_members=members)
 
 
@@ -115,10 +113,8 @@ def _projects(rows: list[dict[str, str]], today: date) -> list[Project]:
     return list(projects.values())
 
 
-def _cities(
-    rows: list[dict[str, str]], project_ids: set[str]
-) -> tuple[dict[str, _City], list[ProjectMember]]:
-    """Partners keyed by ``CodeCity``; cities without a code get ``<country>-<slug>`` and match coded ones by name."""
+def _cities(rows: list[dict[str, str]], project_ids: set[str]) -> tuple[dict[str, _City], list[ProjectMember]]:
+    """Partners keyed by ``CodeCity``; a city without a code takes a coded city's id by name, else a stable id."""
     by_name: dict[tuple[str, str | None], str] = {}
     for row in rows:
         code = clean_text(row["CodeCity"])
@@ -137,7 +133,7 @@ def _cities(
         if country is None:
             dropped[f"country {row['Country']!r} kept as unknown"] += 1
         code = clean_text(row["CodeCity"])
-        partner_id = code or by_name.get((name_key(name), country)) or f"{country or 'XX'}-{slug(name)}"
+        partner_id = code or by_name.get((name_key(name), country)) or stable_id(name, country)
         cities.setdefault(partner_id, _City(partner_id, name, country))
         role: MemberRole = "lead" if row["City.Statut"].strip().casefold() == "lead partner" else "member"
         pair = (project_id, partner_id)

@@ -37,6 +37,13 @@ def resolve_model_path(model: str) -> str:
     return str(path)
 
 
+def model_label(model: str, model_path: str) -> str:
+    """Short model name for cache keys: the packaged model is all-MiniLM-L6-v2, otherwise the folder name."""
+    if model in ("packaged", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        return "all-MiniLM-L6-v2"
+    return Path(model_path).name
+
+
 class SentenceTransformerEmbedder:
     """Embeds with ``SentenceTransformer`` on the CPU (torch fp32)."""
 
@@ -51,8 +58,9 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(threads)
         self.model_path = resolve_model_path(model)
         self._model: Any = SentenceTransformer(self.model_path, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        self.name = f"{Path(self.model_path).name}:torch-fp32"
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        self.name = f"{model_label(model, self.model_path)}:torch-fp32"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         if not texts:

@@ -6,7 +6,7 @@ import pycountry
 
 from matcher.catalog import Catalog
 from matcher.ranking.query import ResolvedQuery
-from matcher.vocab import actor_label, sdg_label
+from matcher.vocab import actor_label, sdg_label, with_article
 
 
 def country_name(code: str | None) -> str:
@@ -36,12 +36,13 @@ def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: 
     if features.get("dense", 0.0) >= 0.3:
         reasons.append(f"text similarity {features['dense']:.2f} with your description")
     if features.get("dense_history", 0.0) >= 0.4 and partner.id in catalog.partner_projects:
-        reasons.append(f"past projects similar to yours ({len(catalog.partner_projects[partner.id])} in the alliance)")
+        count = len(catalog.partner_projects[partner.id])
+        reasons.append(f"has worked on similar projects ({count} project{'s' if count > 1 else ''} in the alliance)")
     requester = catalog.partner(query.requester_id) if query.requester_id in catalog.partner_pos else None
     if requester is not None and requester.country and requester.country == partner.country:
         reasons.append(f"also in {country_name(partner.country)}")
     if features.get("type_complement", 0.0) > 0:
-        reasons.append(f"a {actor_label(partner.type)}: your team has none yet")
+        reasons.append(f"{with_article(actor_label(partner.type))}: your team has none yet")
     if not reasons:
         reasons.append(f"related profile (text similarity {features.get('dense', 0.0):.2f})")
     return reasons

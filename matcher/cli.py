@@ -1,0 +1,142 @@
+"""The ``matcher`` command line: ingest, recommend, serve, status, convert."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from matcher.io.importer import ImportValidationError
+from matcher.recommender import UnknownIdError
+from matcher.settings import Settings
+
+app = typer.Typer(
+    help="Partner matching for a global education alliance. State lives in $MATCHER_HOME (default ./.matcher).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("alembic", "sentence_transformers", "faiss", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _open() -> tuple[Settings, object]:
+    from matcher.engine import Matcher
+
+    settings = Settings()
+    _setup_logging(settings)
+    return settings, Matcher(settings).open()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    directory: Annotated[Path, typer.Argument(help="Import directory (partners.csv, projects.csv, ...)")],
+) -> None:
+    """Validate and import a directory; only new or changed texts are embedded. All or nothing."""
+    from matcher.engine import Matcher
+
+    _, matcher = _open()
+    assert isinstance(matcher, Matcher)
+    try:
+        report = matcher.ingest(directory, show_progress=sys.stderr.isatty())
+    except ImportValidationError as exc:
+        raise _fail(str(exc), code=2) from None
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    for kind, count in report.counts.items():
+        line = f"{kind:16} {count:7d}"
+        if kind in report.sync.added:
+            s = report.sync
+            line += f"  (+{s.added[kind]} added, {s.updated[kind]} updated, {s.removed[kind]} removed)"
+        typer.echo(line)
+    typer.echo(f"embedded {report.embedded} new text(s), reused {report.reused} cached vector(s)")
+
+
+@app.command()
+def recommend(
+    text: Annotated[str | None, typer.Option("--text", help="Describe the project")] = None,
+    project: Annotated[str | None, typer.Option("--project", help="A stored project id")] = None,
+    requester: Annotated[str | None, typer.Option("--requester", help="Your partner id")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many suggestions")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Suggest collaborators for a project description (and/or a stored project)."""
+    from matcher.engine import Matcher
+
+    _, matcher = _open()
+    assert isinstance(matcher, Matcher)
+    if not text and not project:
+        raise _fail('give --text "a project description" or --project ID', code=2)
+    if matcher.store.counts()["partners"] == 0:
+        raise _fail("the store is empty: run `matcher ingest DIR` first (e.g. `matcher ingest data/sample`)")
+    try:
+        results = matcher.recommender.collaborators(text=text, project_id=project, requester_id=requester, k=k)
+    except UnknownIdError as exc:
+        raise _fail(str(exc), code=2) from None
+    if as_json:
+        payload = {"data": [asdict(m) for m in results], "count": len(results)}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for rank, m in enumerate(results, start=1):
+        typer.echo(
+            f"{rank:2d}. {m.name} [{m.partner_id}] — {m.type or 'unknown kind'}, {m.country or '??'}  "
+            f"score {m.score:.3f}"
+        )
+        for reason in m.reasons:
+            typer.echo(f"      · {reason}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    seed: Annotated[Path | None, typer.Option(help="Import this directory first if the store is empty")] = None,
+) -> None:
+    """Run the HTTP service (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = Settings()
+    if seed is not None:
+        settings = settings.model_copy(update={"seed_dir": seed})
+    _setup_logging(settings)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+    """Counts, model, index kind and where the state lives."""
+    from matcher.engine import Matcher
+
+    _, matcher = _open()
+    assert isinstance(matcher, Matcher)
+    info = matcher.status()
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    for kind, count in info["counts"].items():
+        typer.echo(f"{kind:16} {count}")
+    typer.echo(f"model            {info['model']} ({info['dim']}-d)")
+    typer.echo(f"index            {info['index']['kind']} ({info['index']['vectors']} vectors)")
+    typer.echo(f"ranker           {info['ranker']}")
+    typer.echo(f"store            {info['store']}")
+    typer.echo(f"home             {info['home']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,61 @@
+"""Application factory: ``create_app(settings)``; the model, store and index load in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from matcher.engine import Matcher
+from matcher.recommender import UnknownIdError
+from matcher.settings import Settings
+from service.routes import action_groups, health, partners, projects, recommendations
+
+logger = logging.getLogger(__name__)
+
+
+def _start(settings: Settings) -> Matcher:
+    matcher = Matcher(settings).open()
+    if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
+        logger.info("store is empty: importing %s", settings.seed_dir)
+        matcher.ingest(settings.seed_dir)
+    matcher.refresh()
+    return matcher
+
+
+def create_app(settings: Settings | None = None, *, matcher: Matcher | None = None) -> FastAPI:
+    """Build the service. Pass ``matcher`` to serve an already-open one (tests do)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.matcher = matcher if matcher is not None else _start(settings)
+        try:
+            yield
+        finally:
+            if matcher is None:
+                app.state.matcher.close()
+
+    app = FastAPI(
+        title="matcher",
+        version="0.1.0",
+        summary="Partner-matching recommendations for a global education alliance.",
+        description="Who should we build this project with? Which action group should we join? "
+        "Every suggestion is explained.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(UnknownIdError)
+    async def unknown_id(_: Request, exc: UnknownIdError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(ValueError)
+    async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    for module in (recommendations, partners, projects, action_groups, health):
+        app.include_router(module.router, prefix="/v1")
+    return app

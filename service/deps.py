@@ -1,0 +1,23 @@
+"""FastAPI dependencies: typed aliases the routes declare and tests override."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from matcher.engine import Matcher
+from matcher.recommender import Recommender
+
+
+def get_matcher(request: Request) -> Matcher:
+    return request.app.state.matcher  # type: ignore[no-any-return]
+
+
+def get_recommender(request: Request) -> Recommender:
+    matcher: Matcher = request.app.state.matcher
+    return matcher.recommender
+
+
+MatcherDep = Annotated[Matcher, Depends(get_matcher)]
+RecommenderDep = Annotated[Recommender, Depends(get_recommender)]

@@ -1,0 +1,32 @@
+"""Conversions from library results to public schemas."""
+
+from __future__ import annotations
+
+from matcher.results import GroupMatch, PartnerMatch
+from service.schemas import GroupMatchesPublic, GroupMatchPublic, MatchesPublic, MatchPublic
+
+
+def matches(results: list[PartnerMatch]) -> MatchesPublic:
+    data = [
+        MatchPublic(
+            partner_id=m.partner_id,
+            name=m.name,
+            type=m.type,
+            country=m.country,
+            score=m.score,
+            reasons=m.reasons,
+            score_breakdown=m.score_breakdown,
+        )
+        for m in results
+    ]
+    return MatchesPublic(data=data, count=len(data))
+
+
+def group_matches(results: list[GroupMatch]) -> GroupMatchesPublic:
+    data = [
+        GroupMatchPublic(
+            group_id=g.group_id, name=g.name, score=g.score, reasons=g.reasons, score_breakdown=g.score_breakdown
+        )
+        for g in results
+    ]
+    return GroupMatchesPublic(data=data, count=len(data))

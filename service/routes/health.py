@@ -1,0 +1,24 @@
+"""GET /v1/health."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.deps import MatcherDep
+from service.schemas import HealthPublic
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=HealthPublic)
+def health(matcher: MatcherDep) -> HealthPublic:
+    """Liveness and what is loaded."""
+    catalog = matcher.catalog
+    return HealthPublic(
+        status="ok",
+        partners=len(catalog.partners),
+        projects=len(catalog.projects),
+        action_groups=len(catalog.groups),
+        model=matcher.embedder.name,
+        index=matcher.recommender.index.kind,
+    )

@@ -1,0 +1,21 @@
+"""Projects: collaborators for a stored project."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.deps import RecommenderDep
+from service.routes.convert import matches
+from service.schemas import MatchesPublic
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+
+@router.get("/{project_id}/collaborators", response_model=MatchesPublic)
+def project_collaborators(
+    project_id: str, recommender: RecommenderDep, k: Annotated[int, Query(ge=1, le=100)] = 10
+) -> MatchesPublic:
+    """Partners for a stored project (its lead is the requester; current members are never suggested)."""
+    return matches(recommender.collaborators(project_id=project_id, k=k))

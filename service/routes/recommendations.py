@@ -1,0 +1,37 @@
+"""POST /v1/recommendations/collaborators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from matcher.ranking.query import Filters
+from service.deps import RecommenderDep
+from service.routes.convert import matches
+from service.schemas import CollaboratorQuery, MatchesPublic
+
+router = APIRouter(prefix="/recommendations", tags=["recommendations"])
+
+
+@router.post("/collaborators", response_model=MatchesPublic)
+def recommend_collaborators(query: CollaboratorQuery, recommender: RecommenderDep) -> MatchesPublic:
+    """Partners to build a project with, best first, each with the reasons and a score breakdown.
+
+    Never returns the requester, the project's current members, anything in ``exclude``, or a partner that opted out
+    (``discoverable=false``).
+    """
+    filters = Filters(
+        countries=frozenset(query.filters.countries),
+        types=frozenset(query.filters.types),
+        languages=frozenset(query.filters.languages),
+        sdgs=frozenset(query.filters.sdgs),
+    )
+    results = recommender.collaborators(
+        text=query.text.strip() if query.text else None,
+        project_id=query.project_id,
+        requester_id=query.requester_id,
+        k=query.k,
+        filters=filters,
+        exclude=frozenset(query.exclude),
+        diversity=query.diversity,
+    )
+    return matches(results)

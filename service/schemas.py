@@ -1,0 +1,137 @@
+"""Request and response schemas of the HTTP API, one class per direction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from matcher.vocab import ACTOR_TYPES
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_lower=True)]
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Sdg = Annotated[int, Field(ge=1, le=17)]
+ActorType = Annotated[str, Field(json_schema_extra={"enum": list(ACTOR_TYPES)})]
+
+
+class FiltersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    countries: list[CountryCode] = Field(default_factory=list, max_length=250, description="ISO 3166-1 alpha-2")
+    types: list[ActorType] = Field(default_factory=list, max_length=20, description="actor kinds")
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=50, description="ISO 639-1")
+    sdgs: list[Sdg] = Field(default_factory=list, max_length=17)
+
+    @model_validator(mode="after")
+    def _known_types(self) -> FiltersIn:
+        bad = [t for t in self.types if t not in ACTOR_TYPES]
+        if bad:
+            raise ValueError(f"unknown actor type(s) {bad}; allowed: {', '.join(ACTOR_TYPES)}")
+        return self
+
+
+class CollaboratorQuery(BaseModel):
+    """Who should we build this project with? Give a ``text``, a ``project_id``, or both."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Ocean literacy kits for primary schools in the Pacific, with a marine research partner",
+                    "requester_id": "p001",
+                    "k": 5,
+                    "filters": {"types": ["research_centre", "university"]},
+                }
+            ]
+        },
+    )
+
+    text: str | None = Field(None, min_length=1, max_length=20_000, description="Describe the project")
+    project_id: Identifier | None = None
+    requester_id: Identifier | None = Field(None, description="Your partner id: never suggested to yourself")
+    k: int = Field(10, ge=1, le=100)
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+    exclude: list[Identifier] = Field(default_factory=list, max_length=1000, description="Partner ids to leave out")
+    diversity: float = Field(0.0, ge=0.0, le=1.0, description="0 = pure relevance; higher spreads kinds and regions")
+
+    @model_validator(mode="after")
+    def _needs_subject(self) -> CollaboratorQuery:
+        if not (self.text and self.text.strip()) and not self.project_id:
+            raise ValueError("give `text` (a project description) or `project_id`, or both")
+        return self
+
+
+class MatchPublic(BaseModel):
+    partner_id: str
+    name: str
+    type: str | None
+    country: str | None
+    score: float
+    reasons: list[str]
+    score_breakdown: dict[str, float]
+
+
+class MatchesPublic(BaseModel):
+    data: list[MatchPublic]
+    count: int
+
+
+class GroupMatchPublic(BaseModel):
+    group_id: str
+    name: str
+    score: float
+    reasons: list[str]
+    score_breakdown: dict[str, float]
+
+
+class GroupMatchesPublic(BaseModel):
+    data: list[GroupMatchPublic]
+    count: int
+
+
+class MembershipPublic(BaseModel):
+    id: str
+    title: str
+    role: str
+
+
+class GroupRefPublic(BaseModel):
+    id: str
+    name: str
+
+
+class PartnerPublic(BaseModel):
+    id: str
+    name: str
+    type: str | None
+    country: str | None
+    city: str | None
+    languages: list[str]
+    description: str
+    website: str | None
+    sdgs: list[int]
+    projects: list[MembershipPublic]
+    action_groups: list[GroupRefPublic]
+
+
+class HealthPublic(BaseModel):
+    status: str
+    partners: int
+    projects: int
+    action_groups: int
+    model: str
+    index: str
+
+
+class ProjectPublic(BaseModel):
+    id: str
+    title: str
+    description: str
+    sdgs: list[int]
+    status: str | None
+    seeking: str | None
+    start_date: date | None
+    members: list[dict[str, str]]
