@@ -40,6 +40,7 @@ class Catalog:
     discoverable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     regions: list[str | None] = field(default_factory=list)
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    last_active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     @property
     def partners(self) -> list[Partner]:
@@ -121,9 +122,23 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
         discoverable=np.array([p.discoverable for p in partners], dtype=bool),
         regions=[region_of(p.country) for p in partners],
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
+        last_active=_last_active(partners, partner_projects, projects, project_pos),
     )
     catalog.lexical.fit([catalog.profile_text(p.id) for p in partners])
     return catalog
+
+
+def _last_active(
+    partners: list[Partner], partner_projects: dict[str, list[str]], projects: list[Project], project_pos: dict[str, int]
+) -> np.ndarray:
+    """Fractional year of each partner's latest dated project; NaN when it has none."""
+    out = np.full(len(partners), np.nan, dtype=np.float32)
+    for i, partner in enumerate(partners):
+        dates = [projects[project_pos[p]].start_date for p in partner_projects.get(partner.id, ())]
+        years = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in dates if d is not None]
+        if years:
+            out[i] = max(years)
+    return out
 
 
 def _vectors(lookup: VectorLookup, texts: list[str], dim: int) -> np.ndarray:

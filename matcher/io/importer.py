@@ -130,10 +130,13 @@ class ImportResult:
 
 def _rows(path: Path, issues: list[ImportIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, raw row) from a CSV (header on line 1) or JSON Lines file."""
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        issues.append(ImportIssue(path.name, None, None, None, f"is not UTF-8 ({exc.reason} at byte {exc.start})"))
+        bad_line = data[: exc.start].count(b"\n") + 1
+        message = f"is not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8"
+        issues.append(ImportIssue(path.name, bad_line, None, None, message))
         return
     if path.suffix == ".jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
@@ -161,7 +164,7 @@ def _rows(path: Path, issues: list[ImportIssue]) -> Iterator[tuple[int, dict[str
                 continue
             yield reader.line_num, row
     except csv.Error as exc:
-        issues.append(ImportIssue(path.name, reader.line_num, None, None, f"is not valid CSV ({exc})"))
+        issues.append(ImportIssue(path.name, reader.reader.line_num, None, None, f"is not valid CSV ({exc})"))
 
 
 def _find(directory: Path, stem: str) -> Path | None:
@@ -172,11 +175,22 @@ def _find(directory: Path, stem: str) -> Path | None:
     return None
 
 
-def _read_file(spec: FileSpec, path: Path, issues: list[ImportIssue], warnings: list[str]) -> list[Any]:
+def _read_file(
+    spec: FileSpec, path: Path, issues: list[ImportIssue], warnings: list[str]
+) -> tuple[list[Any], set[str] | None]:
+    """The valid (line, record) pairs, and the ids of every row, valid or not (``None`` if the file could not be
+    read whole), so that a reference to a rejected row is not reported a second time as an unknown id."""
     records: list[Any] = []
     seen: dict[tuple[str, ...], int] = {}
+    listed: set[str] = set()
+    extra: set[str] = set()  # unknown fields of JSON Lines rows (CSV columns are checked once, in the header)
+    first_issue = len(issues)
     columns_checked = False
     for line, raw in _rows(path, issues):
+        if raw.get("id") is not None:
+            listed.add(str(raw["id"]).strip())
+        if path.suffix == ".jsonl":
+            extra.update(name for name in raw if name not in spec.fields)
         if not columns_checked:
             columns_checked = True
             present = set(raw) if path.suffix == ".csv" else None
@@ -192,7 +206,7 @@ def _read_file(spec: FileSpec, path: Path, issues: list[ImportIssue], warnings: 
                             f"required column(s) missing; the columns are {', '.join(spec.fields)}",
                         )
                     )
-                    return []
+                    return [], None
                 unknown = sorted(name for name in present if name not in spec.fields)
                 if unknown:
                     warnings.append(f"{path.name}: unknown column(s) ignored: {', '.join(unknown)}")
@@ -207,7 +221,7 @@ def _read_file(spec: FileSpec, path: Path, issues: list[ImportIssue], warnings: 
             try:
                 values[name] = parse(raw_value)
             except f.FieldError as exc:
-                shown = raw_value if isinstance(raw_value, str) else json.dumps(raw_value)
+                shown = raw_value if isinstance(raw_value, str | None) else json.dumps(raw_value)
                 issues.append(ImportIssue(path.name, line, name, shown, str(exc)))
                 ok = False
         if not ok:
@@ -226,9 +240,13 @@ def _read_file(spec: FileSpec, path: Path, issues: list[ImportIssue], warnings: 
             continue
         seen[key] = line
         records.append((line, spec.build(values)))
+    if extra:
+        warnings.append(f"{path.name}: unknown field(s) ignored: {', '.join(sorted(extra))}")
+    # row problems always name a column; file problems (not UTF-8, not CSV, not JSON, extra values) do not
+    whole = not any(issue.column is None for issue in issues[first_issue:])
     if not records and spec.stem == "partners" and not any(i.file == path.name for i in issues):
         issues.append(ImportIssue(path.name, None, None, None, "holds no partner; at least one row is required"))
-    return records
+    return records, (listed if whole else None)
 
 
 def read_directory(directory: str | Path) -> ImportResult:
@@ -252,18 +270,20 @@ def read_directory(directory: str | Path) -> ImportResult:
     issues: list[ImportIssue] = []
     warnings: list[str] = []
     read: dict[str, list[tuple[int, Any]]] = {}
+    listed: dict[str, set[str] | None] = {}
     for spec in SPECS:
         path = _find(directory, spec.stem)
         if path is None:
             if spec.stem == "partners":
                 issues.append(ImportIssue("partners.csv", None, None, None, f"is required and missing in {directory}"))
-            read[spec.stem] = []
+            read[spec.stem], listed[spec.stem] = [], (None if spec.stem == "partners" else set())
             continue
-        read[spec.stem] = _read_file(spec, path, issues, warnings)
+        read[spec.stem], listed[spec.stem] = _read_file(spec, path, issues, warnings)
 
-    partner_ids = {p.id for _, p in read["partners"]}
-    project_ids = {p.id for _, p in read["projects"]}
-    group_ids = {g.id for _, g in read["action_groups"]}
+    # references are checked against every listed id; not at all against a file that could not be read whole
+    partner_ids = listed["partners"]
+    project_ids = listed["projects"]
+    group_ids = listed["action_groups"]
     for stem, owner_field, owners, owner_file in (
         ("project_members", "project_id", project_ids, "projects"),
         ("group_members", "group_id", group_ids, "action_groups"),
@@ -271,9 +291,9 @@ def read_directory(directory: str | Path) -> ImportResult:
         name = (_find(directory, stem) or Path(f"{stem}.csv")).name
         for line, member in read[stem]:
             owner = getattr(member, owner_field)
-            if owner not in owners:
+            if owners is not None and owner not in owners:
                 issues.append(ImportIssue(name, line, owner_field, owner, f"no such id in {owner_file}"))
-            if member.partner_id not in partner_ids:
+            if partner_ids is not None and member.partner_id not in partner_ids:
                 issues.append(ImportIssue(name, line, "partner_id", member.partner_id, "no such id in partners"))
     if issues:
         raise ImportValidationError(issues)

@@ -11,7 +11,8 @@ from matcher.ranking.features import FEATURES
 #: Cold-start weights: text (dense + lexical) dominates, collaboration history and SDGs refine.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "dense": 0.35,
-    "dense_history": 0.15,
+    "dense_history": 0.10,
+    "history_max": 0.05,
     "lexical": 0.35,
     "graph": 0.10,
     "sdg_overlap": 0.05,
@@ -19,6 +20,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "same_region": 0.0,
     "type_complement": 0.02,
     "popularity": 0.0,
+    "recency": 0.0,
 }
 
 

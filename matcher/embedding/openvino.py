@@ -1,0 +1,75 @@
+"""OpenVINO embedder on the model's ONNX export, bf16 inference by default (the fastest near-lossless backend)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from matcher.embedding.export import ExportedModel, export_onnx
+from matcher.embedding.exported import ExportedEmbedder
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'openvino>=2024.4'"
+
+
+def cpu_supports_bf16() -> bool:
+    """True when OpenVINO can run bf16 natively on this CPU (AVX512-BF16 or AMX); False without openvino."""
+    try:
+        import openvino as ov
+    except ImportError:
+        return False
+    return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+
+
+class OpenVINOEmbedder(ExportedEmbedder):
+    """Compiles the ONNX export with OpenVINO's CPU plugin (latency hint: one stream using every thread).
+
+    ``precision="bf16"`` sets ``INFERENCE_PRECISION_HINT=bf16`` (weights and activations in bfloat16, accumulation
+    in fp32); on real texts its vectors keep a mean cosine of ~0.9999 to torch fp32. Compiling takes ~0.3 s.
+    """
+
+    backend = "openvino"
+
+    def __init__(
+        self,
+        model: str = "packaged",
+        *,
+        precision: Literal["bf16", "f32"] = "bf16",
+        cache_dir: Path | None = None,
+        threads: int | None = None,
+    ) -> None:
+        if precision not in ("bf16", "f32"):
+            raise ValueError(f"OpenVINOEmbedder precision must be 'bf16' or 'f32', got {precision!r}.")
+        super().__init__(model, precision=precision, cache_dir=cache_dir, threads=threads)
+
+    def _export(self) -> ExportedModel:
+        return export_onnx(self.model, self.cache_dir)
+
+    def _load_runtime(self, exported: ExportedModel) -> Any:
+        try:
+            import openvino as ov
+        except ImportError as exc:
+            raise RuntimeError(
+                f"The openvino embedding backend needs OpenVINO: {INSTALL_HINT} (or use MATCHER_EMBEDDING_BACKEND=onnx "
+                "or torch)."
+            ) from exc
+        core = ov.Core()
+        if self.precision == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
+            logger.warning(
+                "This CPU has no native bf16; OpenVINO will run %s slowly or in f32. Use precision 'f32' "
+                "(MATCHER_EMBEDDING_BACKEND=openvino-f32) or 'auto'.",
+                self.name,
+            )
+        config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": self.precision, "PERFORMANCE_HINT": "LATENCY"}
+        if self.threads:
+            config["INFERENCE_NUM_THREADS"] = self.threads
+        compiled = core.compile_model(str(exported.onnx_path), "CPU", config)
+        return compiled.create_infer_request()
+
+    def _infer(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        result = self.runtime_.infer(feed)
+        return np.array(result[0], dtype=np.float32, copy=True)

@@ -1,0 +1,181 @@
+"""``evaluate``: one run, the same held-out links, every method (baselines and rankers) side by side."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from matcher.catalog import build_catalog
+from matcher.domain import Dataset
+from matcher.embedding.base import Embedder, normalize_rows
+from matcher.evaluation.metrics import coverage, mrr, ndcg_at, recall_at
+from matcher.evaluation.split import EvalSplit, split_links
+from matcher.evaluation.vectors import CachedVectors
+from matcher.ranking.features import FEATURES
+from matcher.ranking.learned import train_ranker
+from matcher.ranking.query import ResolvedQuery
+from matcher.ranking.ranker import LinearRanker, Ranker
+from matcher.recommender import Recommender
+
+DEPTH = 50
+Method = Callable[[ResolvedQuery], list[str]]
+
+
+@dataclass(slots=True)
+class EvaluationReport:
+    """Metrics per task and method, and facts about the run."""
+
+    tables: dict[str, pd.DataFrame]
+    info: dict[str, object] = field(default_factory=dict)
+
+    def to_markdown(self) -> str:
+        parts = []
+        for task, table in self.tables.items():
+            parts.append(f"### {task}\n\n{table.to_markdown(floatfmt='.3f')}\n")
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "info": self.info,
+            "tasks": {t: tab.reset_index().to_dict(orient="records") for t, tab in self.tables.items()},
+        }
+
+
+class _Baselines:
+    """Whole-catalogue baselines: random, popularity, TF-IDF cosine, dense cosine."""
+
+    def __init__(self, rec: Recommender, seed: int) -> None:
+        self.rec = rec
+        self.rng = random.Random(seed)
+        c = rec.catalog
+        self.profiles = normalize_rows(c.partner_vectors + c.history_vectors)
+        self.jitter = np.random.default_rng(seed).random(len(c.partners)) * 1e-6
+
+    def _top(self, query: ResolvedQuery, scores: np.ndarray) -> list[str]:
+        rows = self.rec._allowed(query, np.arange(len(self.rec.catalog.partners)))
+        if len(rows) == 0:
+            return []
+        order = rows[np.argsort(-(scores[rows] + self.jitter[rows]), kind="stable")][:DEPTH]
+        return [self.rec.catalog.partners[r].id for r in order.tolist()]
+
+    def random(self, query: ResolvedQuery) -> list[str]:
+        scores = np.array([self.rng.random() for _ in self.rec.catalog.partners])
+        return self._top(query, scores)
+
+    def popularity(self, query: ResolvedQuery) -> list[str]:
+        return self._top(query, self.rec.catalog.popularity.astype(np.float64))
+
+    def tfidf(self, query: ResolvedQuery) -> list[str]:
+        return self._top(query, self.rec.catalog.lexical.scores(query.terms).astype(np.float64))
+
+    def dense(self, query: ResolvedQuery) -> list[str]:
+        return self._top(query, (self.profiles @ query.vector).astype(np.float64))
+
+
+def _ranker_method(rec: Recommender, ranker: Ranker) -> Method:
+    def run(query: ResolvedQuery) -> list[str]:
+        saved = rec.ranker
+        rec.ranker = ranker
+        try:
+            return [m.partner_id for m in rec._rank_partners(query, DEPTH)]
+        finally:
+            rec.ranker = saved
+
+    return run
+
+
+def _score(rankings: list[list[str]], relevant: list[set[str]], catalogue: int) -> dict[str, float]:
+    return {
+        "recall@10": float(np.mean([recall_at(r, rel, 10) for r, rel in zip(rankings, relevant, strict=True)])),
+        "recall@50": float(np.mean([recall_at(r, rel, 50) for r, rel in zip(rankings, relevant, strict=True)])),
+        "nDCG@10": float(np.mean([ndcg_at(r, rel, 10) for r, rel in zip(rankings, relevant, strict=True)])),
+        "MRR": float(np.mean([mrr(r, rel) for r, rel in zip(rankings, relevant, strict=True)])),
+        "coverage@10": coverage(rankings, catalogue, 10),
+    }
+
+
+def _table(methods: dict[str, Method], queries: list[tuple[ResolvedQuery, set[str]]], catalogue: int) -> pd.DataFrame:
+    rows = {}
+    for name, method in methods.items():
+        rankings = [method(q) for q, _ in queries]
+        rows[name] = _score(rankings, [rel for _, rel in queries], catalogue) | {"queries": len(queries)}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "method"
+    return table
+
+
+def evaluate(
+    dataset: Dataset,
+    embedder: Embedder,
+    *,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    cache: Path | None = None,
+    split: EvalSplit | None = None,
+) -> EvaluationReport:
+    """Hide links of ``dataset``, rebuild everything from the rest, and measure how well each method finds them."""
+    started = time.perf_counter()
+    split = split or split_links(dataset, test_fraction=test_fraction, seed=seed)
+    vectors = CachedVectors(embedder, cache)
+    catalog = build_catalog(split.train, vectors, embedder.dim)
+    rec = Recommender(catalog, embedder)
+    base = _Baselines(rec, seed)
+    learned = train_ranker(split.train, vectors, embedder)
+    methods: dict[str, Method] = {
+        "random": base.random,
+        "popularity": base.popularity,
+        "tfidf": base.tfidf,
+        "dense": base.dense,
+        "equal-weight fusion": _ranker_method(rec, LinearRanker({f: 1.0 for f in FEATURES})),
+        "default ranker": _ranker_method(rec, LinearRanker()),
+    }
+    if learned is not None:
+        methods["learned ranker"] = _ranker_method(rec, learned)
+
+    project_queries = []
+    for project in split.test_projects:
+        team = split.test_members[project.id]
+        lead = next((m.partner_id for m in team if m.role == "lead"), team[0].partner_id)
+        relevant = {m.partner_id for m in team if m.partner_id != lead and m.partner_id in catalog.partner_pos}
+        if not relevant:
+            continue
+        query = rec._resolve(
+            project.text,
+            vectors([project.text])[0],
+            sdgs=frozenset(project.sdgs),
+            requester_id=lead if lead in catalog.partner_pos else None,
+        )
+        project_queries.append((query, relevant))
+    tables = {"collaborators for held-out projects": _table(methods, project_queries, len(catalog.partners))}
+
+    held: dict[str, set[str]] = {}
+    for link in split.test_group_links:
+        held.setdefault(link.group_id, set()).add(link.partner_id)
+    group_queries = []
+    for group_id, relevant in sorted(held.items()):
+        group = catalog.group(group_id)
+        members = frozenset(catalog.group_members.get(group_id, set()))
+        query = rec._resolve(group.text, vectors([group.text])[0], team=members, group_id=group_id)
+        group_queries.append((query, relevant))
+    if group_queries:
+        tables["candidates for action groups"] = _table(methods, group_queries, len(catalog.partners))
+
+    vectors.save()
+    info: dict[str, object] = {
+        "partners": len(dataset.partners),
+        "projects": len(dataset.projects),
+        "train_projects": len(split.train.projects),
+        "test_projects": len(project_queries),
+        "held_out_group_links": len(split.test_group_links),
+        "split": "by start_date" if split.by_time else f"random (seed {seed})",
+        "learned": learned.weights if learned is not None else "cold start: not enough history",
+        "model": embedder.name,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return EvaluationReport(tables, info)

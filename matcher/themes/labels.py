@@ -1,0 +1,98 @@
+"""Class-based TF-IDF (c-TF-IDF): the terms that set one theme's texts apart from the other themes' texts.
+
+Each theme's member texts are joined into one document; a term weighs ``tf(t, theme) * log(1 + A / f(t))`` where ``tf`` is
+the term's share of the theme's words, ``A`` the average number of words per theme and ``f(t)`` the term's count over
+all themes (Grootendorst 2022, BERTopic). Terms frequent everywhere ("education", "schools") sink; terms concentrated in
+one theme rise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]+\b"
+
+
+class ClassTfidf(BaseEstimator):  # type: ignore[misc]
+    """Fit on texts and their class ids; ``top_terms(cls)`` gives the class's distinctive terms, best first."""
+
+    def __init__(self, *, stop_words: Sequence[str] = (), ngram_range: tuple[int, int] = (1, 2), min_df: int = 2):
+        self.stop_words = stop_words
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    def fit(self, texts: Sequence[str], classes: Sequence[int]) -> ClassTfidf:
+        if len(texts) != len(classes):
+            raise ValueError(f"got {len(texts)} texts but {len(classes)} class ids; give one class id per text")
+        self.classes_ = np.array(sorted(set(classes)), dtype=np.int64)
+        counts = self._counts(list(texts), min(self.min_df, len(texts)))
+        position = {int(c): i for i, c in enumerate(self.classes_)}
+        member = sp.csr_matrix(
+            (np.ones(len(classes)), ([position[int(c)] for c in classes], np.arange(len(classes)))),
+            shape=(len(self.classes_), len(texts)),
+        )
+        per_class = np.asarray((member @ counts).todense(), dtype=np.float64)  # classes x terms
+        words = per_class.sum(axis=1, keepdims=True)
+        tf = per_class / np.maximum(words, 1.0)
+        average = float(words.mean()) if len(words) else 0.0
+        frequency = per_class.sum(axis=0)
+        idf = np.log1p(average / np.maximum(frequency, 1.0))
+        self.scores_ = tf * idf
+        return self
+
+    def _counts(self, texts: list[str], min_df: int) -> sp.csr_matrix:
+        for threshold in dict.fromkeys((min_df, 1)):
+            self.vectorizer_ = CountVectorizer(
+                ngram_range=self.ngram_range,
+                stop_words=list(self.stop_words) or None,
+                strip_accents="unicode",
+                lowercase=True,
+                token_pattern=TOKEN_PATTERN,
+                min_df=threshold,
+            )
+            try:
+                counts = self.vectorizer_.fit_transform(texts)
+            except ValueError:  # no term survives the stop words and min_df
+                continue
+            self.terms_ = self.vectorizer_.get_feature_names_out()
+            return sp.csr_matrix(counts)
+        self.terms_ = np.array([], dtype=object)
+        return sp.csr_matrix((len(texts), 0))
+
+    def top_terms(self, cls: int, n: int = 10) -> list[tuple[str, float]]:
+        """The ``n`` best terms of class ``cls`` with their scores; a term covered by a better one is skipped
+        ("ocean" after "ocean literacy", "reef" after "reefs")."""
+        check_is_fitted(self, "scores_")
+        matches = np.flatnonzero(self.classes_ == cls)
+        if matches.size == 0:
+            raise KeyError(f"class {cls} was not in the fitted classes {self.classes_.tolist()}")
+        row = self.scores_[matches[0]]
+        order = np.lexsort((self.terms_, -row))  # score desc, then term: deterministic ties
+        picked: list[tuple[str, float]] = []
+        for j in order.tolist():
+            if row[j] <= 0 or len(picked) == n:
+                break
+            term = str(self.terms_[j])
+            if any(_covers(other, term) for other, _ in picked):
+                continue
+            picked.append((term, round(float(row[j]), 6)))
+        return picked
+
+
+def _covers(picked: str, term: str) -> bool:
+    """Whether ``picked`` already says ``term``: shared words, or one a plural-like extension of the other."""
+    a, b = picked.split(), term.split()
+    if set(b) <= set(a) or set(a) <= set(b) and len(a) == len(b):
+        return True
+    return len(a) == len(b) == 1 and (a[0].startswith(b[0]) or b[0].startswith(a[0])) and abs(len(a[0]) - len(b[0])) <= 2
+
+
+def label_from_terms(terms: Sequence[str], n: int = 3) -> str:
+    """A short human label from the top terms: 'ocean literacy, coral reefs, mangroves'."""
+    return ", ".join(terms[:n]) if terms else "unlabelled"

@@ -1,0 +1,86 @@
+// The only place that talks to the HTTP API. Every failure becomes an ApiError with a kind the views can explain.
+
+export class ApiError extends Error {
+  /**
+   * @param {"network"|"invalid"|"notFound"|"unauthorised"|"service"} kind
+   * @param {number} status HTTP status, 0 when the service could not be reached
+   * @param {string} detail the API's own explanation, for 4xx answers only (never a raw server page)
+   */
+  constructor(kind, status, detail = "") {
+    super(detail || `${kind} (${status})`);
+    this.kind = kind;
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** FastAPI's ``detail``: a string, or pydantic's list of {loc, msg}. */
+function detailText(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((item) => {
+        const where = (item.loc ?? []).filter((part) => part !== "body").join(".");
+        const message = String(item.msg ?? "").replace(/^Value error, /, "");
+        return where ? `${where}: ${message}` : message;
+      })
+      .join("; ");
+  }
+  return "";
+}
+
+function kindOf(status) {
+  if (status === 401 || status === 403) return "unauthorised";
+  if (status === 404) return "notFound";
+  if (status >= 400 && status < 500) return "invalid";
+  return "service";
+}
+
+export async function request(path, { method = "GET", body, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      signal,
+      headers: body === undefined ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError("network", 0);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null; // a proxy's HTML error page, an empty 204: never shown to the user
+  }
+  if (!response.ok) {
+    const kind = kindOf(response.status);
+    throw new ApiError(kind, response.status, kind === "service" ? "" : detailText(data?.detail));
+  }
+  return data;
+}
+
+export const api = {
+  health: () => request("/v1/health"),
+  summary: () => request("/v1/catalog/summary"),
+  collaborators: (query, signal) => request("/v1/recommendations/collaborators", { method: "POST", body: query, signal }),
+  partner: (id) => request(`/v1/partners/${encodeURIComponent(id)}`),
+  similar: (id, k = 10) => request(`/v1/partners/${encodeURIComponent(id)}/similar?k=${k}`),
+  groupsFor: (id, k = 10) => request(`/v1/partners/${encodeURIComponent(id)}/action-groups?k=${k}`),
+  candidates: (id, k = 10) => request(`/v1/action-groups/${encodeURIComponent(id)}/candidates?k=${k}`),
+  themes: () => request("/v1/themes"),
+  feedback: (body) => request("/v1/feedback", { method: "POST", body }),
+};
+
+/** Which optional endpoints this server has, read from its OpenAPI document; null means "unknown, try it". */
+export async function features() {
+  try {
+    const doc = await request("/openapi.json");
+    const paths = doc?.paths ?? {};
+    return { feedback: "/v1/feedback" in paths, themes: "/v1/themes" in paths };
+  } catch {
+    return { feedback: null, themes: null };
+  }
+}

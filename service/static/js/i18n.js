@@ -1,0 +1,106 @@
+// Texts live in /static/i18n/<code>.json; the languages offered are listed in /static/i18n/index.json.
+// Adding a language = one JSON file + one line in index.json. Country and language names come from the browser (Intl).
+
+const STORAGE_KEY = "matcher.lang";
+const BASE = "/static/i18n/";
+
+let manifest = { default: "en", languages: { en: "English" } };
+let current = "en";
+let messages = {};
+let fallback = {};
+
+async function fetchJson(path) {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+export function languages() {
+  return manifest.languages;
+}
+
+export function currentLanguage() {
+  return current;
+}
+
+/** The language to start in: ?lang=, then the saved choice, then the browser's, then the default. */
+function initialLanguage() {
+  const wanted = [new URLSearchParams(location.search).get("lang")];
+  try {
+    wanted.push(localStorage.getItem(STORAGE_KEY));
+  } catch {
+    /* storage may be disabled */
+  }
+  for (const tag of navigator.languages ?? [navigator.language]) wanted.push((tag ?? "").slice(0, 2));
+  return wanted.find((code) => code && code in manifest.languages) ?? manifest.default;
+}
+
+export async function initI18n() {
+  manifest = await fetchJson(`${BASE}index.json`);
+  fallback = await fetchJson(`${BASE}${manifest.default}.json`);
+  await setLanguage(initialLanguage(), { save: false });
+}
+
+export async function setLanguage(code, { save = true } = {}) {
+  if (!(code in manifest.languages)) code = manifest.default;
+  messages = code === manifest.default ? fallback : await fetchJson(`${BASE}${code}.json`);
+  current = code;
+  document.documentElement.lang = code;
+  if (save) {
+    try {
+      localStorage.setItem(STORAGE_KEY, code);
+    } catch {
+      /* storage may be disabled */
+    }
+  }
+}
+
+export function has(key) {
+  return key in messages || key in fallback;
+}
+
+/** The text for ``key`` with ``{name}`` placeholders filled; the key itself when no language has it. */
+export function t(key, params = {}) {
+  const text = messages[key] ?? fallback[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+/** Plural-aware text: looks up ``key.one`` / ``key.other`` (Intl plural rules of the current language). */
+export function tn(key, count, params = {}) {
+  const rule = new Intl.PluralRules(current).select(count);
+  const chosen = has(`${key}.${rule}`) ? `${key}.${rule}` : `${key}.other`;
+  return t(chosen, { count: formatNumber(count), ...params });
+}
+
+export function formatNumber(value, digits = 0) {
+  return new Intl.NumberFormat(current, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+export function countryName(code) {
+  if (!code) return t("common.unknownCountry");
+  try {
+    return new Intl.DisplayNames([current], { type: "region" }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function languageName(code) {
+  try {
+    const name = new Intl.DisplayNames([current], { type: "language" }).of(code) ?? code;
+    return name.charAt(0).toLocaleUpperCase(current) + name.slice(1);
+  } catch {
+    return code;
+  }
+}
+
+/** Fill every ``data-i18n`` element's text and every ``data-i18n-attr="attr:key;attr:key"`` attribute. */
+export function applyStatic(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-attr]")) {
+    for (const pair of el.dataset.i18nAttr.split(";")) {
+      const [attr, key] = pair.split(":");
+      el.setAttribute(attr.trim(), t(key.trim()));
+    }
+  }
+}

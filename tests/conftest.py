@@ -1,0 +1,88 @@
+"""Shared fixtures: the real embedding model (loaded once), the tiny alliance ingested once, an HTTP client.
+
+The tiny fixture (``tests/fixtures/tiny``) has four themes with obvious right answers: ocean (ocean-school, ocean-ngo,
+ocean-lab, and ocean-hidden, which opted out of discovery), school gardens (garden-school, garden-ngo, garden-city in
+French), girls in STEM (stem-uni, stem-company, stem-youth) and teachers (teacher-net, teacher-uni).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from matcher.embedding.base import Embedder
+from matcher.engine import Matcher
+from matcher.recommender import Recommender
+from matcher.settings import Settings
+
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+OCEAN_QUERY = "coral reef ocean literacy for schools"
+
+
+def make_settings(home: Path) -> Settings:
+    """Settings for a private state directory; explicit values so MATCHER_* variables of the shell cannot leak in."""
+    return Settings(home=home, database_url=None, seed_dir=None)
+
+
+def copy_tiny(target: Path) -> Path:
+    """A writable copy of the tiny fixture at ``target`` (tests corrupt or edit copies, never the original)."""
+    shutil.copytree(TINY, target)
+    return target
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace exactly one occurrence of ``old`` in a text file (fails loudly if the fixture changed)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The packaged all-MiniLM-L6-v2 on torch, loaded once per test session."""
+    from matcher.embedding.sentence_transformers import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder("packaged")
+
+
+@pytest.fixture(scope="session")
+def tiny_matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Matcher]:
+    """A Matcher with the tiny fixture ingested, shared by every read-only test. Do not write to it."""
+    home = tmp_path_factory.mktemp("tiny-home")
+    matcher = Matcher(make_settings(home), embedder=embedder).open()
+    matcher.ingest(TINY)
+    yield matcher
+    matcher.close()
+
+
+@pytest.fixture(scope="session")
+def recommender(tiny_matcher: Matcher) -> Recommender:
+    return tiny_matcher.recommender
+
+
+@pytest.fixture(scope="session")
+def client(tiny_matcher: Matcher) -> Iterator[TestClient]:
+    """The HTTP service over the shared tiny Matcher; the lifespan runs (``with TestClient(...)``)."""
+    from service.app import create_app
+
+    app = create_app(tiny_matcher.settings, matcher=tiny_matcher)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the tiny fixture."""
+    return copy_tiny(tmp_path / "tiny")
+
+
+@pytest.fixture
+def fresh_matcher(tmp_path: Path, embedder: Embedder) -> Iterator[Matcher]:
+    """A Matcher of its own (empty store in a private home) for tests that write."""
+    matcher = Matcher(make_settings(tmp_path / "home"), embedder=embedder).open()
+    yield matcher
+    matcher.close()
