@@ -139,8 +139,10 @@ def main(argv: list[str] | None = None) -> None:
         f"\nbatch {args.batch_size}, threads {args.threads or 'default'}, {len(texts)} texts, "
         f"median of {args.repeats} rounds; query = median of {args.queries} single short queries\n"
     )
-    print("| backend | name | load s | RSS +MB | texts/s | × torch | query ms | × torch | mean cos | min cos "
-          "| top-10 overlap | guard |")
+    print(
+        "| backend | name | load s | RSS +MB | texts/s | × torch | query ms | × torch | mean cos | min cos "
+        "| top-10 overlap | guard |"
+    )
     print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     for backend, embedder in embedders.items():
         rate, q = statistics.median(rates[backend]), quality[backend]

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
@@ -36,7 +37,7 @@ class Catalog:
     partner_projects: dict[str, list[str]] = field(default_factory=dict)
     group_members: dict[str, set[str]] = field(default_factory=dict)
     partner_groups: dict[str, set[str]] = field(default_factory=dict)
-    coworkers: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    membership: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     discoverable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     regions: list[str | None] = field(default_factory=list)
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -62,6 +63,33 @@ class Catalog:
 
     def group(self, group_id: str) -> ActionGroup:
         return self.groups[self.group_pos[group_id]]
+
+    def shared_projects(self, a: str, b: str) -> list[str]:
+        """Projects that partners ``a`` and ``b`` both belong to, in the store's order."""
+        theirs = set(self.partner_projects.get(b, ()))
+        return [p for p in self.partner_projects.get(a, ()) if p in theirs]
+
+    def coworker_weights(self, anchors: Sequence[str]) -> np.ndarray:
+        """Collaboration strength of every partner with ``anchors``: the projects shared with them, each weighted
+        ``min(1, 5 / (size - 1))`` so that a 300-member network counts less than a six-partner project.
+
+        Costs one pass over the memberships (sparse products), never a partner-by-partner matrix.
+        """
+        rows = [self.partner_pos[a] for a in anchors if a in self.partner_pos]
+        out = np.zeros(len(self.partners), dtype=np.float32)
+        if not rows or self.membership.shape[1] == 0:
+            return out
+        seed = np.zeros(len(self.partners), dtype=np.float32)
+        seed[rows] = 1.0
+        per_project = self.membership.T @ seed
+        out = np.asarray(self.membership @ per_project, dtype=np.float32).ravel()
+        out[rows] = 0.0
+        return out
+
+    def coworkers(self, partner_id: str) -> list[str]:
+        """Partners who shared at least one project with ``partner_id``."""
+        weights = self.coworker_weights([partner_id])
+        return [self.partners[i].id for i in np.flatnonzero(weights > 0).tolist()]
 
     def profile_text(self, partner_id: str) -> str:
         """The partner's own text and the texts of the projects and groups it belongs to."""
@@ -91,12 +119,7 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
     for gm in dataset.group_members:
         group_members[gm.group_id].add(gm.partner_id)
         partner_groups[gm.partner_id].add(gm.group_id)
-    coworkers: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for project_id, members in project_members.items():
-        for a, _ in members:
-            for b, _ in members:
-                if a != b:
-                    coworkers[a][b].append(project_id)
+    membership = _membership(partner_pos, project_pos, project_members)
 
     history = np.zeros((len(partners), dim), dtype=np.float32)
     for partner_id, project_ids in partner_projects.items():
@@ -118,7 +141,7 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
         partner_projects=dict(partner_projects),
         group_members=dict(group_members),
         partner_groups=dict(partner_groups),
-        coworkers={k: dict(v) for k, v in coworkers.items()},
+        membership=membership,
         discoverable=np.array([p.discoverable for p in partners], dtype=bool),
         regions=[region_of(p.country) for p in partners],
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
@@ -128,8 +151,26 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
     return catalog
 
 
+def _membership(
+    partner_pos: dict[str, int], project_pos: dict[str, int], project_members: dict[str, list[tuple[str, str]]]
+) -> sp.csr_matrix:
+    """Partners x projects, each cell ``min(1, 5 / (size - 1))``: big projects are weaker ties."""
+    rows, cols, vals = [], [], []
+    for project_id, members in project_members.items():
+        weight = min(1.0, 5.0 / max(len(members) - 1, 1))
+        for partner_id, _ in members:
+            rows.append(partner_pos[partner_id])
+            cols.append(project_pos[project_id])
+            vals.append(weight)
+    shape = (len(partner_pos), len(project_pos))
+    return sp.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=shape)
+
+
 def _last_active(
-    partners: list[Partner], partner_projects: dict[str, list[str]], projects: list[Project], project_pos: dict[str, int]
+    partners: list[Partner],
+    partner_projects: dict[str, list[str]],
+    projects: list[Project],
+    project_pos: dict[str, int],
 ) -> np.ndarray:
     """Fractional year of each partner's latest dated project; NaN when it has none."""
     out = np.full(len(partners), np.nan, dtype=np.float32)

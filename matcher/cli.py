@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from matcher.io.importer import ImportValidationError
+from matcher.io.importer import ImportValidationError, read_directory
 from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
 
@@ -136,6 +136,78 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] =
     typer.echo(f"ranker           {info['ranker']}")
     typer.echo(f"store            {info['store']}")
     typer.echo(f"home             {info['home']}")
+
+
+@app.command()
+def train(
+    out: Annotated[Path | None, typer.Option(help="Where to save (default $MATCHER_HOME/models/ranker.joblib)")] = None,
+) -> None:
+    """Learn the ranker from the store's collaboration history; writes the model and its model card (.md)."""
+    from matcher.engine import Matcher
+
+    _, matcher = _open()
+    assert isinstance(matcher, Matcher)
+    ranker = matcher.train(out)
+    if ranker is None:
+        raise _fail("not enough history to learn a ranker (cold start): the default weights stay in use")
+    target = out or matcher.settings.ranker_path
+    typer.echo(
+        f"learned ranker saved to {target} ({ranker.n_queries_} simulated queries, "
+        f"training AUC {ranker.train_auc_:.3f}); model card: {target.with_suffix('.md')}"
+    )
+
+
+@app.command()
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="A dataset in the import format")],
+    test_fraction: Annotated[float, typer.Option(min=0.05, max=0.5, help="Share of projects held out")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the random split (used when projects lack dates)")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers."""
+    from matcher.engine import create_embedder
+    from matcher.evaluation import evaluate as run_evaluation
+
+    settings = Settings()
+    _setup_logging(settings)
+    try:
+        dataset = read_directory(directory).dataset
+    except ImportValidationError as exc:
+        raise _fail(str(exc), code=2) from None
+    report = run_evaluation(
+        dataset,
+        create_embedder(settings),
+        test_fraction=test_fraction,
+        seed=seed,
+        cache=settings.cache_dir / "evaluation-vectors.npz",
+    )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+        return
+    typer.echo(report.to_markdown())
+    for key, value in report.info.items():
+        typer.echo(f"{key}: {value}")
+
+
+@app.command()
+def convert(
+    kind: Annotated[str, typer.Argument(help="urbact or etmun")],
+    source: Annotated[Path, typer.Argument(help="The dataset folder, e.g. ../shared/datasets/urbact")],
+    target: Annotated[Path, typer.Argument(help="Where to write the import files")],
+    max_members: Annotated[int | None, typer.Option(help="etmun only: subsample members")] = None,
+) -> None:
+    """Turn a real collaboration dataset into the import format (for `matcher evaluate`)."""
+    from matcher.datasets import convert as run_convert
+
+    if kind not in ("urbact", "etmun"):
+        raise _fail(f"unknown dataset kind {kind!r}; allowed: urbact, etmun", code=2)
+    options = {"max_members": max_members} if kind == "etmun" and max_members else {}
+    try:
+        dataset = run_convert(kind, source, target, **options)  # type: ignore[arg-type]
+    except (OSError, ValueError) as exc:
+        raise _fail(str(exc), code=2) from None
+    counts = ", ".join(f"{n} {k}" for k, n in dataset.counts().items())
+    typer.echo(f"wrote {target}: {counts}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,22 +7,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from matcher.catalog import Catalog, build_catalog
+from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.domain import Dataset, content_hash
 from matcher.embedding.base import Embedder
 from matcher.index.faiss_index import FaissIndex
 from matcher.io.importer import ImportResult, read_directory
+from matcher.ranking.learned import LearnedRanker, train_ranker
+from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.recommender import Recommender
 from matcher.settings import Settings
 from matcher.store import Store
 from matcher.store.repository import SyncReport
+
+if TYPE_CHECKING:
+    from matcher.themes.lookup import ThemeLookup
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +59,10 @@ class Matcher:
         self._embedder = embedder
         self._recommender: Recommender | None = None
         self._revision = -1
+        self._lock = threading.RLock()  # one rebuild at a time; readers keep the previous snapshot meanwhile
+        self._checked_at = 0.0
+        self._index: FaissIndex | None = None  # the live partner index and the content hashes it holds
+        self._index_hashes: dict[str, str] = {}
 
     # -- parts ----------------------------------------------------------------------------------------------------
     @property
@@ -122,28 +134,135 @@ class Matcher:
             )
             vectors = dict(zip(missing, encoded, strict=True))
         sync = self.store.replace_dataset(dataset, model=model, vectors=vectors)
+        if self.settings.auto_train:
+            self.train()
         self.refresh()
         return IngestReport(
             dataset.counts(), sync, embedded=len(vectors), reused=len(hashes) - len(missing), warnings=result.warnings
         )
 
+    # -- ranker ---------------------------------------------------------------------------------------------------
+    def train(self, path: Path | None = None) -> LearnedRanker | None:
+        """Learn the ranker from the store's history and save it (with its model card) to ``path`` (default
+        ``$MATCHER_HOME/models/ranker.joblib``). With too little history, remove any stale model and return None."""
+        path = path or self.settings.ranker_path
+        dataset = self.store.load_dataset()
+        ranker = train_ranker(dataset, self.vectors_for, self.embedder)
+        if ranker is None:
+            path.unlink(missing_ok=True)
+            return None
+        ranker.save(
+            path,
+            extra={
+                "store revision": self.store.revision(),
+                "partners": len(dataset.partners),
+                "projects": len(dataset.projects),
+                "embedding model": self.embedder.name,
+            },
+        )
+        return ranker
+
+    def _themes(self, catalog: Catalog) -> ThemeLookup | None:
+        """The themes saved in $MATCHER_HOME/themes.json (``matcher themes fit``), or None."""
+        from matcher.themes.lookup import load_lookup
+
+        return load_lookup(self.settings.home, catalog, self.embedder.name)
+
+    def _ranker(self) -> Ranker:
+        path = self.settings.ranker_path
+        if self.settings.ranker == "auto" and path.exists():
+            try:
+                return LearnedRanker.load(path)
+            except (OSError, ValueError, EOFError) as exc:
+                logger.warning("ignoring the learned ranker at %s (%s); using the default weights", path, exc)
+        return LinearRanker()
+
     # -- catalog and index ------------------------------------------------------------------------------------------
-    def refresh(self) -> Recommender:
-        """Rebuild the catalog from the store, and load or repair the saved index so it matches the store."""
+    def refresh(self, *, at_least: int | None = None) -> Recommender:
+        """Rebuild the catalog from the store, and load or repair the saved index so it matches the store.
+
+        Incremental: vectors of unchanged texts are reused (only new texts are embedded), and the live index only
+        removes and adds the partners whose content hash changed. Thread-safe; the new recommender replaces the old
+        one in a single assignment. ``at_least``: nothing to do when the current snapshot has that store revision.
+        """
+        with self._lock:
+            if at_least is not None and self._recommender is not None and self._revision >= at_least:
+                return self._recommender
+            return self._rebuild()
+
+    def _rebuild(self) -> Recommender:
         revision = self.store.revision()
         dataset: Dataset = self.store.load_dataset()
-        catalog = build_catalog(dataset, self.vectors_for, self.embedder.dim)
+        catalog = build_catalog(dataset, self._vector_lookup(), self.embedder.dim)
         index = self._load_or_repair_index(catalog)
-        self._recommender = Recommender(catalog, self.embedder, index=index)
+        self._recommender = Recommender(
+            catalog, self.embedder, index=index, ranker=self._ranker(), themes=self._themes(catalog)
+        )
         self._revision = revision
+        self._checked_at = time.monotonic()
         return self._recommender
 
-    def refresh_if_stale(self) -> bool:
-        """Rebuild when another process (or a write) moved the store's revision; returns whether it did."""
-        if self.store.revision() != self._revision:
-            self.refresh()
+    def refresh_if_stale(self, *, max_age: float = 0.0) -> bool:
+        """Rebuild when another process (or a write) moved the store's revision; returns whether it did.
+
+        ``max_age``: look at the store revision at most that often (seconds). While another thread rebuilds, return
+        at once: the caller keeps the current snapshot.
+        """
+        now = time.monotonic()
+        if self._recommender is not None and now - self._checked_at < max_age:
+            return False
+        self._checked_at = now
+        if self._recommender is not None and self.store.revision() == self._revision:
+            return False
+        if not self._lock.acquire(blocking=self._recommender is None):
+            return False
+        try:
+            if self._recommender is not None and self.store.revision() == self._revision:
+                return False
+            self._rebuild()
             return True
-        return False
+        finally:
+            self._lock.release()
+
+    @property
+    def revision(self) -> int:
+        """The store revision the current catalog and index reflect (-1 before the first refresh)."""
+        return self._revision
+
+    def _vector_lookup(self) -> VectorLookup:
+        """Vectors for texts: the current catalog's when the text is unchanged, else the cache or the embedder."""
+        known: dict[str, np.ndarray] = {}
+        if self._recommender is not None:
+            c = self._recommender.catalog
+            texts = [p.text for p in c.partners] + [p.text for p in c.projects] + [g.text for g in c.groups]
+            vectors = np.concatenate([c.partner_vectors, c.project_vectors, c.group_vectors])
+            known.update((content_hash(t), v) for t, v in zip(texts, vectors, strict=True))
+
+        def lookup(texts: Sequence[str]) -> np.ndarray:
+            hashes = [content_hash(t) for t in texts]
+            missing = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
+            if missing:
+                known.update(zip([h for h, _ in missing], self.vectors_for([t for _, t in missing]), strict=True))
+            return np.stack([known[h] for h in hashes]) if hashes else np.zeros((0, self.embedder.dim), np.float32)
+
+        return lookup
+
+    @contextmanager
+    def _index_files_lock(self) -> Iterator[None]:
+        """Processes sharing $MATCHER_HOME never interleave writing (or reading) the index files."""
+        directory = self.settings.index_dir
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        with open(directory / ".lock", "a+") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _index_paths(self) -> tuple[Path, Path]:
         directory = self.settings.index_dir
@@ -152,16 +271,18 @@ class Matcher:
     def _load_or_repair_index(self, catalog: Catalog) -> FaissIndex:
         path, manifest_path = self._index_paths()
         wanted = {p.id: content_hash(p.text) for p in catalog.partners}
-        index: FaissIndex | None = None
-        have: dict[str, str] = {}
-        if path.exists() and manifest_path.exists():
+        index: FaissIndex | None = self._index
+        have: dict[str, str] = dict(self._index_hashes)
+        live = index is not None
+        if index is None and path.exists() and manifest_path.exists():
             try:
-                manifest = json.loads(manifest_path.read_text())
-                if manifest.get("model") == self.embedder.name:
-                    index = FaissIndex.load(path)
-                    have = dict(manifest["hashes"])
-                    if set(have) != set(index.ids()):
-                        index, have = None, {}
+                with self._index_files_lock():
+                    manifest = json.loads(manifest_path.read_text())
+                    if manifest.get("model") == self.embedder.name:
+                        index = FaissIndex.load(path)
+                        have = dict(manifest["hashes"])
+                        if set(have) != set(index.ids()):
+                            index, have = None, {}
             except (OSError, ValueError, KeyError, RuntimeError) as exc:
                 logger.warning("index at %s is unreadable (%s); rebuilding it from the store", path, exc)
                 index, have = None, {}
@@ -170,23 +291,29 @@ class Matcher:
         stale = [i for i, h in have.items() if wanted.get(i) != h]
         fresh = [i for i, h in wanted.items() if have.get(i) != h]
         if not stale and not fresh and index.count() == len(wanted):
+            self._index, self._index_hashes = index, wanted
             return index
-        if have:
+        if live:
+            logger.debug("index update: %d removed or changed, %d added or changed", len(stale), len(fresh))
+        elif have:
             logger.warning(
                 "index was out of step with the store (%d stale, %d missing); repaired", len(stale), len(fresh)
             )
+        self._index = None  # if an update fails half-way, the next refresh starts again from the saved files
         index.remove(stale)
         rows = [catalog.partner_pos[i] for i in fresh]
         index.add(fresh, catalog.partner_vectors[rows])
         self._save_index(index, wanted)
+        self._index, self._index_hashes = index, wanted
         return index
 
     def _save_index(self, index: FaissIndex, hashes: dict[str, str]) -> None:
         path, manifest_path = self._index_paths()
-        index.save(path)
-        tmp = manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"model": self.embedder.name, "hashes": hashes}))
-        tmp.replace(manifest_path)
+        with self._index_files_lock():
+            index.save(path)
+            tmp = manifest_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"model": self.embedder.name, "hashes": hashes}))
+            tmp.replace(manifest_path)
 
     def status(self) -> dict[str, Any]:
         rec = self.recommender

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from matcher.catalog import Catalog
@@ -14,6 +16,9 @@ from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
 from matcher.results import GroupMatch, PartnerMatch
+
+if TYPE_CHECKING:
+    from matcher.themes.lookup import ThemeLookup
 
 
 class UnknownIdError(KeyError):
@@ -46,8 +51,10 @@ class Recommender:
         ranker: Ranker | None = None,
         index: VectorIndex | None = None,
         candidates_per_source: int = 200,
+        themes: ThemeLookup | None = None,
     ) -> None:
         self.catalog = catalog
+        self.themes = themes  # partners' themes: the `themes` filter and the "both work on ..." reason
         self.embedder = embedder
         self.ranker: Ranker = ranker or LinearRanker()
         ids = [p.id for p in catalog.partners]
@@ -144,7 +151,7 @@ class Recommender:
         profile = profile / max(float(np.linalg.norm(profile)), 1e-9)
         terms = c.lexical.transform([c.profile_text(partner_id)])
         group_terms = c.lexical.transform([g.text for g in c.groups]) if c.groups else None
-        mates = c.coworkers.get(partner_id, {})
+        mates = set(c.coworkers(partner_id))
         joined = c.partner_groups.get(partner_id, set())
         matches: list[GroupMatch] = []
         for i, group in enumerate(c.groups):
@@ -191,20 +198,29 @@ class Recommender:
             _, ids = index.search(query.vector[None, :], n)
             rows.update(c.partner_pos[i] for i in ids[0] if i in c.partner_pos)
         rows.update(c.lexical.top(query.terms, n).tolist())
-        for anchor in {query.requester_id, *query.team} - {None}:
-            for mate in c.coworkers.get(str(anchor), {}):
-                rows.add(c.partner_pos[mate])
+        anchors = sorted(str(a) for a in {query.requester_id, *query.team} - {None})
+        if anchors:  # the strongest past collaborators of the requester and team
+            ties = c.coworker_weights(anchors)
+            tied = np.flatnonzero(ties > 0)
+            if tied.size > n:
+                tied = tied[np.argpartition(-ties[tied], n)[:n]]
+            rows.update(tied.tolist())
         if query.filters.active:
             rows.update(np.flatnonzero(self._filter_mask(query.filters)).tolist())
         return np.fromiter(sorted(rows), dtype=np.int64)
 
     def _filter_mask(self, filters: Filters) -> np.ndarray:
+        themes = self.themes
+        if filters.themes and themes is None:
+            raise ValueError("the themes filter needs fitted themes: run `matcher themes fit` first")
+
         def keep(p: Partner) -> bool:
             return (
                 (not filters.countries or p.country in filters.countries)
                 and (not filters.types or p.type in filters.types)
                 and (not filters.languages or bool(filters.languages.intersection(p.languages)))
                 and (not filters.sdgs or bool(filters.sdgs.intersection(p.sdgs)))
+                and (not filters.themes or (themes is not None and themes.theme_of(p.id) in filters.themes))
             )
 
         return np.fromiter((keep(p) for p in self.catalog.partners), dtype=bool, count=len(self.catalog.partners))
@@ -232,6 +248,7 @@ class Recommender:
         if query.diversity > 0:
             order = self._diversify(rows, scores, order, k, query.diversity)
         matches = []
+        query_theme = self.themes.predict(query.vector) if self.themes is not None else None
         for i in order[:k].tolist():
             row = int(rows[i])
             partner = c.partners[row]
@@ -244,11 +261,16 @@ class Recommender:
                     type=partner.type,
                     country=partner.country,
                     score=round(float(scores[i]), 4),
-                    reasons=partner_reasons(c, query, row, feats),
+                    reasons=partner_reasons(c, query, row, feats) + self._theme_reasons(query_theme, partner.id),
                     score_breakdown=breakdown,
                 )
             )
         return matches
+
+    def _theme_reasons(self, query_theme: int | None, partner_id: str) -> list[str]:
+        if query_theme is None or self.themes is None or self.themes.theme_of(partner_id) != query_theme:
+            return []
+        return [f"both work on {self.themes.label(query_theme)}"]
 
     def _diversify(self, rows: np.ndarray, scores: np.ndarray, order: np.ndarray, k: int, weight: float) -> np.ndarray:
         """Maximal marginal relevance: penalise candidates whose actor kind or region is already picked."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -30,13 +30,48 @@ class Settings(BaseSettings):
     seed_dir: Path | None = Field(
         None, description="Import directory loaded by `matcher serve` when the store is empty."
     )
+    ranker: Literal["auto", "default"] = Field(
+        "auto",
+        description="'auto': the ranker learned from the store's history when there is enough of it "
+        "(trained at ingest, `matcher train`), else the documented default weights; 'default': always the defaults.",
+    )
+    auto_train: bool = Field(True, description="Learn the ranker from the store's history after each `ingest`.")
     max_text_length: int = Field(20_000, ge=100, le=1_000_000, description="Longest query text accepted (characters).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logging level.")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated API keys; writes need `Authorization: Bearer <key>` with one of them. "
+        "None set: the service takes no writes.",
+    )
+    read_requires_key: bool = Field(False, description="Reads need an API key too (default: reads are open).")
+    max_body_bytes: int = Field(
+        1_000_000, ge=1_000, le=100_000_000, description="Largest request body accepted (bytes); larger gets 413."
+    )
+    revision_check_interval: float = Field(
+        1.0,
+        ge=0.0,
+        le=3600.0,
+        description="Seconds between checks of the store revision before reads; another process's writes are "
+        "picked up within this delay.",
+    )
 
     @field_validator("home")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for key in value or []:
+            secret = key.get_secret_value() if isinstance(key, SecretStr) else str(key)
+            if len(secret) < 16 or any(ch.isspace() for ch in secret):
+                raise ValueError(
+                    "each API key must be at least 16 characters without spaces (e.g. `openssl rand -hex 24`)"
+                )
+        return value
 
     @property
     def store_url(self) -> str:
@@ -45,6 +80,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def ranker_path(self) -> Path:
+        return self.home / "models" / "ranker.joblib"
 
     @property
     def cache_dir(self) -> Path:

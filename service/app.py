@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from matcher.engine import Matcher
 from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
-from service.routes import action_groups, health, partners, projects, recommendations
+from service.routes import action_groups, health, partners, projects, recommendations, web
 
 logger = logging.getLogger(__name__)
 
@@ -58,4 +58,5 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
 
     for module in (recommendations, partners, projects, action_groups, health):
         app.include_router(module.router, prefix="/v1")
+    web.install(app)
     return app

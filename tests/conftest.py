@@ -50,11 +50,27 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
-def tiny_matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Matcher]:
-    """A Matcher with the tiny fixture ingested, shared by every read-only test. Do not write to it."""
-    home = tmp_path_factory.mktemp("tiny-home")
+def tiny_home(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """A closed state directory (store, embeddings cache, index) with the tiny fixture ingested: copy it, never open it.
+
+    Ingesting embeds 18 texts; copying this directory is what makes a fresh, writable Matcher cheap.
+    """
+    home = tmp_path_factory.mktemp("tiny-template") / "home"
     matcher = Matcher(make_settings(home), embedder=embedder).open()
     matcher.ingest(TINY)
+    matcher.close()
+    return home
+
+
+def open_copy(tiny_home: Path, target: Path, embedder: Embedder) -> Matcher:
+    shutil.copytree(tiny_home, target)
+    return Matcher(make_settings(target), embedder=embedder).open()
+
+
+@pytest.fixture(scope="session")
+def tiny_matcher(tmp_path_factory: pytest.TempPathFactory, tiny_home: Path, embedder: Embedder) -> Iterator[Matcher]:
+    """A Matcher with the tiny fixture ingested, shared by every read-only test. Do not write to it."""
+    matcher = open_copy(tiny_home, tmp_path_factory.mktemp("tiny-shared") / "home", embedder)
     yield matcher
     matcher.close()
 
@@ -84,5 +100,13 @@ def tiny_dir(tmp_path: Path) -> Path:
 def fresh_matcher(tmp_path: Path, embedder: Embedder) -> Iterator[Matcher]:
     """A Matcher of its own (empty store in a private home) for tests that write."""
     matcher = Matcher(make_settings(tmp_path / "home"), embedder=embedder).open()
+    yield matcher
+    matcher.close()
+
+
+@pytest.fixture
+def ingested(tmp_path: Path, tiny_home: Path, embedder: Embedder) -> Iterator[Matcher]:
+    """A Matcher of its own with the tiny fixture ingested, for tests that write (a copy of ``tiny_home``)."""
+    matcher = open_copy(tiny_home, tmp_path / "ingested-home", embedder)
     yield matcher
     matcher.close()

@@ -156,16 +156,17 @@ def _export_to(model_path: str, directory: Path) -> None:
         )
 
     get_dim = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+    max_seq_length = int(st.max_seq_length or st.tokenizer.model_max_length)
     tokenizer = Tokenizer.from_str(st.tokenizer.backend_tokenizer.to_str())
     tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=int(st.max_seq_length))
+    tokenizer.enable_truncation(max_length=max_seq_length)
     tokenizer.save(str(directory / "tokenizer.json"))
     meta = {
         "format": EXPORT_FORMAT,
         "model_path": str(Path(model_path).resolve()),
         "input_names": input_names,
         "dim": int(get_dim() or 0),
-        "max_seq_length": int(st.max_seq_length),
+        "max_seq_length": max_seq_length,
         "opset": OPSET,
         "torch": torch.__version__,
     }
@@ -186,3 +187,21 @@ def _quantize_int8(source: Path, target: Path) -> None:
         logger.info("Quantised %s to int8 in %.1f s", source, time.perf_counter() - started)
     finally:
         Path(tmp_name).unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m matcher.embedding.export [--cache-dir DIR] [--model M] [--int8]``: export ahead of time."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Export the embedding model to ONNX (done once per model).")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="default: $MATCHER_HOME/models")
+    parser.add_argument("--model", default="packaged", help="'packaged' or a sentence-transformers folder")
+    parser.add_argument("--int8", action="store_true", help="also write the int8 copy (onnx-int8 backend)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    exported = export_onnx(args.model, args.cache_dir, variant="int8" if args.int8 else "fp32")
+    print(exported.directory)
+
+
+if __name__ == "__main__":
+    main()

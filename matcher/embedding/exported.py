@@ -32,8 +32,17 @@ class TokenBatcher:
         self.input_names = exported.input_names
         self.tokenizer = Tokenizer.from_file(str(exported.tokenizer_path))
 
+    #: Texts tokenised (and sorted) together; bounds the memory of token objects on very large inputs.
+    window = 4096
+
     def batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
-        encodings = self.tokenizer.encode_batch([str(text) for text in texts])
+        for offset in range(0, len(texts), self.window):
+            chunk = [str(text) for text in texts[offset : offset + self.window]]
+            for rows, feed in self._window_batches(chunk, batch_size):
+                yield rows + offset, feed
+
+    def _window_batches(self, texts: list[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+        encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(-lengths, kind="stable")
         for start in range(0, len(order), batch_size):

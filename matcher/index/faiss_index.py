@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ def _atomic_write(path: Path, write: Any) -> None:
 class FaissIndex:
     """String ids over a FAISS index wrapped in ``IndexIDMap2`` (so vectors can be removed and replaced).
 
-    ``factory`` is a FAISS index-factory string without the metric; ``"Flat"`` is exact search.
+    ``factory`` is a FAISS index-factory string without the metric; ``"Flat"`` is exact search. Thread-safe: request
+    threads may search while a writer adds and removes vectors (one lock around every operation).
     """
 
     def __init__(self, dim: int, factory: str = "Flat") -> None:
@@ -51,18 +53,24 @@ class FaissIndex:
         self._next = 0
         self._key_of: dict[str, int] = {}
         self._id_of: dict[int, str] = {}
+        self._lock = threading.RLock()
 
     def count(self) -> int:
         return int(self._index.ntotal)
 
     def ids(self) -> list[str]:
-        return list(self._key_of)
+        with self._lock:
+            return list(self._key_of)
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         if len(ids) != len(vectors):
             raise ValueError(f"add() got {len(ids)} ids and {len(vectors)} vectors; they must match")
-        self.remove([i for i in ids if i in self._key_of])
+        with self._lock:
+            self._add(ids, vectors)
+
+    def _add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        self._remove([i for i in ids if i in self._key_of])
         keys = np.arange(self._next, self._next + len(ids), dtype=np.int64)
         self._next += len(ids)
         for key, item in zip(keys.tolist(), ids, strict=True):
@@ -72,6 +80,10 @@ class FaissIndex:
             self._index.add_with_ids(vectors, keys)
 
     def remove(self, ids: Sequence[str]) -> int:
+        with self._lock:
+            return self._remove(ids)
+
+    def _remove(self, ids: Sequence[str]) -> int:
         keys = [self._key_of.pop(i) for i in ids if i in self._key_of]
         for key in keys:
             del self._id_of[key]
@@ -81,18 +93,20 @@ class FaissIndex:
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, list[list[str]]]:
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
-        k = max(0, min(k, self.count()))
-        if k == 0:
-            return np.zeros((len(queries), 0), dtype=np.float32), [[] for _ in range(len(queries))]
-        scores, keys = self._index.search(queries, k)
-        ids = [[self._id_of[int(key)] for key in row if key >= 0] for row in keys]
+        with self._lock:
+            k = max(0, min(k, self.count()))
+            if k == 0:
+                return np.zeros((len(queries), 0), dtype=np.float32), [[] for _ in range(len(queries))]
+            scores, keys = self._index.search(queries, k)
+            ids = [[self._id_of[int(key)] for key in row if key >= 0] for row in keys]
         return scores[:, : max(len(r) for r in ids)] if ids else scores, ids
 
     def save(self, path: Path) -> None:
         faiss = _faiss()
-        _atomic_write(path, lambda tmp: faiss.write_index(self._index, tmp))
-        meta = {"dim": self.dim, "factory": self.factory, "next": self._next, "keys": self._key_of}
-        _atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
+        with self._lock:
+            _atomic_write(path, lambda tmp: faiss.write_index(self._index, tmp))
+            meta = {"dim": self.dim, "factory": self.factory, "next": self._next, "keys": self._key_of}
+            _atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
 
     @classmethod
     def load(cls, path: Path) -> FaissIndex:

@@ -25,25 +25,16 @@ FEATURES: tuple[str, ...] = (
 
 
 def graph_scores(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
-    """Direct past collaborators of the requester or team score up to 1, their partners up to 0.3."""
+    """Past collaborators of the requester or the team score up to 1, the partners of those up to 0.3."""
     anchors = set(query.team)
     if query.requester_id:
         anchors.add(query.requester_id)
-    direct: dict[str, float] = {}
-    second: dict[str, float] = {}
-    for anchor in anchors:
-        for mate, projects in catalog.coworkers.get(anchor, {}).items():
-            direct[mate] = direct.get(mate, 0.0) + len(projects)
-            for mate2 in catalog.coworkers.get(mate, {}):
-                second[mate2] = second.get(mate2, 0.0) + 1.0
-    out = np.zeros(len(rows), dtype=np.float32)
-    if not direct:
-        return out
-    for i, row in enumerate(rows.tolist()):
-        pid = catalog.partners[row].id
-        value = 1.0 - math.exp(-direct.get(pid, 0.0)) + 0.3 * (1.0 - math.exp(-second.get(pid, 0.0) / 2))
-        out[i] = min(value, 1.0)
-    return out
+    direct = catalog.coworker_weights(sorted(anchors))
+    if not direct.any():
+        return np.zeros(len(rows), dtype=np.float32)
+    second = catalog.coworker_weights([catalog.partners[i].id for i in np.flatnonzero(direct > 0).tolist()])
+    value = (1.0 - np.exp(-direct[rows])) + 0.3 * (1.0 - np.exp(-second[rows] / 2.0))
+    return np.minimum(value, 1.0).astype(np.float32)
 
 
 def compute_features(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:

@@ -16,10 +16,11 @@ class Filters:
     types: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     sdgs: frozenset[int] = frozenset()
+    themes: frozenset[int] = frozenset()  # theme ids (matcher.themes); needs the recommender's themes
 
     @property
     def active(self) -> bool:
-        return bool(self.countries or self.types or self.languages or self.sdgs)
+        return bool(self.countries or self.types or self.languages or self.sdgs or self.themes)
 
 
 @dataclass(slots=True)

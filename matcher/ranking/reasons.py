@@ -21,11 +21,12 @@ def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: 
     reasons: list[str] = []
     anchors = ([query.requester_id] if query.requester_id else []) + sorted(query.team - {query.requester_id})
     for anchor in anchors:
-        projects = catalog.coworkers.get(partner.id, {}).get(anchor)
+        projects = catalog.shared_projects(partner.id, anchor)
         if projects and anchor in catalog.partner_pos:
             title = catalog.project(projects[0]).title
             extra = f" (and {len(projects) - 1} more)" if len(projects) > 1 else ""
-            reasons.append(f"worked with {catalog.partner(anchor).name} on {title}{extra}")
+            who = "you" if anchor == query.requester_id else catalog.partner(anchor).name
+            reasons.append(f"worked with {who} on {title}{extra}")
             break
     shared = sorted(query.sdgs.intersection(partner.sdgs))
     if shared:

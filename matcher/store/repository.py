@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.domain import Dataset, GroupMember, ProjectMember
 from matcher.store import mapping as m
+from matcher.store.feedback import FeedbackMixin
+from matcher.store.records import RecordsMixin
 from matcher.store.tables import (
     ActionGroupRow,
     EmbeddingRow,
@@ -56,8 +58,12 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store:
-    """Source of truth for partners, projects, action groups, memberships, embeddings cache and feedback."""
+class Store(RecordsMixin, FeedbackMixin):
+    """Source of truth for partners, projects, action groups, memberships, embeddings cache and feedback.
+
+    Bulk import is here; single-record writes and listings are in :class:`~matcher.store.records.RecordsMixin`,
+    feedback in :class:`~matcher.store.feedback.FeedbackMixin`.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -86,7 +86,7 @@ class FeedbackRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     requester_id: Mapped[str] = mapped_column(String(200), index=True)
-    partner_id: Mapped[str] = mapped_column(String(200))
+    partner_id: Mapped[str] = mapped_column(String(200), index=True)
     project_id: Mapped[str | None] = mapped_column(String(200))
     group_id: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(10))

@@ -85,7 +85,7 @@ class ThemeCorpus:
     def from_catalog(cls, catalog: Catalog, *, space: str | None = None, projects: bool = True) -> ThemeCorpus:
         """Partners (their description) and, by default, projects (title, description, what they seek)."""
         partners = catalog.partners
-        items = list(projects and catalog.projects or [])
+        items = list((projects and catalog.projects) or [])
         vectors = [catalog.partner_vectors] + ([catalog.project_vectors] if items else [])
         return cls.from_arrays(
             np.vstack(vectors) if len(partners) + len(items) else np.zeros((0, catalog.partner_vectors.shape[1])),

@@ -4,6 +4,9 @@ Each theme's member texts are joined into one document; a term weighs ``tf(t, th
 the term's share of the theme's words, ``A`` the average number of words per theme and ``f(t)`` the term's count over
 all themes (Grootendorst 2022, BERTopic). Terms frequent everywhere ("education", "schools") sink; terms concentrated in
 one theme rise.
+
+With several languages, ``A`` and ``f(t)`` are taken within the term's language. Otherwise a common Spanish word
+("escuelas") looks distinctive of whichever theme holds most of the Spanish texts, only because it is rare overall.
 """
 
 from __future__ import annotations
@@ -27,9 +30,15 @@ class ClassTfidf(BaseEstimator):  # type: ignore[misc]
         self.ngram_range = ngram_range
         self.min_df = min_df
 
-    def fit(self, texts: Sequence[str], classes: Sequence[int]) -> ClassTfidf:
-        if len(texts) != len(classes):
-            raise ValueError(f"got {len(texts)} texts but {len(classes)} class ids; give one class id per text")
+    def fit(
+        self, texts: Sequence[str], classes: Sequence[int], *, languages: Sequence[str | None] | None = None
+    ) -> ClassTfidf:
+        """``languages`` (one ISO code or None per text) makes the idf part per language; None: one language."""
+        if len(texts) != len(classes) or (languages is not None and len(languages) != len(texts)):
+            raise ValueError(
+                f"got {len(texts)} texts, {len(classes)} class ids and {len(languages or texts)} languages; "
+                "give one class id (and one language) per text"
+            )
         self.classes_ = np.array(sorted(set(classes)), dtype=np.int64)
         counts = self._counts(list(texts), min(self.min_df, len(texts)))
         position = {int(c): i for i, c in enumerate(self.classes_)}
@@ -40,10 +49,7 @@ class ClassTfidf(BaseEstimator):  # type: ignore[misc]
         per_class = np.asarray((member @ counts).todense(), dtype=np.float64)  # classes x terms
         words = per_class.sum(axis=1, keepdims=True)
         tf = per_class / np.maximum(words, 1.0)
-        average = float(words.mean()) if len(words) else 0.0
-        frequency = per_class.sum(axis=0)
-        idf = np.log1p(average / np.maximum(frequency, 1.0))
-        self.scores_ = tf * idf
+        self.scores_ = tf * _idf(counts, languages, len(self.classes_))
         return self
 
     def _counts(self, texts: list[str], min_df: int) -> sp.csr_matrix:
@@ -85,10 +91,26 @@ class ClassTfidf(BaseEstimator):  # type: ignore[misc]
         return picked
 
 
+def _idf(counts: sp.csr_matrix, languages: Sequence[str | None] | None, n_classes: int) -> np.ndarray:
+    """``log(1 + A / f(t))`` with the average words per class ``A`` and the term count ``f(t)`` of the term's language
+    (the language whose texts use it most); texts of unknown language count with the most common language."""
+    if counts.shape[1] == 0:
+        return np.zeros(0)
+    known = [lang for lang in languages or () if lang]
+    common = max(sorted(set(known)), key=known.count) if known else "*"
+    langs = np.array([lang or common for lang in (languages or [common] * counts.shape[0])], dtype=object)
+    names = sorted(set(langs.tolist()))
+    per_language = np.vstack([np.asarray(counts[langs == lang].sum(axis=0), dtype=np.float64) for lang in names])
+    own = np.argmax(per_language, axis=0)  # each term's language
+    average = per_language.sum(axis=1) / max(n_classes, 1)
+    frequency = per_language[own, np.arange(per_language.shape[1])]
+    return np.log1p(average[own] / np.maximum(frequency, 1.0))  # type: ignore[no-any-return]
+
+
 def _covers(picked: str, term: str) -> bool:
     """Whether ``picked`` already says ``term``: shared words, or one a plural-like extension of the other."""
     a, b = picked.split(), term.split()
-    if set(b) <= set(a) or set(a) <= set(b) and len(a) == len(b):
+    if set(b) <= set(a) or (set(a) <= set(b) and len(a) == len(b)):
         return True
     return len(a) == len(b) == 1 and (a[0].startswith(b[0]) or b[0].startswith(a[0])) and abs(len(a[0]) - len(b[0])) <= 2
 

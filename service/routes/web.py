@@ -103,7 +103,7 @@ def catalog_summary(matcher: MatcherDep) -> CatalogSummaryPublic:
     )
 
 
-@page.get("/")
+@page.api_route("/", methods=["GET", "HEAD"])
 def index() -> FileResponse:
     """The single page; views are chosen client-side (``#/find``, ``#/groups``, ``#/explore``)."""
     return FileResponse(

@@ -1,0 +1,118 @@
+// Entry point: texts, catalogue and optional features load once; views are chosen by the URL hash (#/find, ...).
+
+import { api, features } from "./api.js";
+import { errorState } from "./components.js";
+import { fill, h } from "./dom.js";
+import { applyStatic, currentLanguage, formatNumber, initI18n, languages, setLanguage, t } from "./i18n.js";
+import { openPartnerCard, setUpDialog } from "./partner-card.js";
+import { createExploreView } from "./views/explore.js";
+import { createFindView } from "./views/find.js";
+import { createGroupsView } from "./views/groups.js";
+
+const ctx = {
+  summary: null,
+  catalogError: null,
+  features: { feedback: null, themes: null },
+  announce(message) {
+    const region = document.getElementById("announcer");
+    region.textContent = "";
+    // a separate task, so that repeating the same message is announced again
+    setTimeout(() => (region.textContent = message), 50);
+  },
+  openPartner(partnerId, opener) {
+    return openPartnerCard(partnerId, opener, ctx);
+  },
+};
+
+const views = {
+  find: createFindView(ctx),
+  groups: createGroupsView(ctx),
+  explore: createExploreView(ctx),
+};
+let currentView = null;
+
+function parseHash() {
+  const match = location.hash.match(/^#\/([\w-]+)(?:\?(.*))?$/);
+  const name = match && match[1] in views ? match[1] : "find";
+  return { name, params: new URLSearchParams(match?.[2] ?? "") };
+}
+
+function setTitle() {
+  document.title = `${t(views[currentView].titleKey)} — ${t("app.title")}`;
+}
+
+function show({ focus }) {
+  const { name, params } = parseHash();
+  currentView = name;
+  for (const link of document.querySelectorAll("[data-view]")) {
+    if (link.dataset.view === name) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const container = document.getElementById("view");
+  views[name].mount(container, params);
+  setTitle();
+  if (focus) container.querySelector("h1")?.focus();
+}
+
+function renderFooter(health) {
+  const footer = document.getElementById("footer-counts");
+  footer.textContent = health
+    ? t("footer.counts", {
+        partners: formatNumber(health.partners),
+        projects: formatNumber(health.projects),
+        groups: formatNumber(health.action_groups),
+      })
+    : "";
+}
+
+function setUpLanguageSwitch(health) {
+  const switcher = document.getElementById("lang-select");
+  fill(switcher, ...Object.entries(languages()).map(([code, name]) => h("option", { value: code, lang: code }, name)));
+  switcher.value = currentLanguage();
+  switcher.addEventListener("change", async () => {
+    await setLanguage(switcher.value);
+    applyStatic();
+    renderFooter(health);
+    views[currentView].relabel();
+    setTitle();
+    ctx.announce(t("lang.changed", { name: languages()[currentLanguage()] }));
+  });
+}
+
+function setUpSkipLink() {
+  // the hash is the router's: move focus to <main> without changing it
+  document.querySelector(".skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    document.getElementById("main").focus();
+  });
+}
+
+async function boot() {
+  try {
+    await initI18n();
+  } catch {
+    // the texts could not be loaded: keys stay readable enough to retry
+  }
+  applyStatic();
+  setUpSkipLink();
+  setUpDialog();
+  const [summary, health, optional] = await Promise.allSettled([api.summary(), api.health(), features()]);
+  if (summary.status === "fulfilled") ctx.summary = summary.value;
+  else ctx.catalogError = summary.reason;
+  if (optional.status === "fulfilled") ctx.features = optional.value;
+  const healthValue = health.status === "fulfilled" ? health.value : null;
+  renderFooter(healthValue);
+  setUpLanguageSwitch(healthValue);
+  if (!ctx.summary && !healthValue) {
+    fill(document.getElementById("view"), errorState(summary.reason, () => location.reload()));
+    document.body.dataset.ready = "error";
+    return;
+  }
+  window.addEventListener("hashchange", () => {
+    if (location.hash.startsWith("#/")) show({ focus: true });
+  });
+  show({ focus: false });
+  document.body.dataset.ready = "true";
+}
+
+boot();

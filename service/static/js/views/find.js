@@ -1,0 +1,305 @@
+// "Find collaborators": describe a project (or pick one), filter, see explained suggestions, accept or dismiss them.
+
+import { api } from "../api.js";
+import { emptyState, errorState, initialState, loadingState, matchCard, resultsHeading, sdgName } from "../components.js";
+import { field, fill, h, select, setFieldError } from "../dom.js";
+import { countryName, languageName, t, tn } from "../i18n.js";
+
+const K_CHOICES = [5, 10, 20, 50];
+
+const state = {
+  text: "",
+  projectId: "",
+  requesterId: "",
+  filters: { country: "", type: "", language: "", sdg: "" },
+  k: 10,
+  phase: "initial", // initial | loading | done | error
+  results: [],
+  error: null,
+  lastQuery: null,
+  decisions: {}, // partner_id -> {status: "sending"|"done"|"error", action, message}
+  feedbackNotice: "",
+};
+
+let controller = null;
+
+function sortedBy(items, key) {
+  return [...items].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+function filterOptions(summary) {
+  const partners = summary?.partners ?? [];
+  const countries = sortedBy([...new Set(partners.map((p) => p.country).filter(Boolean))], countryName);
+  const languages = sortedBy([...new Set(partners.flatMap((p) => p.languages))], languageName);
+  const kinds = Object.keys(summary?.actor_types ?? {});
+  return {
+    country: countries.map((c) => [c, countryName(c)]),
+    type: kinds.map((k) => [k, t(`kind.${k}`)]),
+    language: languages.map((l) => [l, languageName(l)]),
+    sdg: Array.from({ length: 17 }, (_, i) => [String(i + 1), `${i + 1}. ${sdgName(i + 1, summary)}`]),
+  };
+}
+
+function buildQuery() {
+  const filters = {};
+  if (state.filters.country) filters.countries = [state.filters.country];
+  if (state.filters.type) filters.types = [state.filters.type];
+  if (state.filters.language) filters.languages = [state.filters.language];
+  if (state.filters.sdg) filters.sdgs = [Number(state.filters.sdg)];
+  const query = { k: state.k, filters };
+  if (state.text.trim()) query.text = state.text.trim();
+  if (state.projectId) query.project_id = state.projectId;
+  if (state.requesterId) query.requester_id = state.requesterId;
+  return query;
+}
+
+export function createFindView(ctx) {
+  let root = null;
+  let resultsRegion = null;
+
+  function readForm(form) {
+    const data = new FormData(form);
+    state.text = String(data.get("text") ?? "");
+    state.projectId = String(data.get("project") ?? "");
+    state.requesterId = String(data.get("requester") ?? "");
+    state.k = Number(data.get("k") ?? 10);
+    for (const name of Object.keys(state.filters)) state.filters[name] = String(data.get(name) ?? "");
+  }
+
+  async function search({ focusResults = true } = {}) {
+    controller?.abort();
+    controller = new AbortController();
+    state.lastQuery = buildQuery();
+    state.phase = "loading";
+    state.decisions = {};
+    state.feedbackNotice = "";
+    renderResults();
+    ctx.announce(t("find.loading"));
+    try {
+      const body = await api.collaborators(state.lastQuery, controller.signal);
+      state.results = body.data;
+      state.phase = "done";
+      ctx.announce(state.results.length ? tn("find.results", state.results.length) : t("find.empty.title"));
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      state.error = error;
+      state.phase = "error";
+      ctx.announce(t("error.title"));
+    }
+    renderResults();
+    if (focusResults) resultsRegion.querySelector(".results-heading, .state")?.focus?.();
+  }
+
+  function onSubmit(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    readForm(form);
+    const textarea = form.elements.text;
+    if (!state.text.trim() && !state.projectId) {
+      setFieldError(textarea, t("find.error.empty"));
+      textarea.focus();
+      return;
+    }
+    setFieldError(textarea, null);
+    search();
+  }
+
+  function onClear() {
+    controller?.abort();
+    Object.assign(state, { text: "", projectId: "", requesterId: "", k: 10, phase: "initial", results: [], error: null });
+    state.filters = { country: "", type: "", language: "", sdg: "" };
+    state.lastQuery = null;
+    render();
+    root.querySelector("textarea")?.focus();
+  }
+
+  // -- feedback (accept / dismiss): shown only when a requester is chosen and the server may have the endpoint ------
+  function feedbackAvailable() {
+    return Boolean(state.lastQuery?.requester_id) && ctx.features.feedback !== false;
+  }
+
+  async function sendFeedback(match, action) {
+    state.decisions[match.partner_id] = { status: "sending", action };
+    rerenderCard(match);
+    const body = { requester_id: state.lastQuery.requester_id, partner_id: match.partner_id, action };
+    if (state.lastQuery.project_id) body.project_id = state.lastQuery.project_id;
+    try {
+      await api.feedback(body);
+      state.decisions[match.partner_id] = { status: "done", action, message: t(`feedback.${action}.done`) };
+      ctx.announce(t(`feedback.${action}.done`));
+    } catch (error) {
+      delete state.decisions[match.partner_id];
+      if (error.kind === "notFound" && (!error.detail || error.detail === "Not Found")) {
+        ctx.features.feedback = false; // the endpoint does not exist here: stop offering it
+        state.feedbackNotice = t("feedback.unavailable");
+        renderResults();
+        ctx.announce(state.feedbackNotice);
+        resultsRegion.querySelector(".notice")?.focus();
+        return;
+      }
+      const message =
+        error.kind === "unauthorised"
+          ? t("feedback.unauthorised")
+          : error.kind === "invalid" || error.kind === "notFound"
+            ? error.detail
+            : t("feedback.failed", { status: error.status || "?" });
+      state.decisions[match.partner_id] = { status: "error", action, message };
+      ctx.announce(message);
+    }
+    rerenderCard(match, true);
+  }
+
+  function feedbackControls(match) {
+    if (!feedbackAvailable()) return null;
+    const decision = state.decisions[match.partner_id];
+    const done = decision?.status === "done";
+    const sending = decision?.status === "sending";
+    return h(
+      "div",
+      { class: "feedback", role: "group", "aria-label": t("feedback.label", { name: match.name }) },
+      done
+        ? null
+        : [
+            h(
+              "button",
+              { type: "button", class: "button small", disabled: sending, "data-action": "accept", onclick: () => sendFeedback(match, "accept") },
+              t("feedback.accept"),
+            ),
+            h(
+              "button",
+              { type: "button", class: "button small secondary", disabled: sending, "data-action": "dismiss", onclick: () => sendFeedback(match, "dismiss") },
+              t("feedback.dismiss"),
+            ),
+          ],
+      h(
+        "p",
+        { class: `feedback-status${decision?.status === "error" ? " is-error" : ""}`, tabindex: "-1" },
+        sending ? t("feedback.sending") : (decision?.message ?? ""),
+      ),
+    );
+  }
+
+  function cardContext() {
+    return { summary: ctx.summary, openPartner: ctx.openPartner, feedback: feedbackControls };
+  }
+
+  function rerenderCard(match, focusStatus = false) {
+    const old = resultsRegion.querySelector(`li[data-partner-id="${CSS.escape(match.partner_id)}"]`);
+    if (!old) return;
+    const fresh = matchCard(match, cardContext());
+    const decision = state.decisions[match.partner_id];
+    if (decision?.status === "done") fresh.classList.add(`decided-${decision.action}`);
+    old.replaceWith(fresh);
+    if (focusStatus) fresh.querySelector(".feedback-status")?.focus();
+  }
+
+  // -- rendering --------------------------------------------------------------------------------------------------
+  function renderResults() {
+    if (!resultsRegion) return;
+    resultsRegion.setAttribute("aria-busy", String(state.phase === "loading"));
+    let content;
+    if (state.phase === "initial") content = initialState(t("find.initial.title"), t("find.initial.body"));
+    else if (state.phase === "loading") content = loadingState(t("find.loading"));
+    else if (state.phase === "error") content = errorState(state.error, () => search());
+    else if (!state.results.length) content = emptyState(t("find.empty.title"), t("find.empty.body"));
+    else {
+      content = [
+        resultsHeading(tn("find.results", state.results.length)),
+        state.feedbackNotice ? h("p", { class: "notice", role: "status", tabindex: "-1" }, state.feedbackNotice) : null,
+        h("ol", { class: "cards" }, state.results.map((m) => matchCard(m, cardContext()))),
+      ];
+    }
+    if (content instanceof Node) content.setAttribute("tabindex", "-1");
+    fill(resultsRegion, ...[content].flat().filter(Boolean));
+    for (const [id, decision] of Object.entries(state.decisions)) {
+      if (decision.status === "done") resultsRegion.querySelector(`li[data-partner-id="${CSS.escape(id)}"]`)?.classList.add(`decided-${decision.action}`);
+    }
+  }
+
+  function render() {
+    const summary = ctx.summary;
+    const options = filterOptions(summary);
+    const any = [["", t("common.any")]];
+    const none = [["", t("common.none")]];
+    const textarea = h("textarea", {
+      name: "text",
+      rows: 5,
+      maxlength: 20000,
+      placeholder: t("find.text.placeholder"),
+      value: state.text,
+    });
+    const projects = (summary?.projects ?? []).map((p) => [p.id, p.title]);
+    const partners = (summary?.partners ?? []).map((p) => [p.id, p.name]);
+    const filter = (name, label) =>
+      field({ label, control: select({ name, id: `filter-${name}` }, [...any, ...options[name]], state.filters[name]) });
+
+    const form = h(
+      "form",
+      { class: "panel query-form", novalidate: true, onsubmit: onSubmit, "aria-labelledby": "find-title" },
+      field({ label: t("find.text.label"), control: textarea, hint: t("find.text.hint"), className: "field field-wide" }),
+      h(
+        "div",
+        { class: "grid-2" },
+        field({
+          label: t("find.project.label"),
+          hint: t("find.project.hint"),
+          control: select({ name: "project", id: "project" }, [...none, ...projects], state.projectId),
+        }),
+        field({
+          label: t("find.requester.label"),
+          hint: t("find.requester.hint"),
+          control: select({ name: "requester", id: "requester" }, [...none, ...partners], state.requesterId),
+        }),
+      ),
+      h(
+        "fieldset",
+        { class: "filters" },
+        h("legend", {}, t("filters.legend")),
+        h(
+          "div",
+          { class: "grid-4" },
+          filter("country", t("filters.country")),
+          filter("type", t("filters.type")),
+          filter("language", t("filters.language")),
+          filter("sdg", t("filters.sdg")),
+        ),
+      ),
+      h(
+        "div",
+        { class: "form-actions" },
+        field({
+          label: t("find.k.label"),
+          control: select({ name: "k", id: "k" }, K_CHOICES.map((k) => [String(k), String(k)]), String(state.k)),
+          className: "field field-inline",
+        }),
+        h("button", { type: "submit", class: "button" }, t("find.submit")),
+        h("button", { type: "button", class: "button secondary", onclick: onClear }, t("find.clear")),
+      ),
+    );
+
+    resultsRegion = h("section", { class: "results", "aria-label": t("find.results.region"), id: "find-results" });
+    fill(root,
+      h("div", { class: "view-head" }, h("h1", { id: "find-title", tabindex: "-1" }, t("find.title")), h("p", { class: "lead" }, t("find.intro"))),
+      ctx.catalogError ? h("p", { class: "notice is-error", role: "alert" }, t("error.catalog")) : null,
+      form,
+      resultsRegion,
+    );
+    renderResults();
+  }
+
+  return {
+    titleKey: "find.title",
+    mount(container, params) {
+      root = container;
+      const project = params.get("project");
+      if (project) {
+        Object.assign(state, { projectId: project, text: "" });
+      }
+      render();
+      if (project) search({ focusResults: false });
+    },
+    relabel() {
+      if (root?.isConnected) render();
+    },
+  };
+}

@@ -1,0 +1,160 @@
+"""Browser fixtures: the service on a free port (uvicorn in a thread) and headless Chromium driven by Playwright.
+
+Chromium is Debian's ``chromium`` package at /usr/bin/chromium (``apt-get install -y chromium chromium-driver``);
+Playwright only drives it (``playwright install`` is never used). Without it, every browser test is skipped with that
+reason. Each test's page fails on an uncaught JavaScript error or a request that leaves the service (the page must
+work offline). Screenshots go to ``artifacts/screenshots/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from matcher.embedding.base import Embedder
+from matcher.engine import Matcher
+from matcher.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """The system Chromium, or a skip that says how to get it (checked before anything expensive is loaded)."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"headless Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium chromium-driver` "
+            "(Playwright drives the system browser; `playwright install` is never used)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("the `playwright` Python package is missing: `pip install -e '.[dev]'`")
+    return CHROMIUM
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, tiny_home: Path, embedder: Embedder
+) -> Iterator[str]:
+    """Base URL of the service over a private copy of the tiny alliance, served by uvicorn in a background thread."""
+    import uvicorn
+
+    from service.app import create_app
+
+    home = tmp_path_factory.mktemp("browser") / "home"
+    shutil.copytree(tiny_home, home)
+    matcher = Matcher(Settings(home=home, database_url=None, seed_dir=None), embedder=embedder).open()
+    app = create_app(matcher.settings, matcher=matcher)
+    sock = _free_socket()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"the service did not answer {base}/v1/health within 60 s")
+        time.sleep(0.1)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    matcher.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageProbe:
+    """What a page did that a test must not allow: uncaught errors and requests leaving the service."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.errors: list[str] = []
+        self.external: list[str] = []
+
+    def on_request(self, request: Any) -> None:
+        url = request.url
+        if not (url.startswith(self.base) or url.startswith("data:") or url.startswith("blob:")):
+            self.external.append(url)
+
+
+def _open_page(browser: Any, base: str, viewport: dict[str, int]) -> Iterator[Any]:
+    context = browser.new_context(viewport=viewport, locale="en-GB", device_scale_factor=1)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    probe = PageProbe(base)
+    page.on("pageerror", lambda error: probe.errors.append(str(error)))
+    page.on("request", probe.on_request)
+    page.probe = probe
+    yield page
+    context.close()
+    assert not probe.errors, f"uncaught JavaScript errors: {probe.errors}"
+    assert not probe.external, f"the page requested files outside the service (must work offline): {probe.external}"
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh desktop-sized page (own cookies and storage)."""
+    yield from _open_page(browser, live_server, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh phone-sized page (390 x 844 CSS pixels)."""
+    yield from _open_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, "name")`` keeps ``artifacts/screenshots/name.png``: the whole page, or only what is in view
+    with ``full_page=False`` (for an open dialog, whose backdrop covers only the viewport)."""
+
+    def take(page: Any, name: str, *, full_page: bool = True) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take

@@ -1,0 +1,368 @@
+"""The web page in headless Chromium, over the tiny alliance (ocean, gardens, girls in STEM, teachers).
+
+Each test keeps screenshots in artifacts/screenshots/. Optional endpoints (feedback, themes) are stubbed with
+``page.route`` so the page's handling of every answer is tested whether or not the server has them yet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+OCEAN = "Ocean literacy kits so that schools can study coral reefs, with a marine research partner"
+
+
+def open_app(page: Any, base: str, view: str = "") -> None:
+    page.goto(f"{base}/{view}")
+    page.wait_for_selector("body[data-ready='true']")
+
+
+def result_names(page: Any, scope: str = "#find-results") -> list[str]:
+    return [name.strip() for name in page.locator(f"{scope} .card-title").all_inner_texts()]
+
+
+def find(page: Any, text: str = OCEAN) -> list[str]:
+    page.get_by_label("Describe your project").fill(text)
+    page.get_by_role("button", name="Find partners").click()
+    page.wait_for_selector("#find-results[aria-busy='false'] .results-heading, #find-results[aria-busy='false'] .state")
+    return result_names(page)
+
+
+def active(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        "() => ({tag: document.activeElement.tagName, text: document.activeElement.textContent.trim(),"
+        " cls: document.activeElement.className, id: document.activeElement.id})"
+    )
+
+
+def with_openapi_path(page: Any, path: str) -> None:
+    """Make the page believe the server documents ``path`` (for endpoints other engineers are still building)."""
+
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        doc = response.json()
+        doc["paths"].setdefault(path, {"post": {}, "get": {}})
+        route.fulfill(response=response, json=doc)
+
+    page.route("**/openapi.json", handle)
+
+
+def test_find_collaborators_filter_and_partner_card(page: Any, live_server: str, screenshot: Any) -> None:
+    open_app(page, live_server)
+    assert page.title() == "Find collaborators — Partner matcher"
+    screenshot(page, "01-find-initial")
+
+    names = find(page)
+    assert set(names[:2]) == {"Blue Reef School", "Marine Classroom Trust"}
+    assert "Secret Reef Foundation" not in names  # opted out of discovery
+    assert page.locator(".results-heading").inner_text() == f"{len(names)} suggestions"
+    assert active(page)["cls"] == "results-heading"  # focus moves to the results
+    first = page.locator("#find-results li.card").first
+    assert "Fiji" in first.inner_text() or "Australia" in first.inner_text()
+    assert first.locator(".reasons li").count() >= 1
+    first.locator(".breakdown summary").click()
+    signals = first.locator(".breakdown tbody th").all_inner_texts()
+    assert signals[0] in {"Text similarity", "Shared key terms"}
+    page.wait_for_selector("#announcer:has-text('suggestions')", state="attached")
+    screenshot(page, "02-find-results")
+
+    page.select_option("#filter-type", "ngo")
+    page.get_by_role("button", name="Find partners").click()
+    page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")
+    names = result_names(page)
+    assert names == ["Marine Classroom Trust", "Seeds of Learning"]
+    metas = page.locator("#find-results .card .meta").all_inner_texts()
+    assert all(meta.startswith("NGO · ") for meta in metas)
+    screenshot(page, "03-find-filtered")
+
+    opener = page.get_by_role("button", name="Open the card of Marine Classroom Trust")
+    opener.click()
+    dialog = page.locator("#partner-dialog")
+    dialog.locator(".description").wait_for()
+    assert dialog.locator("#card-title").inner_text() == "Marine Classroom Trust"
+    assert "coral reef conservation" in dialog.locator(".description").inner_text()
+    card = dialog.inner_text()
+    assert "Reef in a Box" in card and "Caring for Teachers" in card
+    assert "Teachers for the Planet" in card
+    assert "SDG 14 · Life below water" in card
+    assert active(page)["id"] == "card-title"
+    screenshot(page, "04-partner-card", full_page=False)
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    assert active(page)["text"] == "Marine Classroom Trust"  # focus is back on the opener
+
+
+def test_language_switch_to_french_and_back(page: Any, live_server: str, screenshot: Any) -> None:
+    open_app(page, live_server)
+    page.select_option("#lang-select", "fr")
+    page.wait_for_selector("html[lang='fr']", state="attached")
+    assert page.locator("nav a[aria-current='page']").inner_text() == "Trouver des partenaires"
+    assert page.locator("h1").inner_text() == "Trouver des partenaires"
+    assert page.title() == "Trouver des partenaires — Partner matcher"
+
+    page.get_by_label("Décrivez votre projet").fill(OCEAN)
+    page.select_option("#filter-type", "ngo")
+    page.get_by_role("button", name="Trouver des partenaires").click()
+    page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")
+    assert page.locator(".results-heading").inner_text() == "2 suggestions"
+    assert page.locator("#find-results .card .meta").first.inner_text() == "ONG · Australie"
+    assert page.locator(".breakdown summary").first.inner_text() == "Détail du score"
+    assert page.locator(".score strong").first.inner_text().count(",") == 1  # 0,58: French decimal comma
+    screenshot(page, "05-find-french")
+
+    page.reload()  # the choice is remembered
+    page.wait_for_selector("body[data-ready='true']")
+    assert page.locator("h1").inner_text() == "Trouver des partenaires"
+    page.select_option("#lang-select", "en")
+    page.wait_for_selector("html[lang='en']", state="attached")
+    assert page.locator("h1").inner_text() == "Find collaborators"
+
+
+def test_invalid_empty_and_error_states(page: Any, live_server: str, screenshot: Any) -> None:
+    open_app(page, live_server)
+    page.get_by_role("button", name="Find partners").click()
+    textarea = page.get_by_label("Describe your project")
+    assert textarea.get_attribute("aria-invalid") == "true"
+    assert page.locator("#find-results .state-initial").is_visible()  # nothing was sent
+    error = page.locator(".field-error:visible")
+    assert error.inner_text() == "Describe the project, or choose an existing project."
+    assert active(page)["tag"] == "TEXTAREA"
+    screenshot(page, "06-state-invalid")
+
+    page.select_option("#filter-type", "media")  # the tiny alliance has no media
+    names = find(page)
+    assert names == []
+    assert textarea.get_attribute("aria-invalid") is None
+    assert page.locator("#find-results .state-empty").inner_text().startswith("No partners found")
+    screenshot(page, "07-state-empty")
+
+    page.route(
+        "**/v1/recommendations/collaborators",
+        lambda route: route.fulfill(status=500, content_type="text/plain", body="Traceback (most recent call last):"),
+    )
+    page.get_by_role("button", name="Find partners").click()
+    alert = page.locator("#find-results [role='alert']")
+    alert.wait_for()
+    assert alert.inner_text().startswith("Something went wrong")
+    assert "error 500" in alert.inner_text()
+    assert "Traceback" not in page.content()
+    screenshot(page, "08-state-error")
+
+    page.unroute("**/v1/recommendations/collaborators")
+    page.route("**/v1/recommendations/collaborators", lambda route: route.abort())
+    alert.get_by_role("button", name="Try again").click()
+    page.wait_for_selector("#find-results [role='alert']:has-text('cannot be reached')")
+
+    page.unroute("**/v1/recommendations/collaborators")
+    detail = [{"loc": ["body", "text"], "msg": "String should have at most 20000 characters"}]
+    page.route(
+        "**/v1/recommendations/collaborators",
+        lambda route: route.fulfill(status=422, json={"detail": detail}),
+    )
+    page.get_by_role("button", name="Find partners").click()
+    page.wait_for_selector("#find-results [role='alert']:has-text('This request was not accepted')")
+    assert "text: String should have at most 20000 characters" in alert.inner_text()
+
+    page.unroute("**/v1/recommendations/collaborators")
+    page.locator("#find-results [role='alert']").wait_for()
+    page.get_by_role("button", name="Find partners").click()
+    page.wait_for_selector("#find-results .state-empty")  # the real service again
+
+
+def test_action_groups_for_leads_and_partners(page: Any, live_server: str, screenshot: Any) -> None:
+    open_app(page, live_server, "#/groups")
+    assert page.locator("h1").inner_text() == "Action groups"
+    page.get_by_role("button", name="Show candidates").click()
+    assert page.locator("#group-select-error").inner_text() == "Choose one from the list."
+
+    page.select_option("#group-select", "teachers-for-the-planet")
+    page.get_by_role("button", name="Show candidates").click()
+    page.wait_for_selector("#group-results .results-heading")
+    candidates = result_names(page, "#group-results")
+    assert candidates
+    assert not {"Institute for Teacher Education", "Marine Classroom Trust"} & set(candidates)  # already members
+    assert "Secret Reef Foundation" not in candidates
+    assert page.locator("#group-results .reasons li").count() >= len(candidates)
+
+    page.select_option("#partner-select", "ocean-school")
+    page.get_by_role("button", name="Show groups").click()
+    page.wait_for_selector("#partner-results .results-heading")
+    groups = result_names(page, "#partner-results")
+    assert groups[0] == "Teachers for the Planet"
+    assert "Marine Classroom Trust" in page.locator("#partner-results .card").first.inner_text()  # a past partner
+    screenshot(page, "09-action-groups")
+
+    # from a partner card straight to its groups
+    open_app(page, live_server, "#/explore")
+    page.get_by_role("button", name="Green Roots Primary").click()
+    page.get_by_role("link", name="Groups to join").click()
+    page.wait_for_selector("#partner-results .results-heading")
+    assert page.locator("#partner-select").input_value() == "garden-school"
+
+
+def test_explore_lists_with_search_and_filters_when_themes_are_missing(
+    page: Any, live_server: str, screenshot: Any
+) -> None:
+    page.route("**/v1/themes", lambda route: route.fulfill(status=404, json={"detail": "Not Found"}))
+    open_app(page, live_server, "#/explore")
+    page.wait_for_selector(".themes .notice")
+    assert "not available on this server yet" in page.locator(".themes").inner_text()
+    assert page.locator("#partners-title .count").inner_text() == "(11)"
+    assert page.locator("#projects-title .count").inner_text() == "(4)"
+
+    page.get_by_label("Search by name or description").fill("reef")
+    partners = page.locator("[data-partner-id] .entry-title").all_inner_texts()
+    assert sorted(partners) == ["Blue Reef School", "Marine Classroom Trust"]
+    assert page.locator("[data-project-id] .entry-title").all_inner_texts() == ["Reef in a Box"]
+    page.select_option("#explore-type", "school")
+    assert page.locator("[data-partner-id] .entry-title").all_inner_texts() == ["Blue Reef School"]
+    screenshot(page, "10-explore-fallback")
+
+    page.select_option("#explore-type", "media")
+    assert page.locator(".lists .state-empty").first.inner_text().startswith("Nothing matches")
+    page.get_by_role("button", name="Clear search and filters").click()
+    assert page.locator("#partners-title .count").inner_text() == "(11)"
+
+    page.locator("[data-project-id='girls-code']").get_by_role("link", name="Find collaborators").click()
+    page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")
+    assert page.locator("#project").input_value() == "girls-code"
+    names = result_names(page)
+    assert not {"CodeHer Labs", "Women in STEM University Alliance"} & set(names)  # the project's members
+    assert names[0] == "Girls Who Build"
+
+
+def test_explore_draws_the_themes_map_and_gaps_when_the_server_has_them(
+    page: Any, live_server: str, screenshot: Any
+) -> None:
+    themes = {
+        "data": [
+            {"theme_id": 0, "label": "Ocean literacy", "size": 3, "keywords": ["ocean", "reef", "marine"]},
+            {"theme_id": 1, "label": "School gardens", "size": 3, "keywords": ["garden", "food"]},
+            {"theme_id": 2, "label": "Teacher well-being", "size": 1, "keywords": ["teachers"], "gap": True},
+        ],
+        "gaps": [{"label": "Teacher well-being", "reason": "only one partner works on it"}],
+    }
+    with_openapi_path(page, "/v1/themes")
+    page.route("**/v1/themes", lambda route: route.fulfill(status=200, json=themes))
+    open_app(page, live_server, "#/explore")
+    page.wait_for_selector(".theme-map")
+    labels = page.locator(".theme-text strong").all_inner_texts()
+    assert labels == ["Ocean literacy", "School gardens", "Teacher well-being"]
+    assert page.locator(".bubble.is-gap").count() == 1
+    assert page.locator(".gaps li").all_inner_texts() == ["Teacher well-being — only one partner works on it"]
+    screenshot(page, "11-explore-themes")
+
+    page.unroute("**/v1/themes")
+    page.route("**/v1/themes", lambda route: route.fulfill(status=503, body="upstream down"))
+    page.reload()
+    page.wait_for_selector(".themes [role='alert']")
+    assert "error 503" in page.locator(".themes").inner_text()
+    assert page.locator("#partners-title .count").inner_text() == "(11)"  # the lists still work
+
+
+def test_accept_and_dismiss_need_a_requester_and_survive_missing_endpoints(
+    page: Any, live_server: str, screenshot: Any
+) -> None:
+    sent: list[dict[str, Any]] = []
+    answer = {"status": 201}
+
+    def feedback(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data))
+        body = {"detail": "Not Found"} if answer["status"] == 404 else {"detail": "Sign in first"}
+        route.fulfill(status=answer["status"], json=body if answer["status"] >= 400 else {"id": len(sent)})
+
+    with_openapi_path(page, "/v1/feedback")
+    page.route("**/v1/feedback", feedback)
+    open_app(page, live_server)
+    find(page)
+    assert page.locator(".feedback").count() == 0  # no requester: nobody to record the decision for
+
+    page.select_option("#requester", "ocean-school")
+    names = find(page)
+    assert "Blue Reef School" not in names  # never suggested to yourself
+    cards = page.locator("#find-results li.card")
+    cards.nth(0).get_by_role("button", name="Accept").click()
+    cards.nth(0).locator(".feedback-status:has-text('Accepted')").wait_for()
+    cards.nth(1).get_by_role("button", name="Dismiss").click()
+    cards.nth(1).locator(".feedback-status:has-text('Dismissed')").wait_for()
+    ids = [cards.nth(i).get_attribute("data-partner-id") for i in range(2)]
+    assert sent == [
+        {"requester_id": "ocean-school", "partner_id": ids[0], "action": "accept"},
+        {"requester_id": "ocean-school", "partner_id": ids[1], "action": "dismiss"},
+    ]
+    assert cards.nth(0).locator("button[data-action]").count() == 0
+    screenshot(page, "12-feedback")
+
+    answer["status"] = 401
+    cards.nth(2).get_by_role("button", name="Accept").click()
+    cards.nth(2).locator(".feedback-status.is-error").wait_for()
+    assert "not allowed" in cards.nth(2).locator(".feedback-status").inner_text()
+
+    answer["status"] = 404
+    cards.nth(2).get_by_role("button", name="Accept").click()
+    page.wait_for_selector("#find-results .notice:has-text('not available on this server yet')")
+    assert page.locator(".feedback button").count() == 0  # no longer offered
+
+
+def test_keyboard_only(page: Any, live_server: str) -> None:
+    open_app(page, live_server)
+    page.keyboard.press("Tab")
+    assert active(page)["text"] == "Skip to content"
+    page.keyboard.press("Enter")
+    assert active(page)["id"] == "main"
+    page.keyboard.press("Tab")
+    assert active(page)["tag"] == "TEXTAREA"
+    page.keyboard.type("Coding clubs for girls with mentors from industry")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if active(page)["text"] == "Find partners":
+            break
+    assert active(page)["text"] == "Find partners"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")
+    assert active(page)["cls"] == "results-heading"
+    page.keyboard.press("Tab")
+    first = active(page)["text"]
+    assert first == result_names(page)[0]
+    page.keyboard.press("Enter")
+    page.locator("#partner-dialog .description").wait_for()
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => document.getElementById('partner-dialog').contains(document.activeElement)")
+    assert inside
+    page.keyboard.press("Escape")
+    assert active(page)["text"] == first
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # the focus is visible
+
+
+def test_phone_layout(phone_page: Any, live_server: str, screenshot: Any) -> None:
+    page = phone_page
+    open_app(page, live_server)
+    names = find(page, "Coding clubs for girls with mentors from industry")
+    assert names[0] in {"CodeHer Labs", "Girls Who Build", "Women in STEM University Alliance"}
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width}"
+    submit = page.get_by_role("button", name="Find partners").bounding_box()
+    assert submit["height"] >= 44  # a finger-sized target
+    screenshot(page, "13-phone-find")
+    page.locator(".link-button").first.click()
+    page.locator("#partner-dialog .description").wait_for()
+    box = page.locator("#partner-dialog").bounding_box()
+    assert box["width"] <= 390
+    screenshot(page, "14-phone-card", full_page=False)
+
+
+def test_the_page_loads_only_from_the_service(page: Any, live_server: str) -> None:
+    response = page.goto(f"{live_server}/")
+    assert response.status == 200
+    policy = response.headers["content-security-policy"]
+    assert re.search(r"default-src 'self'", policy)
+    page.wait_for_selector("body[data-ready='true']")
+    fonts = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+    assert fonts.startswith("system-ui")
+    # the `page` fixture fails the test if anything was requested from elsewhere

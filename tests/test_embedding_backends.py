@@ -1,0 +1,257 @@
+"""Fast embedding backends against the torch fp32 reference: quality guard, the Embedder contract, export reuse.
+
+The ONNX export is made once per session into a session temp dir and shared by every test here.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.embedding import export as export_module
+from matcher.embedding.base import Embedder
+from matcher.embedding.export import ExportedModel, export_onnx, model_key
+from matcher.embedding.exported import ExportedEmbedder, TokenBatcher
+from matcher.embedding.factory import create_embedder
+from matcher.embedding.quality import compare_vectors, quality_guard
+
+# 60 realistic partner/project descriptions on varied topics (a few per theme, so neighbours are meaningful).
+TEXTS = [
+    "Primary school in Lisbon running an ocean literacy programme with weekly beach clean-ups and plankton labs.",
+    "Marine research institute studying coral reef bleaching and training teachers to bring reef science to class.",
+    "NGO restoring seagrass meadows along the Baltic coast with volunteers and local fishing communities.",
+    "Coastal city adapting its harbour to sea-level rise with floodable public squares and dune restoration.",
+    "Secondary school network teaching climate science through student-run weather stations and open data.",
+    "Municipality installing rooftop solar on schools and sharing the savings with a community energy cooperative.",
+    "University lab developing low-cost sensors to monitor air pollution around primary schools in Kraków.",
+    "Regional agency retrofitting 1960s social housing blocks to near-zero energy standards with tenants' input.",
+    "City programme planting urban forests on vacant lots to cool heat islands and create green jobs.",
+    "Farmers' association converting to agroecology and selling directly to school canteens within 50 km.",
+    "School garden project where pupils grow vegetables, compost canteen waste and learn about pollinators.",
+    "Food bank partnering with supermarkets to redistribute surplus fresh produce to families in need.",
+    "Cooperative of small bakeries reducing food waste by selling day-old bread through a mobile app.",
+    "Public health service running a smoking-cessation campaign for teenagers with peer ambassadors.",
+    "Hospital network sharing telemedicine tools so rural patients can see specialists without travelling.",
+    "Mental health charity training university staff to recognise signs of anxiety and depression in students.",
+    "Sports club using football to keep young people from deprived neighbourhoods engaged in education.",
+    "Elderly care association fighting loneliness with intergenerational reading sessions in care homes.",
+    "Women-led engineering society running robotics camps to encourage girls to study STEM subjects.",
+    "Technical university offering coding bootcamps for long-term unemployed adults with job placement support.",
+    "Software company mentoring high-school students in app development and offering summer internships.",
+    "Vocational college training electricians in heat-pump installation for the green building transition.",
+    "Chamber of commerce connecting small manufacturers with apprentices from vocational schools.",
+    "Start-up incubator supporting social enterprises founded by refugees and migrants.",
+    "Language school offering free German courses and job coaching to newly arrived refugees.",
+    "City welcome centre helping migrant families enrol children in school and access health care.",
+    "Human rights NGO documenting discrimination against Roma communities in access to housing.",
+    "Youth council giving teenagers a real budget to decide on neighbourhood improvement projects.",
+    "Participatory budgeting programme letting residents vote on how to spend part of the city budget.",
+    "Open government initiative publishing council spending data and training journalists to analyse it.",
+    "Museum digitising its archive of folk costumes and building a virtual exhibition for schools.",
+    "Theatre company touring rural villages with plays written together with local residents.",
+    "Music academy offering free orchestra lessons to children from low-income families.",
+    "Heritage foundation converting a derelict textile mill into artists' studios and a creative hub.",
+    "Public library lending laptops and running digital skills workshops for senior citizens.",
+    "Teacher training college developing courses on inclusive education for pupils with special needs.",
+    "Network of schools exchanging teachers for job-shadowing on project-based learning methods.",
+    "Online platform where teachers from different countries co-design lesson plans on European history.",
+    "University offering a joint master's degree in sustainable tourism with three partner universities.",
+    "Erasmus student association organising buddy programmes to integrate international students.",
+    "Transport authority introducing on-demand minibuses for villages without regular bus service.",
+    "City replacing car lanes with protected bike lanes and measuring the change in commuting habits.",
+    "Car-sharing cooperative offering electric vehicles in suburban neighbourhoods.",
+    "Logistics company testing cargo bikes for last-mile parcel delivery in the historic centre.",
+    "Water utility reducing leaks in old pipes using acoustic sensors and machine learning.",
+    "River basin authority restoring wetlands to reduce flood risk downstream and improve biodiversity.",
+    "Mountain village developing eco-tourism trails and a label for local cheese producers.",
+    "Island community aiming for energy self-sufficiency with wind turbines and battery storage.",
+    "Recycling company turning plastic fishing nets recovered from the sea into skateboard parts.",
+    "Circular economy hub repairing and reselling used furniture and electronics with trainees.",
+    "Textile brand setting up take-back and repair services for workwear to cut clothing waste.",
+    "Research centre using satellite images to map illegal logging in protected forests.",
+    "Beekeepers' association monitoring bee health and teaching children about pollination.",
+    "Police and social workers cooperating on prevention of domestic violence in small towns.",
+    "Legal aid clinic run by law students advising tenants facing eviction.",
+    "Housing cooperative building affordable homes with shared gardens for young families.",
+    "Regional development agency attracting digital nomads to depopulated rural towns with co-working spaces.",
+    "Broadband initiative bringing fibre internet to remote farms and schools in the uplands.",
+    "Early childhood centre using outdoor play and forest days to develop motor skills and curiosity.",
+    "Adult education centre teaching financial literacy and budgeting to low-income households.",
+]
+assert len(TEXTS) == 60
+
+FAST_BACKENDS = ["openvino", "onnx"]
+
+
+@pytest.fixture(scope="session")
+def export_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX export for the session (a few seconds), shared by every backend test."""
+    cache = tmp_path_factory.mktemp("models")
+    export_onnx("packaged", cache)
+    return cache
+
+
+@pytest.fixture(scope="session", params=FAST_BACKENDS)
+def fast(request: pytest.FixtureRequest, export_cache: Path) -> Embedder:
+    pytest.importorskip("openvino" if request.param == "openvino" else "onnxruntime")
+    return create_embedder(request.param, cache_dir=export_cache)
+
+
+@pytest.fixture(scope="session")
+def reference_vectors(embedder: Embedder) -> np.ndarray:
+    return embedder.encode(TEXTS)
+
+
+# --- quality guard ----------------------------------------------------------------------------------------------
+
+
+def test_fast_backend_passes_quality_guard(fast: Embedder, embedder: Embedder) -> None:
+    report = quality_guard(embedder, fast, TEXTS)
+    assert report.n_texts == 60
+    assert report.mean_cosine >= 0.99
+    assert report.top10_overlap >= 0.95
+    assert report.min_cosine >= 0.98
+    assert report.passed
+
+
+def test_quality_guard_rejects_unrelated_vectors(reference_vectors: np.ndarray) -> None:
+    noise = np.random.default_rng(0).normal(size=reference_vectors.shape).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    report = compare_vectors(reference_vectors, noise)
+    assert report.mean_cosine < 0.2
+    assert report.top10_overlap < 0.5
+    assert not report.passed
+
+
+def test_quality_guard_of_identical_vectors_is_perfect(reference_vectors: np.ndarray) -> None:
+    report = compare_vectors(reference_vectors, reference_vectors.copy())
+    assert report.mean_cosine == pytest.approx(1.0, abs=1e-5)
+    assert report.top10_overlap == 1.0
+    assert report.passed
+
+
+# --- the Embedder contract, for every fast backend --------------------------------------------------------------
+
+
+def test_name_says_model_backend_and_precision(fast: Embedder) -> None:
+    assert fast.name in ("all-MiniLM-L6-v2:openvino-bf16", "all-MiniLM-L6-v2:onnx-fp32")
+    assert isinstance(fast, Embedder)
+
+
+def test_shape_dtype_and_unit_norm(fast: Embedder) -> None:
+    vectors = fast.encode(TEXTS[:7], batch_size=3)
+    assert vectors.shape == (7, 384)
+    assert vectors.dtype == np.float32
+    assert fast.dim == 384
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+@pytest.mark.parametrize("window", [4096, 2])
+def test_rows_follow_input_order_despite_length_sorting(
+    fast: Embedder, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(TokenBatcher, "window", window)  # 2: texts are tokenised and sorted in windows of 2
+    texts = [TEXTS[0], "ocean", TEXTS[5] * 3, "", TEXTS[40]]
+    batch = fast.encode(texts, batch_size=2)
+    one_by_one = np.vstack([fast.encode([t]) for t in texts])
+    np.testing.assert_allclose(np.einsum("ij,ij->i", batch, one_by_one), 1.0, atol=2e-3)
+
+
+def test_empty_input_and_single_string(fast: Embedder) -> None:
+    assert fast.encode([]).shape == (0, 384)
+    with pytest.raises(TypeError, match="wrap it as"):
+        fast.encode("a single string")  # type: ignore[arg-type]
+
+
+def test_long_text_is_truncated_like_sentence_transformers(fast: Embedder, embedder: Embedder) -> None:
+    long_text = " ".join(TEXTS)  # ~1,000 tokens, truncated to 256
+    cosine = float(fast.encode([long_text])[0] @ embedder.encode([long_text])[0])
+    assert cosine > 0.99
+
+
+def test_tokenizer_matches_sentence_transformers(embedder: Embedder, export_cache: Path) -> None:
+    texts = ["  Leading and trailing spaces  ", "ÉCOLE Élémentaire, Zürich!", " ".join(TEXTS), TEXTS[3]]
+    batcher = TokenBatcher(export_onnx("packaged", export_cache))
+    expected = embedder._model.preprocess(texts)  # type: ignore[attr-defined]
+    lengths = expected["attention_mask"].sum(dim=1).tolist()
+    for rows, feed in batcher.batches(texts, batch_size=len(texts)):
+        for i, row in enumerate(rows):
+            n = lengths[row]
+            assert feed["input_ids"][i, :n].tolist() == expected["input_ids"][row, :n].tolist()
+            assert feed["attention_mask"][i].sum() == n
+    assert max(lengths) == 256
+
+
+# --- export cache -----------------------------------------------------------------------------------------------
+
+
+def test_second_export_call_reuses_the_export(export_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = export_onnx("packaged", export_cache)
+    mtime = first.onnx_path.stat().st_mtime_ns
+
+    def fail(*args: object) -> None:
+        raise AssertionError("re-exported although an export exists")
+
+    monkeypatch.setattr(export_module, "_export_to", fail)
+    second = export_onnx("packaged", export_cache)
+    assert second == first
+    assert second.onnx_path.stat().st_mtime_ns == mtime
+    assert isinstance(second, ExportedModel)
+    assert (second.input_names, second.dim, second.max_seq_length) == (
+        ("input_ids", "token_type_ids", "attention_mask"),
+        384,
+        256,
+    )
+    assert [p.name for p in export_cache.iterdir()] == [first.directory.name]  # no temp dirs left behind
+
+
+def test_model_key_changes_when_the_model_changes(tmp_path: Path) -> None:
+    model = tmp_path / "my-model"
+    model.mkdir()
+    (model / "config.json").write_text('{"hidden_size": 8}')
+    (model / "model.safetensors").write_bytes(b"weights v1")
+    key = model_key(model)
+    assert model_key(model) == key
+    (model / "model.safetensors").write_bytes(b"weights v2, longer")
+    assert model_key(model) != key
+
+
+# --- factory ----------------------------------------------------------------------------------------------------
+
+
+def test_auto_picks_openvino_bf16(export_cache: Path) -> None:
+    pytest.importorskip("openvino")
+    from matcher.embedding.openvino import cpu_supports_bf16
+
+    auto = create_embedder("auto", cache_dir=export_cache)
+    assert isinstance(auto, ExportedEmbedder)
+    assert auto.name == f"all-MiniLM-L6-v2:openvino-{'bf16' if cpu_supports_bf16() else 'f32'}"
+
+
+def test_auto_without_openvino_warns_and_uses_onnxruntime(
+    export_cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pytest.importorskip("onnxruntime")
+    from matcher.embedding import factory
+
+    monkeypatch.setattr(factory, "_installed", lambda package: package != "openvino")
+    with caplog.at_level(logging.WARNING, logger="matcher.embedding.factory"):
+        auto = create_embedder("auto", cache_dir=export_cache)
+    assert auto.name == "all-MiniLM-L6-v2:onnx-fp32"
+    assert "pip install 'openvino" in caplog.text
+
+
+def test_unknown_backend_lists_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="use one of: auto, torch, onnx, onnx-int8, openvino, openvino-f32"):
+        create_embedder("cuda")  # type: ignore[arg-type]
+
+
+def test_quality_guard_rejects_int8(embedder: Embedder, export_cache: Path) -> None:
+    """The reason ``auto`` never picks int8: on these texts it moves >10% of top-10 neighbours."""
+    pytest.importorskip("onnxruntime")
+    report = quality_guard(embedder, create_embedder("onnx-int8", cache_dir=export_cache), TEXTS)
+    assert report.top10_overlap < 0.95
+    assert not report.passed
