@@ -210,5 +210,9 @@ def convert(
     typer.echo(f"wrote {target}: {counts}")
 
 
+from matcher.themes.cli import app as themes_app  # noqa: E402
+
+app.add_typer(themes_app, name="themes")
+
 if __name__ == "__main__":  # pragma: no cover
     app()

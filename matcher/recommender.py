@@ -248,7 +248,7 @@ class Recommender:
         if query.diversity > 0:
             order = self._diversify(rows, scores, order, k, query.diversity)
         matches = []
-        query_theme = self.themes.predict(query.vector) if self.themes is not None else None
+        query_theme = self.themes.predict(query.vector, query.text) if self.themes is not None else None
         for i in order[:k].tolist():
             row = int(rows[i])
             partner = c.partners[row]

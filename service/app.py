@@ -12,7 +12,10 @@ from fastapi.responses import JSONResponse
 from matcher.engine import Matcher
 from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
-from service.routes import action_groups, health, partners, projects, recommendations, web
+from service import errors
+from service.auth import Reader
+from service.limits import BodySizeLimit
+from service.routes import action_groups, feedback, health, members, partners, projects, recommendations, web, writes
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,11 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
         version="0.1.0",
         summary="Partner-matching recommendations for a global education alliance.",
         description="Who should we build this project with? Which action group should we join? "
-        "Every suggestion is explained.",
+        "Every suggestion is explained.\n\n"
+        "**Writes** (POST, PUT, PATCH, DELETE, and the feedback export) need an API key from `MATCHER_API_KEYS`, "
+        "sent as `Authorization: Bearer <key>`; without a valid key they answer 401 and write nothing. Reads are "
+        "open unless `MATCHER_READ_REQUIRES_KEY=true`. Records carry their version as `ETag`: send it in "
+        "`If-Match` to update only what you read (412 otherwise).",
         lifespan=lifespan,
     )
 
@@ -56,7 +63,12 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
     async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    errors.install(app)
     for module in (recommendations, partners, projects, action_groups, health):
+        app.include_router(module.router, prefix="/v1", dependencies=[] if module is health else [Reader])
+    for module in (writes, members, feedback):
         app.include_router(module.router, prefix="/v1")
     web.install(app)
     return app

@@ -15,7 +15,10 @@ def get_matcher(request: Request) -> Matcher:
 
 
 def get_recommender(request: Request) -> Recommender:
+    """The current recommender; first picks up writes of other processes (store revision, checked at most every
+    MATCHER_REVISION_CHECK_INTERVAL seconds)."""
     matcher: Matcher = request.app.state.matcher
+    matcher.refresh_if_stale(max_age=matcher.settings.revision_check_interval)
     return matcher.recommender
 
 

@@ -23,6 +23,9 @@ class FiltersIn(BaseModel):
     types: list[ActorType] = Field(default_factory=list, max_length=20, description="actor kinds")
     languages: list[LanguageCode] = Field(default_factory=list, max_length=50, description="ISO 639-1")
     sdgs: list[Sdg] = Field(default_factory=list, max_length=17)
+    themes: list[int | Identifier] = Field(
+        default_factory=list, max_length=50, description="theme ids or labels, from GET /v1/themes"
+    )
 
     @model_validator(mode="after")
     def _known_types(self) -> FiltersIn:
@@ -135,3 +138,18 @@ class ProjectPublic(BaseModel):
     seeking: str | None
     start_date: date | None
     members: list[dict[str, str]]
+
+
+class ThemePublic(BaseModel):
+    id: int = Field(description="Stable across refits: a theme keeps its id while its centre stays put")
+    label: str = Field(description="Its three most distinctive terms")
+    terms: list[str] = Field(description="Distinctive terms (c-TF-IDF), best first")
+    size: int = Field(description="Partners and projects in the theme")
+    partners: int
+    projects: int
+
+
+class ThemesPublic(BaseModel):
+    data: list[ThemePublic]
+    count: int
+    outlier_rate: float = Field(description="Share of partners and projects close to no theme")

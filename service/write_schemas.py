@@ -53,9 +53,7 @@ class _Strict(BaseModel):
 ID_RULE = "1-200 characters, no spaces, / \\ ? or #"
 PartnerId = Annotated[str, checked("partners", "id"), Field(description=ID_RULE)]
 OptionalId = Annotated[str | None, checked("partners", "id", optional=True), Field(description=ID_RULE)]
-ActorKind = Annotated[
-    str | None, checked("partners", "type"), Field(json_schema_extra={"enum": [*ACTOR_TYPES, None]})
-]
+ActorKind = Annotated[str | None, checked("partners", "type"), Field(json_schema_extra={"enum": [*ACTOR_TYPES, None]})]
 Country = Annotated[str | None, checked("partners", "country"), Field(description="ISO 3166-1 alpha-2, e.g. FR")]
 Languages = Annotated[
     tuple[str, ...], checked("partners", "languages"), Field(description="ISO 639-1 codes: a list or 'en;fr'")
@@ -64,7 +62,7 @@ PartnerSdgs = Annotated[tuple[int, ...], checked("partners", "sdgs"), Field(desc
 
 
 class PartnerFields(_Strict):
-    required_fields = ("name", "description")
+    required_fields: ClassVar[tuple[str, ...]] = ("name", "description")
 
     name: Annotated[str, checked("partners", "name"), Field(description="1-300 characters")]
     description: Annotated[
@@ -84,7 +82,7 @@ class PartnerFields(_Strict):
 class PartnerCreate(PartnerFields):
     """A new partner (POST); 409 when the id exists."""
 
-    required_fields = ("id", "name", "description")
+    required_fields: ClassVar[tuple[str, ...]] = ("id", "name", "description")
 
     id: PartnerId
 
@@ -133,7 +131,7 @@ StartDate = Annotated[date | None, checked("projects", "start_date"), Field(desc
 
 
 class ProjectFields(_Strict):
-    required_fields = ("title", "description")
+    required_fields: ClassVar[tuple[str, ...]] = ("title", "description")
 
     title: Annotated[str, checked("projects", "title"), Field(description="1-300 characters")]
     description: Annotated[str, checked("projects", "description"), Field(description="1-20000 characters")]
@@ -146,7 +144,7 @@ class ProjectFields(_Strict):
 
 
 class ProjectCreate(ProjectFields):
-    required_fields = ("id", "title", "description")
+    required_fields: ClassVar[tuple[str, ...]] = ("id", "title", "description")
 
     id: PartnerId
 
@@ -178,14 +176,14 @@ class ProjectRecord(BaseModel):
 
 # -- action groups ----------------------------------------------------------------------------------------------------
 class GroupFields(_Strict):
-    required_fields = ("name", "description")
+    required_fields: ClassVar[tuple[str, ...]] = ("name", "description")
 
     name: Annotated[str, checked("action_groups", "name"), Field(description="1-300 characters")]
     description: Annotated[str, checked("action_groups", "description"), Field(description="1-20000 characters")]
 
 
 class GroupCreate(GroupFields):
-    required_fields = ("id", "name", "description")
+    required_fields: ClassVar[tuple[str, ...]] = ("id", "name", "description")
 
     id: PartnerId
 
@@ -212,20 +210,20 @@ Role = Annotated[str, checked("project_members", "role"), Field(json_schema_extr
 
 
 class ProjectMemberIn(_Strict):
-    required_fields = ("partner_id",)
+    required_fields: ClassVar[tuple[str, ...]] = ("partner_id",)
 
     partner_id: PartnerId
     role: Role = "member"
 
 
 class RoleIn(_Strict):
-    required_fields = ("role",)
+    required_fields: ClassVar[tuple[str, ...]] = ("role",)
 
     role: Role
 
 
 class GroupMemberIn(_Strict):
-    required_fields = ("partner_id",)
+    required_fields: ClassVar[tuple[str, ...]] = ("partner_id",)
 
     partner_id: PartnerId
 
@@ -276,7 +274,7 @@ class FeedbackIn(_Strict):
     """A reaction to a suggestion. ``decline`` and ``dismiss`` hide the partner from the requester's later
     suggestions for the same project (or group, or free-text queries when neither is given)."""
 
-    required_fields = ("requester_id", "partner_id")
+    required_fields: ClassVar[tuple[str, ...]] = ("requester_id", "partner_id")
 
     requester_id: PartnerId = Field(description="The partner who got the suggestion")
     partner_id: PartnerId = Field(description="The partner who was suggested")

@@ -30,9 +30,8 @@ def ids(matches: list[PartnerMatch]) -> list[str]:
 
 
 def all_outputs(rec: Recommender) -> list[list[PartnerMatch]]:
-    """Every kind of partner list the recommender produces on the tiny fixture, with k larger than the catalog."""
+    """Every kind of relevance-ordered partner list on the tiny fixture, with k larger than the catalog."""
     outputs = [rec.collaborators(text=OCEAN_QUERY, k=100)]
-    outputs += [rec.collaborators(text=OCEAN_QUERY, k=100, diversity=1.0)]
     outputs += [rec.collaborators(text="ocean", k=100, filters=Filters(sdgs=frozenset({14})))]
     outputs += [rec.collaborators(project_id=p.id, k=100) for p in rec.catalog.projects]
     outputs += [rec.similar_partners(p.id, k=100) for p in rec.catalog.partners]
@@ -85,7 +84,8 @@ def test_members_of_every_project_are_never_suggested_for_it(recommender: Recomm
 def test_opted_out_partner_never_appears(recommender: Recommender) -> None:
     hidden_text = recommender.catalog.partner("ocean-hidden").description  # the query it would match best
 
-    for matches in [*all_outputs(recommender), recommender.collaborators(text=hidden_text, k=100)]:
+    diverse = recommender.collaborators(text=OCEAN_QUERY, k=100, diversity=1.0)
+    for matches in [*all_outputs(recommender), diverse, recommender.collaborators(text=hidden_text, k=100)]:
         assert "ocean-hidden" not in ids(matches)
 
 
@@ -100,7 +100,11 @@ def test_requester_is_never_suggested_to_itself(recommender: Recommender) -> Non
 def test_past_coworker_is_explained(recommender: Recommender) -> None:
     matches = {m.partner_id: m for m in recommender.collaborators(text=OCEAN_QUERY, requester_id="ocean-school", k=5)}
 
-    assert matches["ocean-ngo"].reasons[0] == "worked with Blue Reef School on Reef in a Box"
+    assert matches["ocean-ngo"].reasons[0].startswith("worked with ")
+    assert matches["ocean-ngo"].reasons[0].endswith(" on Reef in a Box")
+    assert not any(
+        r.startswith("worked with") for m in matches.values() if m.partner_id != "ocean-ngo" for r in m.reasons
+    )
     assert matches["ocean-ngo"].score_breakdown["graph"] > 0
 
 
@@ -145,7 +149,7 @@ def test_filters_are_applied_exactly(recommender: Recommender, filters: Filters,
 def test_scores_are_sorted_and_add_up_to_their_breakdown(recommender: Recommender) -> None:
     for matches in all_outputs(recommender):
         scores = [m.score for m in matches]
-        assert scores == sorted(scores, reverse=True) or matches is all_outputs(recommender)[1]
+        assert scores == sorted(scores, reverse=True)
         for m in matches:
             assert abs(m.score - sum(m.score_breakdown.values())) < 1e-3
             assert m.reasons, m.partner_id
@@ -162,7 +166,10 @@ def test_diversity_spreads_actor_kinds(recommender: Recommender) -> None:
 
     assert len({m.type for m in diverse}) > len({m.type for m in plain})
     assert diverse[0].partner_id == plain[0].partner_id  # the best match stays first
-    assert set(ids(recommender.collaborators(text=DIVERSE_QUERY, k=100, diversity=1.0))) == ALL_VISIBLE
+    everyone = recommender.collaborators(text=DIVERSE_QUERY, k=100, diversity=1.0)
+    assert sorted(ids(everyone)) == sorted(ALL_VISIBLE)  # re-ordered, nobody lost or repeated
+    for m in everyone:
+        assert abs(m.score - sum(m.score_breakdown.values())) < 1e-3
 
 
 # -- action groups ----------------------------------------------------------------------------------------------------

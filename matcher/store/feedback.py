@@ -111,7 +111,9 @@ class FeedbackMixin:
             conditions.append(FeedbackRow.created_at >= since)
         with self.sessions() as s:
             total = s.scalar(select(func.count()).select_from(FeedbackRow).where(*conditions)) or 0
-            rows = s.scalars(select(FeedbackRow).where(*conditions).order_by(FeedbackRow.id).offset(offset).limit(limit))
+            rows = s.scalars(
+                select(FeedbackRow).where(*conditions).order_by(FeedbackRow.id).offset(offset).limit(limit)
+            )
             return FeedbackPage([_feedback(r) for r in rows], int(total))
 
     def suppressed_partners(

@@ -156,7 +156,9 @@ class RecordsMixin:
                 raise StaleVersionError(spec.label, item_id, expected=expected_version or 0, current=int(current))
             if kind == "partners":
                 s.execute(
-                    delete(FeedbackRow).where(or_(FeedbackRow.partner_id == item_id, FeedbackRow.requester_id == item_id))
+                    delete(FeedbackRow).where(
+                        or_(FeedbackRow.partner_id == item_id, FeedbackRow.requester_id == item_id)
+                    )
                 )
             bump_revision(s)
 
@@ -180,7 +182,7 @@ class RecordsMixin:
         q: str | None = None,
         include_hidden: bool = False,
     ) -> Page[Partner]:
-        """Partners by id; filters combine with AND. Partners that opted out of discovery only with ``include_hidden``."""
+        """Partners by id; filters combine with AND. Those that opted out of discovery only with ``include_hidden``."""
         conditions: list[Any] = [] if include_hidden else [PartnerRow.discoverable.is_(True)]
         if country:
             conditions.append(PartnerRow.country == country.upper())

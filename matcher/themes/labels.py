@@ -72,8 +72,11 @@ class ClassTfidf(BaseEstimator):  # type: ignore[misc]
         return sp.csr_matrix((len(texts), 0))
 
     def top_terms(self, cls: int, n: int = 10) -> list[tuple[str, float]]:
-        """The ``n`` best terms of class ``cls`` with their scores; a term covered by a better one is skipped
-        ("ocean" after "ocean literacy", "reef" after "reefs")."""
+        """The ``n`` best terms of class ``cls`` with their scores, read as a label.
+
+        A term a better one already says is skipped ("reef" after "reefs", "ocean" after "ocean literacy"); a phrase
+        takes the place of the single words it joins ("lifelong learning" replaces "learning" and "lifelong").
+        """
         check_is_fitted(self, "scores_")
         matches = np.flatnonzero(self.classes_ == cls)
         if matches.size == 0:
@@ -84,10 +87,17 @@ class ClassTfidf(BaseEstimator):  # type: ignore[misc]
         for j in order.tolist():
             if row[j] <= 0 or len(picked) == n:
                 break
-            term = str(self.terms_[j])
+            term, score = str(self.terms_[j]), round(float(row[j]), 6)
             if any(_covers(other, term) for other, _ in picked):
                 continue
-            picked.append((term, round(float(row[j]), 6)))
+            words = set(term.split())
+            joined = [i for i, (other, _) in enumerate(picked) if " " not in other and other in words]
+            if len(words) > 1 and joined:
+                score = max(score, *(picked[i][1] for i in joined))
+                picked[joined[0]] = (term, score)
+                picked = [p for i, p in enumerate(picked) if i not in joined[1:]]
+                continue
+            picked.append((term, score))
         return picked
 
 

@@ -30,7 +30,8 @@ class ThemeLookup:
         self.model = model
         self.themes: dict[int, Theme] = {t.id: t for t in model.themes_}
         known = model.assignments_
-        predicted = model.predict(catalog.partner_vectors) if len(catalog.partners) else np.zeros(0, dtype=np.int64)
+        texts = [p.description for p in catalog.partners]
+        predicted = model.predict(catalog.partner_vectors, texts) if texts else np.zeros(0, dtype=np.int64)
         self.partner_theme: dict[str, int] = {}
         for partner, guess in zip(catalog.partners, predicted.tolist(), strict=True):
             theme = known.get(f"partner:{partner.id}", guess)
@@ -40,9 +41,10 @@ class ThemeLookup:
     def theme_of(self, partner_id: str) -> int | None:
         return self.partner_theme.get(partner_id)
 
-    def predict(self, vector: np.ndarray) -> int | None:
-        """Theme of one query vector, or None when it is close to no theme."""
-        theme = int(self.model.predict(np.asarray(vector, dtype=np.float32)[None, :])[0])
+    def predict(self, vector: np.ndarray, text: str | None = None) -> int | None:
+        """Theme of one query vector (``text``: what it embeds, for its language), or None when close to no theme."""
+        texts = None if text is None else [text]
+        theme = int(self.model.predict(np.asarray(vector, dtype=np.float32)[None, :], texts)[0])
         return None if theme == OUTLIER else theme
 
     def label(self, theme_id: int) -> str:

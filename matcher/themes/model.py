@@ -60,7 +60,7 @@ class ThemeModel(BaseEstimator):  # type: ignore[misc]
         min_theme_size: int = 5,
         min_similarity: float = 0.2,
         outlier_fence: float = 1.5,
-        match_similarity: float = 0.7,
+        match_similarity: float = 0.5,
         center_languages: bool = True,
         n_terms: int = 10,
         random_state: int = 0,

@@ -5,19 +5,22 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from matcher.ranking.query import Filters
-from service.deps import RecommenderDep
+from service.deps import MatcherDep, RecommenderDep
 from service.routes.convert import matches
+from service.routes.feedback import suppressed_for
 from service.schemas import CollaboratorQuery, MatchesPublic
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 
 @router.post("/collaborators", response_model=MatchesPublic)
-def recommend_collaborators(query: CollaboratorQuery, recommender: RecommenderDep) -> MatchesPublic:
+def recommend_collaborators(
+    query: CollaboratorQuery, recommender: RecommenderDep, matcher: MatcherDep
+) -> MatchesPublic:
     """Partners to build a project with, best first, each with the reasons and a score breakdown.
 
-    Never returns the requester, the project's current members, anything in ``exclude``, or a partner that opted out
-    (``discoverable=false``).
+    Never returns the requester, the project's current members, anything in ``exclude``, a partner that opted out
+    (``discoverable=false``), or one the requester declined or dismissed for this project (POST /v1/feedback).
     """
     filters = Filters(
         countries=frozenset(query.filters.countries),
@@ -31,7 +34,7 @@ def recommend_collaborators(query: CollaboratorQuery, recommender: RecommenderDe
         requester_id=query.requester_id,
         k=query.k,
         filters=filters,
-        exclude=frozenset(query.exclude),
+        exclude=frozenset(query.exclude) | suppressed_for(matcher, query.requester_id, project_id=query.project_id),
         diversity=query.diversity,
     )
     return matches(results)

@@ -2,7 +2,8 @@
 
 ``GET /v1/catalog/summary`` fills the page's pickers and filters: ids and names of the discoverable partners, the
 projects and the action groups, with the actor-kind and SDG vocabularies. The page works offline: every file it loads
-is served from ``/static``, which the Content-Security-Policy of ``/`` enforces.
+is served from ``/static``, which the Content-Security-Policy of ``/`` enforces. The page and its files are public;
+the data is read like every other read (an API key when ``MATCHER_READ_REQUIRES_KEY`` is true: the page asks for it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from matcher.vocab import ACTOR_TYPES, SDG_NAMES
+from service.auth import Reader
 from service.deps import MatcherDep
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -27,7 +29,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 page = APIRouter(include_in_schema=False)
-router = APIRouter(prefix="/catalog", tags=["catalog"])
+router = APIRouter(prefix="/catalog", tags=["catalog"], dependencies=[Reader])
 
 
 class PartnerEntry(BaseModel):

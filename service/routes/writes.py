@@ -47,7 +47,7 @@ IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        description="The version you read (the ETag, e.g. \"3\"): the write happens only if it is still current, "
+        description='The version you read (the ETag, e.g. "3"): the write happens only if it is still current, '
         "else 412.",
     ),
 ]
@@ -70,7 +70,7 @@ def if_version(header: str | None) -> int | None:
     if not text.isdigit():
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST,
-            detail=f"If-Match {header!r} is not a version: send the ETag you got, e.g. If-Match: \"3\".",
+            detail=f'If-Match {header!r} is not a version: send the ETag you got, e.g. If-Match: "3".',
         )
     return int(text)
 
@@ -190,9 +190,7 @@ def create_partner(body: PartnerCreate, editor: EditorDep, response: Response) -
     return partner_record(stored)
 
 
-@router.get(
-    "/partners/{partner_id}/record", response_model=PartnerRecord, tags=["partners"], dependencies=[Writer]
-)
+@router.get("/partners/{partner_id}/record", response_model=PartnerRecord, tags=["partners"], dependencies=[Writer])
 def get_partner_record(partner_id: str, matcher: MatcherDep, response: Response) -> PartnerRecord:
     """The stored partner with its version (ETag), hidden or not: what to edit. Needs the API key."""
     stored = _get(matcher, "partners", partner_id)

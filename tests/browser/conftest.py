@@ -8,20 +8,23 @@ work offline). Screenshots go to ``artifacts/screenshots/`` (gitignored).
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from matcher.embedding.base import Embedder
 from matcher.engine import Matcher
-from matcher.settings import Settings
+from tests.conftest import make_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,6 +40,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+API_KEY = "browser-test-key"
+LOCAL = "http://127.0.0.1:"  # every service of these tests; the page must request nothing else
 
 
 @pytest.fixture(scope="session")
@@ -61,39 +66,64 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, tiny_home: Path, embedder: Embedder
-) -> Iterator[str]:
-    """Base URL of the service over a private copy of the tiny alliance, served by uvicorn in a background thread."""
+@contextmanager
+def serve(tiny_home: Path, home: Path, embedder: Embedder, **settings: Any) -> Iterator[str]:
+    """Serve a private copy of the tiny alliance (``settings`` override the defaults) with uvicorn in a background
+    thread; yields the base URL once /v1/health answers."""
     import uvicorn
 
     from service.app import create_app
 
-    home = tmp_path_factory.mktemp("browser") / "home"
     shutil.copytree(tiny_home, home)
-    matcher = Matcher(Settings(home=home, database_url=None, seed_dir=None), embedder=embedder).open()
+    matcher = Matcher(make_settings(home).model_copy(update=settings), embedder=embedder).open()
     app = create_app(matcher.settings, matcher=matcher)
     sock = _free_socket()
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError(f"the service did not answer {base}/v1/health within 60 s")
-        time.sleep(0.1)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    matcher.close()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError(f"the service did not answer {base}/v1/health within 60 s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        matcher.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, tiny_home: Path, embedder: Embedder
+) -> Iterator[str]:
+    """The service over the tiny alliance, shared by the read-only tests (writes need a key, which they lack)."""
+    with serve(tiny_home, tmp_path_factory.mktemp("browser") / "home", embedder) as base:
+        yield base
+
+
+@pytest.fixture
+def keyed_server(
+    chromium_path: Path, tmp_path: Path, tiny_home: Path, embedder: Embedder
+) -> Iterator[Callable[..., str]]:
+    """``keyed_server(read_requires_key=False)`` starts a service of its own that takes writes with ``API_KEY``."""
+    with ExitStack() as stack:
+        homes = itertools.count()
+
+        def start(*, read_requires_key: bool = False) -> str:
+            home = tmp_path / f"home-{next(homes)}"
+            keys = {"api_keys": [SecretStr(API_KEY)], "read_requires_key": read_requires_key}
+            return stack.enter_context(serve(tiny_home, home, embedder, **keys))
+
+        yield start
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +139,7 @@ def browser(chromium_path: Path) -> Iterator[Any]:
 class PageProbe:
     """What a page did that a test must not allow: uncaught errors and requests leaving the service."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str = LOCAL) -> None:
         self.base = base
         self.errors: list[str] = []
         self.external: list[str] = []
@@ -120,11 +150,11 @@ class PageProbe:
             self.external.append(url)
 
 
-def _open_page(browser: Any, base: str, viewport: dict[str, int]) -> Iterator[Any]:
+def _open_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
     context = browser.new_context(viewport=viewport, locale="en-GB", device_scale_factor=1)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    probe = PageProbe(base)
+    probe = PageProbe()
     page.on("pageerror", lambda error: probe.errors.append(str(error)))
     page.on("request", probe.on_request)
     page.probe = probe
@@ -135,15 +165,15 @@ def _open_page(browser: Any, base: str, viewport: dict[str, int]) -> Iterator[An
 
 
 @pytest.fixture
-def page(browser: Any, live_server: str) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:
     """A fresh desktop-sized page (own cookies and storage)."""
-    yield from _open_page(browser, live_server, DESKTOP)
+    yield from _open_page(browser, DESKTOP)
 
 
 @pytest.fixture
-def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
+def phone_page(browser: Any) -> Iterator[Any]:
     """A fresh phone-sized page (390 x 844 CSS pixels)."""
-    yield from _open_page(browser, live_server, PHONE)
+    yield from _open_page(browser, PHONE)
 
 
 @pytest.fixture

@@ -10,7 +10,10 @@ import json
 import re
 from typing import Any
 
+import httpx
 import pytest
+
+from tests.browser.conftest import API_KEY
 
 pytestmark = pytest.mark.browser
 
@@ -265,20 +268,9 @@ def test_explore_draws_the_themes_map_and_gaps_when_the_server_has_them(
     assert page.locator("#partners-title .count").inner_text() == "(11)"  # the lists still work
 
 
-def test_accept_and_dismiss_need_a_requester_and_survive_missing_endpoints(
-    page: Any, live_server: str, screenshot: Any
-) -> None:
-    sent: list[dict[str, Any]] = []
-    answer = {"status": 201}
-
-    def feedback(route: Any) -> None:
-        sent.append(json.loads(route.request.post_data))
-        body = {"detail": "Not Found"} if answer["status"] == 404 else {"detail": "Sign in first"}
-        route.fulfill(status=answer["status"], json=body if answer["status"] >= 400 else {"id": len(sent)})
-
-    with_openapi_path(page, "/v1/feedback")
-    page.route("**/v1/feedback", feedback)
-    open_app(page, live_server)
+def test_accept_and_dismiss_with_an_api_key(page: Any, keyed_server: Any, screenshot: Any) -> None:
+    base = keyed_server()
+    open_app(page, base)
     find(page)
     assert page.locator(".feedback").count() == 0  # no requester: nobody to record the decision for
 
@@ -286,27 +278,57 @@ def test_accept_and_dismiss_need_a_requester_and_survive_missing_endpoints(
     names = find(page)
     assert "Blue Reef School" not in names  # never suggested to yourself
     cards = page.locator("#find-results li.card")
-    cards.nth(0).get_by_role("button", name="Accept").click()
-    cards.nth(0).locator(".feedback-status:has-text('Accepted')").wait_for()
-    cards.nth(1).get_by_role("button", name="Dismiss").click()
-    cards.nth(1).locator(".feedback-status:has-text('Dismissed')").wait_for()
-    ids = [cards.nth(i).get_attribute("data-partner-id") for i in range(2)]
-    assert sent == [
-        {"requester_id": "ocean-school", "partner_id": ids[0], "action": "accept"},
-        {"requester_id": "ocean-school", "partner_id": ids[1], "action": "dismiss"},
-    ]
+    accepted, dismissed = (cards.nth(i).get_attribute("data-partner-id") for i in range(2))
+
+    cards.nth(0).get_by_role("button", name="Accept").click()  # no key yet: 401, the card asks for one
+    key = cards.nth(0).get_by_label("API key")
+    key.wait_for()
+    assert active(page)["tag"] == "INPUT"
+    assert cards.nth(0).locator(".feedback-status").inner_text() == "Recording decisions needs a valid API key."
+    key.fill("not-the-key")
+    cards.nth(0).get_by_role("button", name="Use this key").click()
+    cards.nth(0).locator(".feedback-status:has-text('The API key is not valid')").wait_for()
+    cards.nth(0).get_by_label("API key").fill(API_KEY)
+    cards.nth(0).get_by_role("button", name="Use this key").click()
+    cards.nth(0).locator(".feedback-status:has-text('Accepted — saved.')").wait_for()
     assert cards.nth(0).locator("button[data-action]").count() == 0
+    cards.nth(1).get_by_role("button", name="Dismiss").click()  # the key is kept for this tab
+    cards.nth(1).locator(".feedback-status:has-text('Dismissed')").wait_for()
     screenshot(page, "12-feedback")
 
-    answer["status"] = 401
-    cards.nth(2).get_by_role("button", name="Accept").click()
-    cards.nth(2).locator(".feedback-status.is-error").wait_for()
-    assert "not allowed" in cards.nth(2).locator(".feedback-status").inner_text()
+    stored = httpx.get(f"{base}/v1/feedback", headers={"Authorization": f"Bearer {API_KEY}"}).json()["data"]
+    assert [(f["requester_id"], f["partner_id"], f["project_id"], f["action"]) for f in stored] == [
+        ("ocean-school", accepted, None, "accept"),
+        ("ocean-school", dismissed, None, "dismiss"),
+    ]
+    names = find(page)
+    assert accepted in [cards.nth(i).get_attribute("data-partner-id") for i in range(len(names))]
+    assert dismissed not in [cards.nth(i).get_attribute("data-partner-id") for i in range(len(names))]
 
-    answer["status"] = 404
-    cards.nth(2).get_by_role("button", name="Accept").click()
+
+def test_feedback_buttons_go_away_when_the_server_has_no_feedback_endpoint(page: Any, live_server: str) -> None:
+    page.route("**/v1/feedback", lambda route: route.fulfill(status=404, json={"detail": "Not Found"}))
+    with_openapi_path(page, "/v1/feedback")
+    open_app(page, live_server)
+    page.select_option("#requester", "ocean-school")
+    find(page)
+    page.locator("#find-results li.card").first.get_by_role("button", name="Accept").click()
     page.wait_for_selector("#find-results .notice:has-text('not available on this server yet')")
     assert page.locator(".feedback button").count() == 0  # no longer offered
+
+
+def test_a_service_that_needs_a_key_to_read_asks_for_it(page: Any, keyed_server: Any, screenshot: Any) -> None:
+    base = keyed_server(read_requires_key=True)
+    open_app(page, base)
+    alert = page.locator("#view [role='alert']").first
+    assert alert.locator(".state-title").inner_text() == "This service needs an API key"
+    assert page.locator("#project option").count() == 1  # only "— None —": the catalogue is behind the key
+    screenshot(page, "15-read-key")
+    alert.get_by_label("API key").fill(API_KEY)
+    alert.get_by_role("button", name="Use this key").click()
+    page.wait_for_selector("#project option[value='reef-kit']", state="attached")
+    assert page.locator("#view [role='alert']").count() == 0
+    assert find(page)[0] in {"Blue Reef School", "Marine Classroom Trust"}
 
 
 def test_keyboard_only(page: Any, live_server: str) -> None:

@@ -1,4 +1,4 @@
-"""The web page's server side: ``/``, ``/static`` and ``GET /v1/catalog/summary``; the page's texts in every language."""
+"""The web page, server side: `/`, `/static`, `GET /v1/catalog/summary`; the page's texts in every language."""
 
 from __future__ import annotations
 

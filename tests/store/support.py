@@ -1,7 +1,7 @@
 """Helpers of the store tests: a fast deterministic embedder, PostgreSQL schemas, generated data sets.
 
-Imported by ``tests/store/conftest.py``, ``tests/service/test_writes.py``, ``test_feedback.py`` and ``tests/test_faults.py``
-(also by the child processes of the SIGKILL tests, which is why nothing here needs pytest).
+Imported by ``tests/store/conftest.py``, ``tests/service/test_writes.py``, ``test_feedback.py`` and
+``tests/test_faults.py`` (also by the child processes of the SIGKILL tests: nothing here needs pytest).
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ def postgres_reachable() -> str | None:
     """None when PostgreSQL answers at POSTGRES_URL, else the reason (for pytest.skip)."""
     try:
         import psycopg
-
         from sqlalchemy.engine import make_url
 
         url = make_url(POSTGRES_URL)

@@ -1,4 +1,24 @@
 // The only place that talks to the HTTP API. Every failure becomes an ApiError with a kind the views can explain.
+// An API key, when the user gives one, is kept for this browser tab only (sessionStorage) and sent as a Bearer token.
+
+const KEY_STORAGE = "matcher.apiKey";
+
+export function apiKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORAGE) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function setApiKey(key) {
+  try {
+    if (key) sessionStorage.setItem(KEY_STORAGE, key);
+    else sessionStorage.removeItem(KEY_STORAGE);
+  } catch {
+    /* storage may be disabled: the key is then not kept */
+  }
+}
 
 export class ApiError extends Error {
   /**
@@ -37,14 +57,13 @@ function kindOf(status) {
 }
 
 export async function request(path, { method = "GET", body, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const key = apiKey();
+  if (key) headers.Authorization = `Bearer ${key}`;
   let response;
   try {
-    response = await fetch(path, {
-      method,
-      signal,
-      headers: body === undefined ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(path, { method, signal, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError("network", 0);

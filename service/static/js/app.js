@@ -22,7 +22,28 @@ const ctx = {
   openPartner(partnerId, opener) {
     return openPartnerCard(partnerId, opener, ctx);
   },
+  /** Why the pickers are empty, if they are: a key to ask for (401) or a plain notice. */
+  catalogNotice() {
+    if (!ctx.catalogError) return null;
+    if (ctx.catalogError.kind === "unauthorised") return errorState(ctx.catalogError, reloadCatalog);
+    return h("p", { class: "notice is-error", role: "alert" }, t("error.catalog"));
+  },
 };
+
+async function loadCatalog() {
+  try {
+    ctx.summary = await api.summary();
+    ctx.catalogError = null;
+  } catch (error) {
+    ctx.summary = null;
+    ctx.catalogError = error;
+  }
+}
+
+async function reloadCatalog() {
+  await loadCatalog();
+  show({ focus: true });
+}
 
 const views = {
   find: createFindView(ctx),
@@ -96,15 +117,13 @@ async function boot() {
   applyStatic();
   setUpSkipLink();
   setUpDialog();
-  const [summary, health, optional] = await Promise.allSettled([api.summary(), api.health(), features()]);
-  if (summary.status === "fulfilled") ctx.summary = summary.value;
-  else ctx.catalogError = summary.reason;
+  const [, health, optional] = await Promise.allSettled([loadCatalog(), api.health(), features()]);
   if (optional.status === "fulfilled") ctx.features = optional.value;
   const healthValue = health.status === "fulfilled" ? health.value : null;
   renderFooter(healthValue);
   setUpLanguageSwitch(healthValue);
   if (!ctx.summary && !healthValue) {
-    fill(document.getElementById("view"), errorState(summary.reason, () => location.reload()));
+    fill(document.getElementById("view"), errorState(ctx.catalogError, () => location.reload()));
     document.body.dataset.ready = "error";
     return;
   }

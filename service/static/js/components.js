@@ -1,6 +1,7 @@
 // Pieces shared by the views: labels, states (initial, loading, empty, error), suggestion cards, the score breakdown.
 
-import { h } from "./dom.js";
+import { apiKey, setApiKey } from "./api.js";
+import { field, h, setFieldError } from "./dom.js";
 import { countryName, formatNumber, has, t } from "./i18n.js";
 
 export function kindLabel(token, summary) {
@@ -49,8 +50,49 @@ export function emptyState(title, body) {
   return h("div", { class: "state state-empty" }, h("p", { class: "state-title" }, title), body ? h("p", {}, body) : null);
 }
 
+/**
+ * Asks for an API key (a 401 answer), keeps it for this tab and calls ``onSaved``.
+ * @param {string} purposeKey the text that says what the key is for
+ */
+export function keyForm(purposeKey, onSaved) {
+  const input = h("input", { type: "password", name: "api-key", autocomplete: "off", spellcheck: "false", value: apiKey() });
+  return h(
+    "form",
+    {
+      class: "key-form",
+      novalidate: true,
+      onsubmit: (event) => {
+        event.preventDefault();
+        const key = input.value.trim();
+        if (!key) {
+          setFieldError(input, t("key.empty"));
+          input.focus();
+          return;
+        }
+        setApiKey(key);
+        onSaved?.();
+      },
+    },
+    h("p", {}, t(purposeKey)),
+    h(
+      "div",
+      { class: "form-actions" },
+      field({ label: t("key.label"), control: input, hint: t("key.hint"), className: "field field-grow" }),
+      h("button", { type: "submit", class: "button" }, t("key.submit")),
+    ),
+  );
+}
+
 /** An error explained in words, with a retry button when retrying can help. Never a raw server page. */
 export function errorState(error, retry) {
+  if (error?.kind === "unauthorised") {
+    return h(
+      "div",
+      { class: "state state-error state-key", role: "alert" },
+      h("p", { class: "state-title" }, t(apiKey() ? "key.invalid" : "key.title")),
+      keyForm("key.body.read", retry),
+    );
+  }
   let title = t("error.title");
   let body;
   if (error?.kind === "network") body = t("error.network");

@@ -252,7 +252,7 @@ export function createExploreView(ctx) {
     fill(root,
       h("div", { class: "view-head" }, h("h1", { tabindex: "-1" }, t("explore.title")), h("p", { class: "lead" }, t("explore.intro"))),
       themesRegion,
-      ctx.catalogError ? h("p", { class: "notice is-error", role: "alert" }, t("error.catalog")) : null,
+      ctx.catalogNotice(),
       h(
         "form",
         { class: "panel query-form", role: "search", onsubmit: (e) => e.preventDefault() },

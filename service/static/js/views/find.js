@@ -1,7 +1,7 @@
 // "Find collaborators": describe a project (or pick one), filter, see explained suggestions, accept or dismiss them.
 
-import { api } from "../api.js";
-import { emptyState, errorState, initialState, loadingState, matchCard, resultsHeading, sdgName } from "../components.js";
+import { api, apiKey } from "../api.js";
+import { emptyState, errorState, initialState, keyForm, loadingState, matchCard, resultsHeading, sdgName } from "../components.js";
 import { field, fill, h, select, setFieldError } from "../dom.js";
 import { countryName, languageName, t, tn } from "../i18n.js";
 
@@ -137,12 +137,19 @@ export function createFindView(ctx) {
         resultsRegion.querySelector(".notice")?.focus();
         return;
       }
+      if (error.kind === "unauthorised") {
+        // recording a decision is a write: it needs an API key; ask for one, then send again
+        const message = apiKey() ? `${t("feedback.unauthorised")} ${error.detail}` : t("feedback.unauthorised");
+        state.decisions[match.partner_id] = { status: "key", action, message };
+        ctx.announce(message);
+        rerenderCard(match);
+        resultsRegion.querySelector(`li[data-partner-id="${CSS.escape(match.partner_id)}"] input[name="api-key"]`)?.focus();
+        return;
+      }
       const message =
-        error.kind === "unauthorised"
-          ? t("feedback.unauthorised")
-          : error.kind === "invalid" || error.kind === "notFound"
-            ? error.detail
-            : t("feedback.failed", { status: error.status || "?" });
+        error.kind === "invalid" || error.kind === "notFound"
+          ? error.detail
+          : t("feedback.failed", { status: error.status || "?" });
       state.decisions[match.partner_id] = { status: "error", action, message };
       ctx.announce(message);
     }
@@ -173,9 +180,10 @@ export function createFindView(ctx) {
           ],
       h(
         "p",
-        { class: `feedback-status${decision?.status === "error" ? " is-error" : ""}`, tabindex: "-1" },
+        { class: `feedback-status${["error", "key"].includes(decision?.status) ? " is-error" : ""}`, tabindex: "-1" },
         sending ? t("feedback.sending") : (decision?.message ?? ""),
       ),
+      decision?.status === "key" ? keyForm("key.body.write", () => sendFeedback(match, decision.action)) : null,
     );
   }
 
@@ -280,7 +288,7 @@ export function createFindView(ctx) {
     resultsRegion = h("section", { class: "results", "aria-label": t("find.results.region"), id: "find-results" });
     fill(root,
       h("div", { class: "view-head" }, h("h1", { id: "find-title", tabindex: "-1" }, t("find.title")), h("p", { class: "lead" }, t("find.intro"))),
-      ctx.catalogError ? h("p", { class: "notice is-error", role: "alert" }, t("error.catalog")) : null,
+      ctx.catalogNotice(),
       form,
       resultsRegion,
     );

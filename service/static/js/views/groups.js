@@ -110,7 +110,7 @@ export function createGroupsView(ctx) {
     const right = h("section", { class: "panel" });
     fill(root,
       h("div", { class: "view-head" }, h("h1", { tabindex: "-1" }, t("groups.title")), h("p", { class: "lead" }, t("groups.intro"))),
-      ctx.catalogError ? h("p", { class: "notice is-error", role: "alert" }, t("error.catalog")) : null,
+      ctx.catalogNotice(),
       h("div", { class: "columns" }, left, right),
     );
     candidates.render(left, ctx.announce);

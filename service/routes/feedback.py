@@ -1,0 +1,115 @@
+"""Feedback on suggestions: POST /v1/feedback records it, GET /v1/feedback exports it (JSON pages or CSV).
+
+Both need the API key: feedback says who turned down whom. A declined or dismissed partner is left out of that
+requester's later suggestions for the same project (see :func:`suppressed_for`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from matcher.engine import Matcher
+from matcher.store.feedback import Feedback
+from service.auth import Writer
+from service.deps import MatcherDep
+from service.routes.writes import WRITE_ERRORS, EditorDep
+from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
+
+router = APIRouter(prefix="/feedback", tags=["feedback"])
+COLUMNS = ("id", "created_at", "requester_id", "partner_id", "project_id", "group_id", "action", "reason")
+
+
+def suppressed_for(
+    matcher: Matcher, requester_id: str | None, *, project_id: str | None = None, group_id: str | None = None
+) -> frozenset[str]:
+    """Partners the requester declined or dismissed in this scope. For a stored project without a requester, the
+    project's lead is the requester (as in the recommender); for a group, anyone's feedback on that group counts."""
+    if group_id is not None:
+        return matcher.store.suppressed_partners(requester_id, group_id=group_id)
+    if requester_id is None and project_id is not None:
+        members = matcher.catalog.project_members.get(project_id, [])
+        leads = [partner for partner, role in members if role == "lead"]
+        requester_id = leads[0] if leads else None
+    if requester_id is None:
+        return frozenset()
+    return matcher.store.suppressed_partners(requester_id, project_id=project_id)
+
+
+def _public(f: Feedback) -> FeedbackPublic:
+    return FeedbackPublic(
+        id=f.id,
+        requester_id=f.requester_id,
+        partner_id=f.partner_id,
+        project_id=f.project_id,
+        group_id=f.group_id,
+        action=f.action,
+        reason=f.reason,
+        created_at=f.created_at,
+    )
+
+
+@router.post(
+    "",
+    response_model=FeedbackPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Writer],
+    responses=WRITE_ERRORS,
+)
+def add_feedback(body: FeedbackIn, editor: EditorDep) -> FeedbackPublic:
+    """Record a reaction to a suggestion, with a timestamp. ``decline``/``dismiss``: never suggested again to this
+    requester for this project (or group); ``accept``: a collaboration signal for the ranker."""
+    feedback = editor.add_feedback(
+        body.requester_id,
+        body.partner_id,
+        body.action,
+        project_id=body.project_id,
+        group_id=body.group_id,
+        reason=body.reason,
+    )
+    return _public(feedback)
+
+
+@router.get(
+    "", response_model=FeedbackPagePublic, dependencies=[Writer], responses={200: {"content": {"text/csv": {}}}}
+)
+def export_feedback(
+    matcher: MatcherDep,
+    requester_id: Annotated[str | None, Query(max_length=200)] = None,
+    partner_id: Annotated[str | None, Query(max_length=200)] = None,
+    project_id: Annotated[str | None, Query(max_length=200)] = None,
+    action: Literal["accept", "decline", "dismiss"] | None = None,
+    since: Annotated[datetime | None, Query(description="Only feedback at or after this time (ISO 8601)")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    format: Annotated[Literal["json", "csv"], Query(description="csv: one row per feedback, with a header")] = "json",
+) -> FeedbackPagePublic | Response:
+    """Feedback oldest first, filtered; ``format=csv`` for a spreadsheet."""
+    page = matcher.store.list_feedback(
+        requester_id=requester_id,
+        partner_id=partner_id,
+        project_id=project_id,
+        action=action,
+        since=since,
+        offset=offset,
+        limit=limit,
+    )
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        for f in page.items:
+            created = f.created_at.isoformat() if f.created_at else ""
+            ids = [f.requester_id, f.partner_id, f.project_id or "", f.group_id or ""]
+            writer.writerow([f.id, created, *ids, f.action, f.reason or ""])
+        return Response(
+            buffer.getvalue(),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="feedback.csv"', "X-Total-Count": str(page.total)},
+        )
+    data = [_public(f) for f in page.items]
+    return FeedbackPagePublic(data=data, count=len(data), total=page.total, offset=offset, limit=limit)
