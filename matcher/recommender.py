@@ -163,9 +163,10 @@ class Recommender:
             graph = 1.0 - float(np.exp(-len(mates_in)))
             breakdown = {"dense": 0.5 * dense, "lexical": 0.3 * lexical, "graph": 0.2 * graph}
             reasons = []
-            if mates_in:
-                names = ", ".join(c.partner(m).name for m in mates_in[:3])
-                reasons.append(f"{len(mates_in)} of your past partners are members ({names})")
+            named = [m for m in mates_in if c.partner(m).discoverable]  # never name a partner that opted out
+            if named:
+                names = ", ".join(c.partner(m).name for m in named[:3])
+                reasons.append(f"{len(named)} of your past partners are members ({names})")
             reasons.append(f"text similarity {dense:.2f} with your profile")
             matches.append(
                 GroupMatch(

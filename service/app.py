@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse
 from matcher.engine import Matcher
 from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
+from matcher.themes.workflow import ensure_themes
 from service import errors
 from service.auth import Reader
 from service.limits import BodySizeLimit
 from service.routes import action_groups, feedback, health, members, partners, projects, recommendations, web, writes
+from service.routes import themes as themes_routes
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,10 @@ def _start(settings: Settings) -> Matcher:
     if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
         logger.info("store is empty: importing %s", settings.seed_dir)
         matcher.ingest(settings.seed_dir)
+    elif settings.ranker == "auto" and settings.auto_train and not settings.ranker_path.exists():
+        matcher.train()  # data written through the API or an older version: learn from the history once
     matcher.refresh()
+    ensure_themes(matcher)  # none saved in $MATCHER_HOME/themes.json and a small catalog: fit and save them
     return matcher
 
 
@@ -66,7 +71,7 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (recommendations, partners, projects, action_groups, health):
+    for module in (recommendations, partners, projects, action_groups, themes_routes, health):
         app.include_router(module.router, prefix="/v1", dependencies=[] if module is health else [Reader])
     for module in (writes, members, feedback):
         app.include_router(module.router, prefix="/v1")

@@ -25,7 +25,7 @@ OCEAN_QUERY = "coral reef ocean literacy for schools"
 
 def make_settings(home: Path) -> Settings:
     """Settings for a private state directory; explicit values so MATCHER_* variables of the shell cannot leak in."""
-    return Settings(home=home, database_url=None, seed_dir=None)
+    return Settings(home=home, database_url=None, seed_dir=None, api_keys=[], read_requires_key=False)
 
 
 def copy_tiny(target: Path) -> Path:

@@ -22,7 +22,9 @@ def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: 
     anchors = ([query.requester_id] if query.requester_id else []) + sorted(query.team - {query.requester_id})
     for anchor in anchors:
         projects = catalog.shared_projects(partner.id, anchor)
-        if projects and anchor in catalog.partner_pos:
+        known = anchor in catalog.partner_pos
+        # never name a team member that opted out of discovery
+        if projects and known and (anchor == query.requester_id or catalog.partner(anchor).discoverable):
             title = catalog.project(projects[0]).title
             extra = f" (and {len(projects) - 1} more)" if len(projects) > 1 else ""
             who = "you" if anchor == query.requester_id else catalog.partner(anchor).name

@@ -133,8 +133,8 @@ class FeedbackMixin:
         with self.sessions() as s:
             rows = s.execute(
                 select(FeedbackRow.partner_id, FeedbackRow.action).where(*conditions).order_by(FeedbackRow.id)
-            ).tuples()
-            latest = dict(rows.all())
+            )
+            latest = {partner: action for partner, action in rows}
         return frozenset(partner for partner, action in latest.items() if action in SUPPRESSING)
 
     def accepted_pairs(self) -> list[tuple[str, str, str | None]]:
@@ -144,7 +144,7 @@ class FeedbackMixin:
                 select(FeedbackRow.requester_id, FeedbackRow.partner_id, FeedbackRow.project_id, FeedbackRow.action)
                 .where(FeedbackRow.group_id.is_(None))
                 .order_by(FeedbackRow.id)
-            ).tuples()
+            )
             latest: dict[tuple[str, str, str | None], str] = {}
             for requester, partner, project, action in rows:
                 latest[(requester, partner, project)] = action

@@ -122,7 +122,7 @@ class Store(RecordsMixin, FeedbackMixin):
     def content_hashes(self, kind: str) -> dict[str, str]:
         table = ENTITY_TABLES[kind]
         with self.sessions() as s:
-            return dict(s.execute(select(table.id, table.content_hash)).tuples().all())
+            return dict(s.execute(select(table.id, table.content_hash)).all())
 
     def revision(self) -> int:
         with self.sessions() as s:

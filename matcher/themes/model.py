@@ -87,13 +87,19 @@ class ThemeModel(BaseEstimator):  # type: ignore[misc]
         vectors = self.embedding_[order]
         raw, self.selection_ = self._cluster(vectors)
         raw = self._mark_noise(vectors, raw)
-        clusters = sorted(set(raw.tolist()) - {OUTLIER}, key=lambda c: (-int((raw == c).sum()), int(np.argmax(raw == c))))
+        clusters = sorted(set(raw.tolist()) - {OUTLIER})
         centroids = normalize_rows(np.stack([vectors[raw == c].mean(axis=0) for c in clusters]))
         labels, similarity = _nearest(vectors, centroids, np.arange(len(clusters)), self.min_similarity)
         while 0 < len(kept := np.unique(labels[labels != OUTLIER])) < len(centroids):
             # a cluster whose documents all sit nearer another theme (or too far from all) is no theme
             centroids = centroids[kept]
             labels, similarity = _nearest(vectors, centroids, np.arange(len(kept)), self.min_similarity)
+        # canonical order: largest theme first, ties by the first member in key order
+        canonical = sorted(range(len(centroids)), key=lambda c: (-int((labels == c).sum()), int(np.argmax(labels == c))))
+        rank = np.empty(len(canonical), dtype=np.int64)
+        rank[canonical] = np.arange(len(canonical))
+        centroids = centroids[canonical]
+        labels = np.where(labels == OUTLIER, OUTLIER, rank[np.maximum(labels, 0)])
 
         if previous is not None and not compatible(previous, corpus):
             previous = None

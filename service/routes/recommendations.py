@@ -8,6 +8,7 @@ from matcher.ranking.query import Filters
 from service.deps import MatcherDep, RecommenderDep
 from service.routes.convert import matches
 from service.routes.feedback import suppressed_for
+from service.routes.themes import theme_filter
 from service.schemas import CollaboratorQuery, MatchesPublic
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
@@ -27,6 +28,7 @@ def recommend_collaborators(
         types=frozenset(query.filters.types),
         languages=frozenset(query.filters.languages),
         sdgs=frozenset(query.filters.sdgs),
+        themes=theme_filter(recommender, query.filters.themes),
     )
     results = recommender.collaborators(
         text=query.text.strip() if query.text else None,

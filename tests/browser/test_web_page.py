@@ -6,7 +6,6 @@ Each test keeps screenshots in artifacts/screenshots/. Optional endpoints (feedb
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 

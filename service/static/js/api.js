@@ -82,6 +82,7 @@ export async function request(path, { method = "GET", body, signal } = {}) {
 }
 
 export const api = {
+  get: (path) => request(path),
   health: () => request("/v1/health"),
   summary: () => request("/v1/catalog/summary"),
   collaborators: (query, signal) => request("/v1/recommendations/collaborators", { method: "POST", body: query, signal }),
@@ -98,8 +99,9 @@ export async function features() {
   try {
     const doc = await request("/openapi.json");
     const paths = doc?.paths ?? {};
-    return { feedback: "/v1/feedback" in paths, themes: "/v1/themes" in paths };
+    const gapsPath = Object.keys(paths).find((path) => /^\/v1\/themes\/[^{}]*gap/.test(path)) ?? null;
+    return { feedback: "/v1/feedback" in paths, themes: "/v1/themes" in paths, gapsPath };
   } catch {
-    return { feedback: null, themes: null };
+    return { feedback: null, themes: null, gapsPath: null };
   }
 }

@@ -5,6 +5,7 @@ import { errorState } from "./components.js";
 import { fill, h } from "./dom.js";
 import { applyStatic, currentLanguage, formatNumber, initI18n, languages, setLanguage, t } from "./i18n.js";
 import { openPartnerCard, setUpDialog } from "./partner-card.js";
+import { normaliseThemes } from "./themes.js";
 import { createExploreView } from "./views/explore.js";
 import { createFindView } from "./views/find.js";
 import { createGroupsView } from "./views/groups.js";
@@ -12,7 +13,8 @@ import { createGroupsView } from "./views/groups.js";
 const ctx = {
   summary: null,
   catalogError: null,
-  features: { feedback: null, themes: null },
+  features: { feedback: null, themes: null, gapsPath: null },
+  themes: null, // [{id, label, ...}] when the server has themes: the theme filter of "Find collaborators"
   announce(message) {
     const region = document.getElementById("announcer");
     region.textContent = "";
@@ -37,6 +39,15 @@ async function loadCatalog() {
   } catch (error) {
     ctx.summary = null;
     ctx.catalogError = error;
+  }
+}
+
+async function loadThemes() {
+  if (ctx.features.themes === false) return;
+  try {
+    ctx.themes = normaliseThemes(await api.themes()).themes;
+  } catch {
+    ctx.themes = null; // none fitted, or no endpoint: the page works without
   }
 }
 
@@ -119,6 +130,7 @@ async function boot() {
   setUpDialog();
   const [, health, optional] = await Promise.allSettled([loadCatalog(), api.health(), features()]);
   if (optional.status === "fulfilled") ctx.features = optional.value;
+  await loadThemes();
   const healthValue = health.status === "fulfilled" ? health.value : null;
   renderFooter(healthValue);
   setUpLanguageSwitch(healthValue);

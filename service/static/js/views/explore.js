@@ -1,10 +1,12 @@
-// "Explore": the themes map and coverage gaps when the server has GET /v1/themes, and always a searchable list of
-// partners and projects (from /v1/catalog/summary, filtered in the browser).
+// "Explore": the themes map and the least covered themes when the server has GET /v1/themes (coverage gaps too when
+// it documents a gaps endpoint), and always a searchable list of partners and projects (from /v1/catalog/summary,
+// filtered in the browser).
 
 import { api } from "../api.js";
 import { emptyState, errorState, kindLabel, loadingState, metaLine, sdgChips, sdgName } from "../components.js";
 import { field, fill, h, select } from "../dom.js";
-import { countryName, formatNumber, t, tn } from "../i18n.js";
+import { countryName, formatNumber, t } from "../i18n.js";
+import { gapList, leastCovered, leastCoveredList, normaliseGaps, normaliseThemes, themeMap } from "../themes.js";
 
 const PAGE = 30;
 
@@ -15,79 +17,27 @@ const state = {
   themes: { phase: "idle", data: null, error: null },
 };
 
-// -- themes -----------------------------------------------------------------------------------------------------------
-
-const first = (obj, keys) => keys.map((k) => obj?.[k]).find((v) => v !== undefined && v !== null);
-
-function words(list) {
-  return (list ?? []).map((w) => (typeof w === "string" ? w : (first(w, ["term", "word", "label"]) ?? w?.[0]))).filter(Boolean);
-}
-
-/** Accept the shapes a themes endpoint is likely to return: {data:[...], gaps:[...]} or a bare list. */
-export function normaliseThemes(body) {
-  const items = Array.isArray(body) ? body : (first(body, ["data", "themes", "items"]) ?? []);
-  const themes = items.map((item, i) => {
-    const members = first(item, ["partner_ids", "partners", "members"]);
-    return {
-      id: String(first(item, ["theme_id", "id"]) ?? i),
-      label: String(first(item, ["label", "name", "title"]) ?? `#${i + 1}`),
-      size: Number(first(item, ["size", "count", "partner_count", "n_partners"]) ?? (Array.isArray(members) ? members.length : 0)),
-      keywords: words(first(item, ["keywords", "terms", "top_terms"])),
-      x: first(item, ["x"]) ?? item?.position?.[0] ?? item?.coords?.[0],
-      y: first(item, ["y"]) ?? item?.position?.[1] ?? item?.coords?.[1],
-      gap: Boolean(first(item, ["gap", "is_gap", "thin"])),
-    };
-  });
-  const rawGaps = Array.isArray(body) ? [] : (first(body, ["gaps", "coverage_gaps"]) ?? []);
-  const gaps = rawGaps.map((g) =>
-    typeof g === "string"
-      ? { label: g, text: "" }
-      : { label: String(first(g, ["label", "name", "theme", "title", "region"]) ?? ""), text: String(first(g, ["reason", "description", "message", "detail"]) ?? "") },
-  );
-  for (const theme of themes) if (theme.gap && !gaps.some((g) => g.label === theme.label)) gaps.push({ label: theme.label, text: theme.keywords.join(", ") });
-  return { themes, gaps };
-}
-
-function themeMap(themes) {
-  const largest = Math.max(1, ...themes.map((th) => th.size));
-  const items = [...themes].sort((a, b) => b.size - a.size);
-  return h(
-    "ul",
-    { class: "theme-map", "aria-label": t("explore.themes.map") },
-    items.map((theme) => {
-      const bubble = h("span", { class: `bubble${theme.gap ? " is-gap" : ""}`, "aria-hidden": "true" }, formatNumber(theme.size));
-      const diameter = 2.5 + 4.5 * Math.sqrt(theme.size / largest);
-      bubble.style.width = `${diameter}rem`;
-      bubble.style.height = `${diameter}rem`;
-      return h(
-        "li",
-        { class: "theme" },
-        bubble,
-        h(
-          "span",
-          { class: "theme-text" },
-          h("strong", {}, theme.label),
-          h("span", { class: "visually-hidden" }, `, ${tn("explore.themes.partners", theme.size)}`),
-          theme.keywords.length ? h("span", { class: "hint" }, theme.keywords.slice(0, 6).join(", ")) : null,
-        ),
-      );
-    }),
-  );
-}
-
 function themesContent(reload) {
   const { phase, data, error } = state.themes;
   if (phase === "loading" || phase === "idle") return loadingState(t("explore.themes.loading"));
   if (phase === "unavailable") return h("p", { class: "notice" }, t("explore.themes.unavailable"));
   if (phase === "error") return errorState(error, reload);
-  const { themes, gaps } = data;
+  const { themes, outlierRate, gaps } = data;
+  if (!themes.length) return emptyState(t("explore.themes.empty"));
+  const thin = leastCovered(themes);
   return [
-    themes.length ? [h("p", { class: "hint" }, t("explore.themes.map")), themeMap(themes)] : emptyState(t("explore.themes.empty")),
-    h("h3", {}, t("explore.gaps.title")),
-    gaps.length
-      ? h("ul", { class: "gaps" }, gaps.map((g) => h("li", {}, h("strong", {}, g.label), g.text ? ` — ${g.text}` : "")))
-      : h("p", { class: "hint" }, t("explore.gaps.empty")),
+    h("p", { class: "hint" }, t("explore.themes.map")),
+    themeMap(themes),
+    outlierRate === null ? null : h("p", { class: "hint" }, t("explore.themes.outliers", { share: formatPercent(outlierRate) })),
+    thin.length ? [h("h3", {}, t("explore.thin.title")), h("p", { class: "hint" }, t("explore.thin.body")), leastCoveredList(themes)] : null,
+    gaps === null
+      ? null
+      : [h("h3", {}, t("explore.gaps.title")), gaps.length ? gapList(gaps) : h("p", { class: "hint" }, t("explore.gaps.empty"))],
   ];
+}
+
+function formatPercent(share) {
+  return new Intl.NumberFormat(document.documentElement.lang, { style: "percent", maximumFractionDigits: 0 }).format(share);
 }
 
 // -- lists ------------------------------------------------------------------------------------------------------------
@@ -130,8 +80,12 @@ export function createExploreView(ctx) {
     state.themes = { phase: "loading", data: null, error: null };
     renderThemes();
     try {
-      state.themes = { phase: "done", data: normaliseThemes(await api.themes()), error: null };
+      const data = normaliseThemes(await api.themes());
+      data.gaps = ctx.features.gapsPath ? normaliseGaps(await api.get(ctx.features.gapsPath)) : null;
+      ctx.themes = data.themes;
+      state.themes = { phase: "done", data, error: null };
     } catch (error) {
+      // 404: no themes on this server yet (no endpoint, or none fitted); the lists below still work
       const missing = error.kind === "notFound" || error.status === 405 || error.status === 501;
       state.themes = { phase: missing ? "unavailable" : "error", data: null, error };
     }

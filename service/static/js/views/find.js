@@ -11,7 +11,7 @@ const state = {
   text: "",
   projectId: "",
   requesterId: "",
-  filters: { country: "", type: "", language: "", sdg: "" },
+  filters: { country: "", type: "", language: "", sdg: "", theme: "" },
   k: 10,
   phase: "initial", // initial | loading | done | error
   results: [],
@@ -27,7 +27,7 @@ function sortedBy(items, key) {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-function filterOptions(summary) {
+function filterOptions(summary, themes) {
   const partners = summary?.partners ?? [];
   const countries = sortedBy([...new Set(partners.map((p) => p.country).filter(Boolean))], countryName);
   const languages = sortedBy([...new Set(partners.flatMap((p) => p.languages))], languageName);
@@ -37,6 +37,7 @@ function filterOptions(summary) {
     type: kinds.map((k) => [k, t(`kind.${k}`)]),
     language: languages.map((l) => [l, languageName(l)]),
     sdg: Array.from({ length: 17 }, (_, i) => [String(i + 1), `${i + 1}. ${sdgName(i + 1, summary)}`]),
+    theme: (themes ?? []).map((theme) => [String(theme.id), theme.label]),
   };
 }
 
@@ -46,6 +47,7 @@ function buildQuery() {
   if (state.filters.type) filters.types = [state.filters.type];
   if (state.filters.language) filters.languages = [state.filters.language];
   if (state.filters.sdg) filters.sdgs = [Number(state.filters.sdg)];
+  if (state.filters.theme) filters.themes = [Number(state.filters.theme)];
   const query = { k: state.k, filters };
   if (state.text.trim()) query.text = state.text.trim();
   if (state.projectId) query.project_id = state.projectId;
@@ -64,6 +66,7 @@ export function createFindView(ctx) {
     state.requesterId = String(data.get("requester") ?? "");
     state.k = Number(data.get("k") ?? 10);
     for (const name of Object.keys(state.filters)) state.filters[name] = String(data.get(name) ?? "");
+    if (!ctx.themes?.length) state.filters.theme = "";
   }
 
   async function search({ focusResults = true } = {}) {
@@ -107,7 +110,7 @@ export function createFindView(ctx) {
   function onClear() {
     controller?.abort();
     Object.assign(state, { text: "", projectId: "", requesterId: "", k: 10, phase: "initial", results: [], error: null });
-    state.filters = { country: "", type: "", language: "", sdg: "" };
+    state.filters = { country: "", type: "", language: "", sdg: "", theme: "" };
     state.lastQuery = null;
     render();
     root.querySelector("textarea")?.focus();
@@ -226,7 +229,7 @@ export function createFindView(ctx) {
 
   function render() {
     const summary = ctx.summary;
-    const options = filterOptions(summary);
+    const options = filterOptions(summary, ctx.themes);
     const any = [["", t("common.any")]];
     const none = [["", t("common.none")]];
     const textarea = h("textarea", {
@@ -270,6 +273,7 @@ export function createFindView(ctx) {
           filter("type", t("filters.type")),
           filter("language", t("filters.language")),
           filter("sdg", t("filters.sdg")),
+          options.theme.length ? filter("theme", t("filters.theme")) : null,
         ),
       ),
       h(

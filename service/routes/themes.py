@@ -1,0 +1,47 @@
+"""GET /v1/themes, and the resolution of the ``themes`` filter of recommendation queries.
+
+Themes come from ``$MATCHER_HOME/themes.json`` (``matcher themes fit``); the service fits them at start-up when there are
+none and the catalog is small (see ``matcher.themes.workflow``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter, HTTPException, status
+
+from matcher.recommender import Recommender
+from matcher.themes.lookup import ThemeLookup
+from service.deps import RecommenderDep
+from service.schemas import ThemePublic, ThemesPublic
+
+router = APIRouter(prefix="/themes", tags=["themes"])
+
+NO_THEMES = "No themes have been fitted yet: run `matcher themes fit` (the service fits them at start-up for small catalogs)."
+
+
+def _themes(recommender: Recommender) -> ThemeLookup:
+    if recommender.themes is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NO_THEMES)
+    return recommender.themes
+
+
+def theme_filter(recommender: Recommender, refs: Sequence[int | str]) -> frozenset[int]:
+    """Theme ids for the ``themes`` filter; raises ValueError (422) for unknown themes or when none are fitted."""
+    if not refs:
+        return frozenset()
+    if recommender.themes is None:
+        raise ValueError(f"cannot filter by themes: {NO_THEMES}")
+    return recommender.themes.resolve(refs)
+
+
+@router.get("", response_model=ThemesPublic)
+def list_themes(recommender: RecommenderDep) -> ThemesPublic:
+    """Themes of the alliance's partners and projects, largest first: id, label, distinctive terms and size."""
+    lookup = _themes(recommender)
+    themes = sorted(lookup.themes.values(), key=lambda t: (-t.size, t.id))
+    data = [
+        ThemePublic(id=t.id, label=t.label, terms=list(t.terms), size=t.size, partners=t.partners, projects=t.projects)
+        for t in themes
+    ]
+    return ThemesPublic(data=data, count=len(data), outlier_rate=round(lookup.model.outlier_rate_, 4))

@@ -1,0 +1,224 @@
+"""The ``matcher`` command line, run in-process with typer's CliRunner and a private MATCHER_HOME."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from matcher.cli import app
+from matcher.embedding.base import Embedder
+from matcher.store import Store
+from tests.conftest import OCEAN_QUERY, TINY, edit_file, make_settings
+
+runner = CliRunner()
+EMPTY_COUNTS = {"partners": 0, "projects": 0, "action_groups": 0, "project_members": 0, "group_members": 0}
+
+
+def run(home: Path, *args: str) -> Result:
+    return runner.invoke(app, list(args), env={"MATCHER_HOME": str(home), "MATCHER_DATABASE_URL": None})
+
+
+@pytest.fixture(autouse=True)
+def shared_model(embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command builds its own Matcher; give it the session's model instead of loading one per command."""
+    monkeypatch.setattr("matcher.engine.create_embedder", lambda settings: embedder)
+
+
+@pytest.fixture(scope="module")
+def cli_home(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Path]:
+    """A MATCHER_HOME where `matcher ingest tests/fixtures/tiny` ran once; read-only for the tests that use it."""
+    home = tmp_path_factory.mktemp("cli") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("matcher.engine.create_embedder", lambda settings: embedder)
+        result = run(home, "ingest", str(TINY))
+    assert result.exit_code == 0, result.output
+    yield home
+
+
+def store_counts(home: Path) -> dict[str, int]:
+    store = Store(make_settings(home).store_url)
+    try:
+        return store.counts()
+    finally:
+        store.close()
+
+
+def test_ingest_prints_counts(tmp_path: Path) -> None:
+    result = run(tmp_path / "home", "ingest", str(TINY))
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["partners", "12", "(+12", "added,", "0", "updated,", "0", "removed)"]
+    assert lines[3].split() == ["project_members", "9"]
+    assert lines[4].split() == ["group_members", "3"]
+    assert lines[-1] == "embedded 18 new text(s), reused 0 cached vector(s)"
+
+    again = run(tmp_path / "home", "ingest", str(TINY))
+
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[-1] == "embedded 0 new text(s), reused 18 cached vector(s)"
+
+
+def test_ingest_warns_about_unknown_columns(tmp_path: Path) -> None:
+    directory = tmp_path / "tiny"
+    directory.mkdir()
+    (directory / "partners.csv").write_text(
+        "id,name,description,colour\np1,Reef School,Ocean literacy for pupils.,blue\n", encoding="utf-8"
+    )
+
+    result = run(tmp_path / "home", "ingest", str(directory))
+
+    assert result.exit_code == 0, result.output
+    assert "warning: partners.csv: unknown column(s) ignored: colour" in result.stderr
+
+
+def test_ingest_of_a_bad_directory_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    directory = tmp_path / "tiny"
+    directory.mkdir()
+    for path in TINY.iterdir():
+        (directory / path.name).write_bytes(path.read_bytes())
+    edit_file(directory / "partners.csv", ",school,FJ,", ",school,XX,")
+    edit_file(directory / "projects.csv", "2023-02-01", "2023-02-31")
+
+    result = run(tmp_path / "home", "ingest", str(directory))
+
+    assert result.exit_code == 2
+    assert "The import has 2 error(s); nothing was written" in result.stderr
+    assert "partners.csv, line 2, column 'country': value 'XX'" in result.stderr
+    assert "projects.csv, line 2, column 'start_date': value '2023-02-31'" in result.stderr
+    assert result.stdout == ""
+    assert store_counts(tmp_path / "home") == EMPTY_COUNTS
+    assert not (tmp_path / "home" / "index" / "partners.faiss").exists()
+
+
+def test_ingest_of_a_missing_directory_exits_2(tmp_path: Path) -> None:
+    result = run(tmp_path / "home", "ingest", str(tmp_path / "nowhere"))
+
+    assert result.exit_code == 2
+    assert "is not a directory; give the folder holding partners.csv" in result.stderr
+
+
+def test_recommend_json(cli_home: Path) -> None:
+    result = run(cli_home, "recommend", "--text", OCEAN_QUERY, "-k", "3", "--json")
+
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["count"] == 3
+    assert {m["partner_id"] for m in payload["data"][:2]} == {"ocean-school", "ocean-ngo"}
+    assert set(payload["data"][0]) == {"partner_id", "name", "type", "country", "score", "reasons", "score_breakdown"}
+
+
+def test_recommend_with_requester(cli_home: Path) -> None:
+    result = run(cli_home, "recommend", "--text", OCEAN_QUERY, "--requester", "ocean-school", "--json")
+
+    found = [m["partner_id"] for m in json.loads(result.stdout)["data"]]
+    assert found[0] == "ocean-ngo"
+    assert "ocean-school" not in found
+    assert "ocean-hidden" not in found
+
+
+def test_recommend_for_a_project(cli_home: Path) -> None:
+    result = run(cli_home, "recommend", "--project", "reef-kit", "-k", "100", "--json")
+
+    found = [m["partner_id"] for m in json.loads(result.stdout)["data"]]
+    assert found[0] == "ocean-lab"
+    assert {"ocean-school", "ocean-ngo", "ocean-hidden"}.isdisjoint(found)
+
+
+def test_recommend_as_text(cli_home: Path) -> None:
+    result = run(cli_home, "recommend", "--text", OCEAN_QUERY, "-k", "2")
+
+    assert result.exit_code == 0, result.output
+    ranked = [line for line in result.stdout.splitlines() if not line.startswith(" " * 6)]
+    assert len(ranked) == 2
+    assert ranked[0].startswith(" 1. ")
+    assert {"[ocean-school]", "[ocean-ngo]"} <= set(" ".join(ranked).split())
+    assert any(line.strip().startswith("· ") for line in result.stdout.splitlines())  # reasons under each match
+
+
+def test_recommend_unknown_requester_exits_2(cli_home: Path) -> None:
+    result = run(cli_home, "recommend", "--text", "ocean", "--requester", "nope")
+
+    assert result.exit_code == 2
+    assert "No partner with id 'nope'." in result.stderr
+
+
+def test_recommend_needs_text_or_project(cli_home: Path) -> None:
+    result = run(cli_home, "recommend")
+
+    assert result.exit_code == 2
+    assert 'give --text "a project description" or --project ID' in result.stderr
+
+
+@pytest.mark.parametrize("k", ["0", "101"])
+def test_recommend_k_out_of_range_is_a_usage_error(cli_home: Path, k: str) -> None:
+    result = run(cli_home, "recommend", "--text", "ocean", "-k", k)
+
+    assert result.exit_code == 2
+    assert "-k" in result.stderr
+
+
+def test_recommend_on_an_empty_store_says_what_to_do(tmp_path: Path) -> None:
+    result = run(tmp_path / "home", "recommend", "--text", OCEAN_QUERY)
+
+    assert result.exit_code == 1
+    assert "the store is empty: run `matcher ingest DIR` first" in result.stderr
+
+
+def test_status(cli_home: Path) -> None:
+    result = run(cli_home, "status")
+
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split(None, 1)[1] for line in result.stdout.splitlines()}
+    assert lines["partners"] == "12"
+    assert lines["group_members"] == "3"
+    assert lines["model"] == "all-MiniLM-L6-v2:torch-fp32 (384-d)"
+    assert lines["index"] == "faiss:Flat (12 vectors)"
+    assert lines["home"] == str(cli_home)
+
+
+def test_status_json(cli_home: Path) -> None:
+    result = run(cli_home, "status", "--json")
+
+    info = json.loads(result.stdout)
+    assert info["counts"]["partners"] == 12
+    assert info["model"] == "all-MiniLM-L6-v2:torch-fp32"
+    assert info["dim"] == 384
+    assert info["index"] == {"kind": "faiss:Flat", "vectors": 12}
+
+
+def test_status_of_an_empty_home(tmp_path: Path) -> None:
+    result = run(tmp_path / "home", "status", "--json")
+
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["counts"] == EMPTY_COUNTS
+    assert info["index"]["vectors"] == 0
+
+
+def test_no_arguments_shows_help() -> None:
+    result = runner.invoke(app, [])
+
+    assert "ingest" in result.output
+    assert "recommend" in result.output
+    assert "serve" in result.output
+    assert "status" in result.output
+
+
+def test_serve_builds_the_app_and_seeds_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.update(app=app, **options))
+
+    result = run(tmp_path / "home", "serve", "--port", "8123", "--seed", str(TINY))
+
+    assert result.exit_code == 0, result.output
+    assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
+    with TestClient(started["app"]) as client:  # type: ignore[arg-type]
+        assert client.get("/v1/health").json()["partners"] == 12
+    assert store_counts(tmp_path / "home")["partners"] == 12
