@@ -57,6 +57,9 @@ class Recommender:
         self.themes = themes  # partners' themes: the `themes` filter and the "both work on ..." reason
         self.embedder = embedder
         self.ranker: Ranker = ranker or LinearRanker()
+        # Group candidates keep the default weights: on held-out group memberships they beat the ranker learned
+        # from project queries (docs/evaluation.md), whose requester-centred features do not fit group queries.
+        self.group_ranker: Ranker = LinearRanker()
         ids = [p.id for p in catalog.partners]
         self.index = index if index is not None else _build_index(ids, catalog.partner_vectors, embedder.dim)
         has_history = np.flatnonzero(np.linalg.norm(catalog.history_vectors, axis=1) > 0)
@@ -139,7 +142,7 @@ class Recommender:
             vector = vector + centroid / max(float(np.linalg.norm(centroid)), 1e-9)
             vector = vector / max(float(np.linalg.norm(vector)), 1e-9)
         query = self._resolve(group.text, vector, team=members, group_id=group_id)
-        return self._rank_partners(query, k)
+        return self._rank_partners(query, k, self.group_ranker)
 
     def groups_for_partner(self, partner_id: str, *, k: int = 10) -> list[GroupMatch]:
         """Action groups the partner is not in, ranked by fit with its profile and its collaborators' groups."""
@@ -237,13 +240,13 @@ class Recommender:
             keep = [r for r in keep if mask[r]]
         return np.asarray(keep, dtype=np.int64)
 
-    def _rank_partners(self, query: ResolvedQuery, k: int) -> list[PartnerMatch]:
+    def _rank_partners(self, query: ResolvedQuery, k: int, ranker: Ranker | None = None) -> list[PartnerMatch]:
         c = self.catalog
         rows = self._allowed(query, self._candidate_rows(query))
         if len(rows) == 0:
             return []
         features = compute_features(c, query, rows)
-        contributions = self.ranker.contributions(features)
+        contributions = (ranker or self.ranker).contributions(features)
         scores = contributions.sum(axis=1)
         order = np.argsort(-scores, kind="stable")
         if query.diversity > 0:

@@ -80,12 +80,7 @@ class _Baselines:
 
 def _ranker_method(rec: Recommender, ranker: Ranker) -> Method:
     def run(query: ResolvedQuery) -> list[str]:
-        saved = rec.ranker
-        rec.ranker = ranker
-        try:
-            return [m.partner_id for m in rec._rank_partners(query, DEPTH)]
-        finally:
-            rec.ranker = saved
+        return [m.partner_id for m in rec._rank_partners(query, DEPTH, ranker)]
 
     return run
 
@@ -106,8 +101,55 @@ def _table(methods: dict[str, Method], queries: list[tuple[ResolvedQuery, set[st
         rankings = [method(q) for q, _ in queries]
         rows[name] = _score(rankings, [rel for _, rel in queries], catalogue) | {"queries": len(queries)}
     table = pd.DataFrame.from_dict(rows, orient="index")
+    table["queries"] = table["queries"].astype(int)
     table.index.name = "method"
     return table
+
+
+def _group_table(rec: Recommender, queries: dict[str, set[str]], seed: int) -> pd.DataFrame:
+    """Rank the action groups a partner is not in: the recommender against random, group size, TF-IDF, dense."""
+    c = rec.catalog
+    rng = random.Random(seed)
+    group_terms = c.lexical.transform([g.text for g in c.groups])
+    profiles = normalize_rows(c.partner_vectors + c.history_vectors)
+
+    def rank(partner_id: str, scores: np.ndarray) -> list[str]:
+        joined = c.partner_groups.get(partner_id, set())
+        order = np.argsort(-scores, kind="stable")
+        return [c.groups[i].id for i in order.tolist() if c.groups[i].id not in joined]
+
+    def method_scores(name: str, partner_id: str) -> list[str]:
+        row = c.partner_pos[partner_id]
+        if name == "matcher":
+            return [m.group_id for m in rec.groups_for_partner(partner_id, k=len(c.groups))]
+        if name == "random":
+            return rank(partner_id, np.array([rng.random() for _ in c.groups]))
+        if name == "popularity":
+            return rank(partner_id, np.array([len(c.group_members.get(g.id, ())) for g in c.groups], dtype=float))
+        if name == "tfidf":
+            terms = c.lexical.transform([c.profile_text(partner_id)])
+            return rank(partner_id, np.asarray((group_terms @ terms.T).todense()).ravel())
+        return rank(partner_id, c.group_vectors @ profiles[row])
+
+    rows = {}
+    items = sorted(queries.items())
+    for name in ("random", "popularity", "tfidf", "dense", "matcher"):
+        rankings = [method_scores(name, pid) for pid, _ in items]
+        rows[name] = _score(rankings, [rel for _, rel in items], len(c.groups)) | {"queries": len(items)}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table["queries"] = table["queries"].astype(int)
+    table.index.name = "method"
+    return table
+
+
+BASELINES = ("random", "popularity", "tfidf", "dense")
+
+
+def lift_over_baselines(table: pd.DataFrame, method: str, metric: str = "recall@10") -> float:
+    """``method``'s ``metric`` divided by the best baseline's (inf when every baseline scores 0)."""
+    best = float(table.loc[list(BASELINES), metric].max())
+    value = float(table.loc[method, metric])
+    return value / best if best > 0 else float("inf")
 
 
 def evaluate(
@@ -166,8 +208,27 @@ def evaluate(
     if group_queries:
         tables["candidates for action groups"] = _table(methods, group_queries, len(catalog.partners))
 
+    partner_queries: dict[str, set[str]] = {}
+    for link in split.test_group_links:
+        if link.partner_id in catalog.partner_pos:
+            partner_queries.setdefault(link.partner_id, set()).add(link.group_id)
+    if partner_queries:
+        tables["action groups for partners"] = _group_table(rec, partner_queries, seed)
+
     vectors.save()
+    best = "learned ranker" if learned is not None else "default ranker"
+    lifts = {  # five groups: every method has all of them in its top 10, so rank quality (MRR) is what differs
+        task: round(
+            lift_over_baselines(
+                table, best if best in table.index else "matcher", "recall@10" if best in table.index else "MRR"
+            ),
+            2,
+        )
+        for task, table in tables.items()
+    }
     info: dict[str, object] = {
+        "ranker": best,
+        "recall@10 / best baseline": lifts,
         "partners": len(dataset.partners),
         "projects": len(dataset.projects),
         "train_projects": len(split.train.projects),

@@ -64,6 +64,7 @@ def fit(
     min_similarity: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Cosine a document needs to join its nearest theme")
     ] = 0.2,
+    min_size: Annotated[int, typer.Option(min=2, help="Fewest documents per theme, on average (caps the number)")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Fit themes on the store's partners and projects; ids follow the saved themes. Saves $MATCHER_HOME/themes.json."""
@@ -83,6 +84,7 @@ def fit(
         method=method,  # type: ignore[arg-type]
         n_themes=n_themes if n_themes == "auto" else int(n_themes),  # type: ignore[arg-type]
         min_similarity=min_similarity,
+        min_theme_size=min_size,
     )
     try:
         fitted = refit(matcher, model)

@@ -95,7 +95,7 @@ def plot_coverage(model: ThemeModel, by: CoverageBy = "region", *, min_expected:
             if (row, column) in gap_cells:
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
     fig.colorbar(image, ax=ax, label="partners", shrink=0.8)
-    ax.set_title(f"Coverage: theme × {by} ({len(gaps)} gaps boxed in red)")
+    ax.set_title(f"Coverage: theme × {by} ({len(gaps)} gap{'' if len(gaps) == 1 else 's'} boxed in red)")
     return fig
 
 

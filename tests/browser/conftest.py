@@ -67,15 +67,19 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def serve(tiny_home: Path, home: Path, embedder: Embedder, **settings: Any) -> Iterator[str]:
-    """Serve a private copy of the tiny alliance (``settings`` override the defaults) with uvicorn in a background
-    thread; yields the base URL once /v1/health answers."""
+def serve(tiny_home: Path, home: Path, embedder: Embedder, *, themes: bool = False, **settings: Any) -> Iterator[str]:
+    """Serve a private copy of the tiny alliance (``settings`` override the defaults; ``themes`` fits them first) with
+    uvicorn in a background thread; yields the base URL once /v1/health answers."""
     import uvicorn
 
     from service.app import create_app
 
     shutil.copytree(tiny_home, home)
     matcher = Matcher(make_settings(home).model_copy(update=settings), embedder=embedder).open()
+    if themes:
+        from matcher.themes.workflow import ensure_themes
+
+        ensure_themes(matcher)
     app = create_app(matcher.settings, matcher=matcher)
     sock = _free_socket()
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -111,17 +115,18 @@ def live_server(
 
 
 @pytest.fixture
-def keyed_server(
+def own_server(
     chromium_path: Path, tmp_path: Path, tiny_home: Path, embedder: Embedder
 ) -> Iterator[Callable[..., str]]:
-    """``keyed_server(read_requires_key=False)`` starts a service of its own that takes writes with ``API_KEY``."""
+    """``own_server(read_requires_key=False, themes=False)`` starts a service of its own over the tiny alliance, which
+    takes writes with ``API_KEY``; it stops at the end of the test."""
     with ExitStack() as stack:
         homes = itertools.count()
 
-        def start(*, read_requires_key: bool = False) -> str:
+        def start(*, read_requires_key: bool = False, themes: bool = False) -> str:
             home = tmp_path / f"home-{next(homes)}"
             keys = {"api_keys": [SecretStr(API_KEY)], "read_requires_key": read_requires_key}
-            return stack.enter_context(serve(tiny_home, home, embedder, **keys))
+            return stack.enter_context(serve(tiny_home, home, embedder, themes=themes, **keys))
 
         yield start
 

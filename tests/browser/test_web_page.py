@@ -230,7 +230,7 @@ def test_explore_lists_with_search_and_filters_when_themes_are_missing(
     page.get_by_role("button", name="Clear search and filters").click()
     assert page.locator("#partners-title .count").inner_text() == "(11)"
 
-    page.locator("[data-project-id='girls-code']").get_by_role("link", name="Find collaborators").click()
+    page.get_by_role("link", name="Find collaborators for Girls Code the Future").click()
     page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")
     assert page.locator("#project").input_value() == "girls-code"
     names = result_names(page)
@@ -238,26 +238,43 @@ def test_explore_lists_with_search_and_filters_when_themes_are_missing(
     assert names[0] == "Girls Who Build"
 
 
-def test_explore_draws_the_themes_map_and_gaps_when_the_server_has_them(
-    page: Any, live_server: str, screenshot: Any
-) -> None:
-    themes = {
+def test_explore_draws_the_themes_map_and_find_filters_by_theme(page: Any, own_server: Any, screenshot: Any) -> None:
+    base = own_server(themes=True)
+    themes = httpx.get(f"{base}/v1/themes").json()["data"]
+    assert len(themes) >= 2
+    open_app(page, base, "#/explore")
+    page.wait_for_selector(".theme-map")
+    assert page.locator(".theme-text strong").all_inner_texts() == [t["label"] for t in themes]  # largest first
+    first = page.locator(".theme").first.inner_text()
+    assert f"{themes[0]['partners']} partners" in first or f"{themes[0]['partners']} partner" in first
+    assert page.locator("#partners-title .count").inner_text() == "(11)"  # the lists are still there
+    screenshot(page, "11-explore-themes")
+
+    ocean = next(t for t in themes if "marine" in t["terms"] or "ocean literacy" in t["terms"])
+    page.get_by_role("navigation").get_by_role("link", name="Find collaborators").click()
+    page.select_option("#filter-theme", str(ocean["id"]))
+    names = find(page)
+    assert names
+    assert set(names) <= {"Blue Reef School", "Marine Classroom Trust", "Coastal Research Lab"}
+
+
+def test_explore_marks_the_least_covered_themes(page: Any, live_server: str) -> None:
+    sizes = [("ocean", 9), ("gardens", 8), ("coding", 7), ("teachers", 6), ("radio", 2)]
+    body = {
         "data": [
-            {"theme_id": 0, "label": "Ocean literacy", "size": 3, "keywords": ["ocean", "reef", "marine"]},
-            {"theme_id": 1, "label": "School gardens", "size": 3, "keywords": ["garden", "food"]},
-            {"theme_id": 2, "label": "Teacher well-being", "size": 1, "keywords": ["teachers"], "gap": True},
+            {"id": i, "label": label, "terms": [label, "learning"], "size": n + 1, "partners": n, "projects": 1}
+            for i, (label, n) in enumerate(sizes)
         ],
-        "gaps": [{"label": "Teacher well-being", "reason": "only one partner works on it"}],
+        "count": len(sizes),
+        "outlier_rate": 0.125,
     }
     with_openapi_path(page, "/v1/themes")
-    page.route("**/v1/themes", lambda route: route.fulfill(status=200, json=themes))
+    page.route("**/v1/themes", lambda route: route.fulfill(status=200, json=body))
     open_app(page, live_server, "#/explore")
     page.wait_for_selector(".theme-map")
-    labels = page.locator(".theme-text strong").all_inner_texts()
-    assert labels == ["Ocean literacy", "School gardens", "Teacher well-being"]
-    assert page.locator(".bubble.is-gap").count() == 1
-    assert page.locator(".gaps li").all_inner_texts() == ["Teacher well-being — only one partner works on it"]
-    screenshot(page, "11-explore-themes")
+    assert page.locator(".bubble.is-gap").count() == 1  # 2 partners, at most half the median (7)
+    assert page.locator(".gaps li").all_inner_texts() == ["radio — 2 partners · 1 project"]
+    assert "13% of partners and projects are close to no theme." in page.locator(".themes").inner_text()
 
     page.unroute("**/v1/themes")
     page.route("**/v1/themes", lambda route: route.fulfill(status=503, body="upstream down"))
@@ -267,8 +284,8 @@ def test_explore_draws_the_themes_map_and_gaps_when_the_server_has_them(
     assert page.locator("#partners-title .count").inner_text() == "(11)"  # the lists still work
 
 
-def test_accept_and_dismiss_with_an_api_key(page: Any, keyed_server: Any, screenshot: Any) -> None:
-    base = keyed_server()
+def test_accept_and_dismiss_with_an_api_key(page: Any, own_server: Any, screenshot: Any) -> None:
+    base = own_server()
     open_app(page, base)
     find(page)
     assert page.locator(".feedback").count() == 0  # no requester: nobody to record the decision for
@@ -316,8 +333,8 @@ def test_feedback_buttons_go_away_when_the_server_has_no_feedback_endpoint(page:
     assert page.locator(".feedback button").count() == 0  # no longer offered
 
 
-def test_a_service_that_needs_a_key_to_read_asks_for_it(page: Any, keyed_server: Any, screenshot: Any) -> None:
-    base = keyed_server(read_requires_key=True)
+def test_a_service_that_needs_a_key_to_read_asks_for_it(page: Any, own_server: Any, screenshot: Any) -> None:
+    base = own_server(read_requires_key=True)
     open_app(page, base)
     alert = page.locator("#view [role='alert']").first
     assert alert.locator(".state-title").inner_text() == "This service needs an API key"

@@ -28,6 +28,12 @@ export function normaliseGaps(body) {
   }));
 }
 
+/** The distinctive terms the label does not already show. */
+function otherTerms(theme) {
+  const shown = theme.label.toLocaleLowerCase();
+  return theme.terms.filter((term) => !shown.includes(term.toLocaleLowerCase()));
+}
+
 function counts(theme) {
   return `${tn("explore.themes.partners", theme.partners)} · ${tn("explore.themes.projects", theme.projects)}`;
 }
@@ -43,7 +49,7 @@ export function themeMap(themes) {
       .sort((a, b) => b.size - a.size)
       .map((theme) => {
         const bubble = h("span", { class: `bubble${thin.has(theme.id) ? " is-gap" : ""}`, "aria-hidden": "true" }, formatNumber(theme.size));
-        const diameter = 2.5 + 4 * Math.sqrt(theme.size / largest);
+        const diameter = 2.25 + 3 * Math.sqrt(theme.size / largest);
         bubble.style.width = `${diameter}rem`;
         bubble.style.height = `${diameter}rem`;
         return h(
@@ -55,17 +61,22 @@ export function themeMap(themes) {
             { class: "theme-text" },
             h("strong", {}, theme.label),
             h("span", { class: "hint" }, counts(theme)),
-            theme.terms.length ? h("span", { class: "terms" }, theme.terms.slice(0, 6).join(", ")) : null,
+            otherTerms(theme).length ? h("span", { class: "terms" }, otherTerms(theme).slice(0, 5).join(", ")) : null,
           ),
         );
       }),
   );
 }
 
-/** The themes with the fewest partners (at most three, and only when there are more than three themes). */
+/** Themes with at most half the median number of partners (three at most; none when there are under four themes). */
 export function leastCovered(themes) {
-  if (themes.length <= LEAST_COVERED) return [];
-  return [...themes].sort((a, b) => a.partners - b.partners || a.size - b.size).slice(0, LEAST_COVERED);
+  if (themes.length < 4) return [];
+  const counts = themes.map((theme) => theme.partners).sort((a, b) => a - b);
+  const median = (counts[Math.floor((counts.length - 1) / 2)] + counts[Math.ceil((counts.length - 1) / 2)]) / 2;
+  return themes
+    .filter((theme) => theme.partners <= median / 2)
+    .sort((a, b) => a.partners - b.partners || a.size - b.size)
+    .slice(0, LEAST_COVERED);
 }
 
 export function gapList(gaps) {

@@ -160,7 +160,11 @@ export function createExploreView(ctx) {
       p.status ? metaLine(t(`status.${p.status}`)) : null,
       h("p", { class: "summary" }, p.summary),
       sdgChips(p.sdgs, ctx.summary),
-      h("p", {}, h("a", { class: "button secondary small", href: `#/find?project=${encodeURIComponent(p.id)}` }, t("find.fromProject"))),
+      h("p", {}, h(
+          "a",
+          { class: "button secondary small", href: `#/find?project=${encodeURIComponent(p.id)}`, "aria-label": t("explore.findFor", { title: p.title }) },
+          t("find.fromProject"),
+        )),
     );
   }
 
