@@ -45,7 +45,7 @@ def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: 
     if requester is not None and requester.country and requester.country == partner.country:
         reasons.append(f"also in {country_name(partner.country)}")
     if features.get("type_complement", 0.0) > 0:
-        reasons.append(f"{with_article(actor_label(partner.type))}: your team has none yet")
+        reasons.append(f"{with_article(actor_label(partner.type))}: your project has none yet")
     if not reasons:
         reasons.append(f"related profile (text similarity {features.get('dense', 0.0):.2f})")
     return reasons

@@ -69,6 +69,20 @@ def theme_sizes(model: ThemeModel) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def selection_scores(model: ThemeModel) -> pd.DataFrame:
+    """The criterion behind the number of themes: mean silhouette (cosine) per candidate k, the chosen one flagged."""
+    check_is_fitted(model, "themes_")
+    if model.selection_ is None:
+        raise ValueError(
+            "this model did not choose its number of themes (n_themes was fixed, or method='hdbscan'); "
+            "fit ThemeModel(n_themes='auto') to see the silhouette per k"
+        )
+    scores = model.selection_.scores
+    return pd.DataFrame(
+        {"k": list(scores), "silhouette": list(scores.values()), "chosen": [k == model.selection_.best for k in scores]}
+    )
+
+
 def theme_map(
     model: ThemeModel,
     *,

@@ -31,6 +31,22 @@ def _short(text: str, width: int = 38) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def plot_selection(model: ThemeModel) -> Figure:
+    """Mean silhouette per candidate number of themes, the chosen k marked."""
+    scores = analysis.selection_scores(model)
+    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(scores["k"], scores["silhouette"], marker="o", color="#1f77b4")
+    best = scores[scores["chosen"]].iloc[0]
+    ax.scatter([best["k"]], [best["silhouette"]], s=160, facecolors="none", edgecolors="red", linewidths=2)
+    ax.annotate(f"chosen: k={int(best['k'])}", (best["k"], best["silhouette"]), xytext=(8, -14), textcoords="offset points")
+    ax.set_xlabel("number of themes k")
+    ax.set_ylabel("mean silhouette (cosine)")
+    ax.set_xticks(scores["k"].tolist())
+    ax.set_title("Choosing the number of themes")
+    return fig
+
+
 def plot_theme_sizes(model: ThemeModel) -> Figure:
     """Horizontal bars: documents per theme, split into partners and projects; outliers in grey."""
     sizes = analysis.theme_sizes(model).iloc[::-1]

@@ -101,13 +101,14 @@ def test_find_collaborators_filter_and_partner_card(page: Any, live_server: str,
 
 def test_language_switch_to_french_and_back(page: Any, live_server: str, screenshot: Any) -> None:
     open_app(page, live_server)
+    page.get_by_label("Describe your project").fill(OCEAN)
     page.select_option("#lang-select", "fr")
     page.wait_for_selector("html[lang='fr']", state="attached")
+    assert page.get_by_label("Décrivez votre projet").input_value() == OCEAN  # nothing typed is lost
     assert page.locator("nav a[aria-current='page']").inner_text() == "Trouver des partenaires"
     assert page.locator("h1").inner_text() == "Trouver des partenaires"
     assert page.title() == "Trouver des partenaires — Partner matcher"
 
-    page.get_by_label("Décrivez votre projet").fill(OCEAN)
     page.select_option("#filter-type", "ngo")
     page.get_by_role("button", name="Trouver des partenaires").click()
     page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")

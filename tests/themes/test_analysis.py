@@ -96,3 +96,13 @@ def test_a_loaded_model_has_no_documents_to_analyse(fitted: ThemeModel, tmp_path
     assert analysis.theme_sizes(loaded).equals(analysis.theme_sizes(fitted))
     with pytest.raises(ValueError, match="loaded from a file and has no documents; fit it on a corpus"):
         analysis.theme_map(loaded)
+
+
+def test_selection_scores_show_the_criterion(fitted: ThemeModel) -> None:
+    scores = analysis.selection_scores(fitted)
+    assert scores["k"].tolist() == list(range(2, 12))
+    assert scores.loc[scores["chosen"], "k"].tolist() == [4]
+    assert scores["silhouette"].idxmax() == scores.index[scores["chosen"]][0]
+    fixed = ThemeModel(n_themes=4).fit(fitted.corpus_)
+    with pytest.raises(ValueError, match="did not choose its number of themes"):
+        analysis.selection_scores(fixed)

@@ -54,3 +54,11 @@ def test_representatives_and_bridges_plots(fitted: ThemeModel) -> None:
     assert annotations[0] == "BRIDGE (0↔1)"
     for fig in (reps, bridges):
         assert render(fig).startswith(PNG)
+
+
+def test_selection_plot_marks_the_chosen_k(fitted: ThemeModel) -> None:
+    fig = plots.plot_selection(fitted)
+    ax = fig.axes[0]
+    assert ax.lines[0].get_xdata().tolist() == list(range(2, 12))
+    assert [t.get_text() for t in ax.texts] == ["chosen: k=4"]
+    assert render(fig).startswith(PNG)

@@ -28,7 +28,7 @@ function themesContent(reload) {
   return [
     h("p", { class: "hint" }, t("explore.themes.map")),
     themeMap(themes),
-    outlierRate === null ? null : h("p", { class: "hint" }, t("explore.themes.outliers", { share: formatPercent(outlierRate) })),
+    !outlierRate ? null : h("p", { class: "hint" }, t("explore.themes.outliers", { share: formatPercent(outlierRate) })),
     thin.length ? [h("h3", {}, t("explore.thin.title")), h("p", { class: "hint" }, t("explore.thin.body")), leastCoveredList(themes)] : null,
     gaps === null
       ? null

@@ -246,7 +246,15 @@ export function createFindView(ctx) {
 
     const form = h(
       "form",
-      { class: "panel query-form", novalidate: true, onsubmit: onSubmit, "aria-labelledby": "find-title" },
+      {
+        class: "panel query-form",
+        novalidate: true,
+        onsubmit: onSubmit,
+        // keep what is typed, so that switching language or view loses nothing
+        oninput: (event) => readForm(event.currentTarget),
+        onchange: (event) => readForm(event.currentTarget),
+        "aria-labelledby": "find-title",
+      },
       field({ label: t("find.text.label"), control: textarea, hint: t("find.text.hint"), className: "field field-wide" }),
       h(
         "div",

@@ -41,7 +41,11 @@ function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyK
 
   function render(container, announce) {
     root = container;
-    const control = select({ name: id, id: `${id}-select` }, [["", t("common.none")], ...options()], state.value);
+    const control = select(
+      { name: id, id: `${id}-select`, onchange: (event) => (state.value = event.target.value) },
+      [["", t("common.none")], ...options()],
+      state.value,
+    );
     const form = h(
       "form",
       {
