@@ -65,15 +65,6 @@ def load_texts(paths: list[Path], *, words: int = 150, limit: int | None = None)
     return texts[:limit] if limit else texts
 
 
-def rss_mb() -> float:
-    """Resident memory of this process (Linux), in MB."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except OSError:
-        return float("nan")
-    return pages * 4096 / 1e6
-
-
 def query_latency_ms(embedder: Embedder, n: int) -> float:
     times = []
     time.sleep(PAUSE_S)
@@ -115,12 +106,11 @@ def main(argv: list[str] | None = None) -> None:
 
     embedders: dict[str, Embedder] = {}
     load_s: dict[str, float] = {}
-    rss: dict[str, float] = {}
     for backend in ["torch", *[b for b in args.backends if b != "torch"]]:
-        before, started = rss_mb(), time.perf_counter()
+        started = time.perf_counter()
         embedders[backend] = create_embedder(backend, cache_dir=cache_dir, threads=args.threads)  # type: ignore[arg-type]
         embedders[backend].encode(texts[: args.batch_size], batch_size=args.batch_size)  # warm-up
-        load_s[backend], rss[backend] = time.perf_counter() - started, rss_mb() - before
+        load_s[backend] = time.perf_counter() - started
 
     rates: dict[str, list[float]] = {b: [] for b in embedders}
     vectors: dict[str, np.ndarray] = {}
@@ -140,16 +130,16 @@ def main(argv: list[str] | None = None) -> None:
         f"median of {args.repeats} rounds; query = median of {args.queries} single short queries\n"
     )
     print(
-        "| backend | name | load s | RSS +MB | texts/s | × torch | query ms | × torch | mean cos | min cos "
+        "| backend | name | load s | texts/s | speed-up | query ms | speed-up | mean cos | min cos "
         "| top-10 overlap | guard |"
     )
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     for backend, embedder in embedders.items():
         rate, q = statistics.median(rates[backend]), quality[backend]
         print(
-            f"| {backend} | {embedder.name} | {load_s[backend]:.1f} | {rss[backend]:.0f} | {rate:.1f} "
-            f"| {rate / base_rate:.2f} | {latency[backend]:.1f} | {base_latency / latency[backend]:.1f} "
-            f"| {q.mean_cosine:.4f} | {q.min_cosine:.4f} | {q.top10_overlap:.3f} "
+            f"| {backend} | {embedder.name} | {load_s[backend]:.1f} | {rate:.1f} "
+            f"| {rate / base_rate:.2f}× | {latency[backend]:.1f} | {base_latency / latency[backend]:.1f}× "
+            f"| {q.mean_cosine:.5f} | {q.min_cosine:.5f} | {q.top10_overlap:.3f} "
             f"| {'reference' if backend == 'torch' else ('pass' if q.passed else 'FAIL')} |"
         )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
 from matcher.lexical import LexicalModel
@@ -42,6 +43,8 @@ class Catalog:
     regions: list[str | None] = field(default_factory=list)
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     last_active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    attributes: PartnerAttributes = field(default_factory=PartnerAttributes)
+    group_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
 
     @property
     def partners(self) -> list[Partner]:
@@ -147,7 +150,10 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
         last_active=_last_active(partners, partner_projects, projects, project_pos),
     )
+    catalog.attributes = partner_attributes(partners, catalog.regions, catalog.popularity, catalog.last_active)
     catalog.lexical.fit([catalog.profile_text(p.id) for p in partners])
+    if groups:
+        catalog.group_terms = catalog.lexical.transform([g.text for g in groups])
     return catalog
 
 

@@ -133,6 +133,11 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] =
         typer.echo(f"{kind:16} {count}")
     typer.echo(f"model            {info['model']} ({info['dim']}-d)")
     typer.echo(f"index            {info['index']['kind']} ({info['index']['vectors']} vectors)")
+    for name, described in info["indexes"].items():
+        recall = described.get("recall_at_10")
+        shown = "exact" if described["kind"].endswith(":Flat") else f"recall@10 {recall} (measured at build)"
+        extra = f", efSearch {described['ef_search']}" if "ef_search" in described else ""
+        typer.echo(f"{'index.' + name:16} {described['kind']}, {described['vectors']} vectors, {shown}{extra}")
     typer.echo(f"ranker           {info['ranker']}")
     typer.echo(f"store            {info['store']}")
     typer.echo(f"home             {info['home']}")

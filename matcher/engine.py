@@ -5,12 +5,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,11 +18,13 @@ import numpy as np
 from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.domain import Dataset, content_hash
 from matcher.embedding.base import Embedder
-from matcher.index.faiss_index import FaissIndex
+from matcher.index.base import VectorIndex
+from matcher.index.factory import choose_kind, kind_of
+from matcher.index.files import IndexFiles, VectorsOf, sync_index
 from matcher.io.importer import ImportResult, read_directory
 from matcher.ranking.learned import LearnedRanker, train_ranker
 from matcher.ranking.ranker import LinearRanker, Ranker
-from matcher.recommender import Recommender
+from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
 from matcher.store import Store
 from matcher.store.repository import SyncReport
@@ -61,8 +61,8 @@ class Matcher:
         self._revision = -1
         self._lock = threading.RLock()  # one rebuild at a time; readers keep the previous snapshot meanwhile
         self._checked_at = 0.0
-        self._index: FaissIndex | None = None  # the live partner index and the content hashes it holds
-        self._index_hashes: dict[str, str] = {}
+        # the live indexes ("partners", "history") and the content hashes they hold
+        self._indexes: dict[str, tuple[VectorIndex, dict[str, str]]] = {}
 
     # -- parts ----------------------------------------------------------------------------------------------------
     @property
@@ -195,8 +195,14 @@ class Matcher:
         dataset: Dataset = self.store.load_dataset()
         catalog = build_catalog(dataset, self._vector_lookup(), self.embedder.dim)
         index = self._load_or_repair_index(catalog)
+        history = self._load_or_repair_history(catalog)
         self._recommender = Recommender(
-            catalog, self.embedder, index=index, ranker=self._ranker(), themes=self._themes(catalog)
+            catalog,
+            self.embedder,
+            index=index,
+            history_index=history,
+            ranker=self._ranker(),
+            themes=self._themes(catalog),
         )
         self._revision = revision
         self._checked_at = time.monotonic()
@@ -247,73 +253,51 @@ class Matcher:
 
         return lookup
 
-    @contextmanager
-    def _index_files_lock(self) -> Iterator[None]:
-        """Processes sharing $MATCHER_HOME never interleave writing (or reading) the index files."""
-        directory = self.settings.index_dir
-        directory.mkdir(parents=True, exist_ok=True)
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            yield
-            return
-        with open(directory / ".lock", "a+") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-    def _index_paths(self) -> tuple[Path, Path]:
-        directory = self.settings.index_dir
-        return directory / "partners.faiss", directory / "partners.manifest.json"
-
-    def _load_or_repair_index(self, catalog: Catalog) -> FaissIndex:
-        path, manifest_path = self._index_paths()
+    def _load_or_repair_index(self, catalog: Catalog) -> VectorIndex:
+        """The partner-description index, in step with ``catalog`` (ids and content hashes of the texts)."""
         wanted = {p.id: content_hash(p.text) for p in catalog.partners}
-        index: FaissIndex | None = self._index
-        have: dict[str, str] = dict(self._index_hashes)
+        pos = catalog.partner_pos
+        return self._sync_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
+
+    def _load_or_repair_history(self, catalog: Catalog) -> VectorIndex:
+        """The past-projects index: a partner's entry changes when the texts of its projects do."""
+        project_hash = {p.id: content_hash(p.text) for p in catalog.projects}
+        wanted: dict[str, str] = {}
+        for row in history_rows(catalog).tolist():
+            partner_id = catalog.partners[row].id
+            projects = sorted(project_hash[p] for p in catalog.partner_projects.get(partner_id, ()))
+            wanted[partner_id] = content_hash(" ".join(projects))
+        pos = catalog.partner_pos
+        return self._sync_index("history", wanted, lambda ids: catalog.history_vectors[[pos[i] for i in ids]])
+
+    def _sync_index(self, name: str, wanted: dict[str, str], vectors_of: VectorsOf) -> VectorIndex:
+        """Load (or keep) the index ``name``, update only what changed, choose its kind by size, save it."""
+        files = IndexFiles(self.settings.index_dir, name)
+        index, have = self._indexes.get(name, (None, {}))
         live = index is not None
-        if index is None and path.exists() and manifest_path.exists():
-            try:
-                with self._index_files_lock():
-                    manifest = json.loads(manifest_path.read_text())
-                    if manifest.get("model") == self.embedder.name:
-                        index = FaissIndex.load(path)
-                        have = dict(manifest["hashes"])
-                        if set(have) != set(index.ids()):
-                            index, have = None, {}
-            except (OSError, ValueError, KeyError, RuntimeError) as exc:
-                logger.warning("index at %s is unreadable (%s); rebuilding it from the store", path, exc)
-                index, have = None, {}
         if index is None:
-            index = FaissIndex(self.embedder.dim)
-        stale = [i for i, h in have.items() if wanted.get(i) != h]
-        fresh = [i for i, h in wanted.items() if have.get(i) != h]
-        if not stale and not fresh and index.count() == len(wanted):
-            self._index, self._index_hashes = index, wanted
-            return index
-        if live:
-            logger.debug("index update: %d removed or changed, %d added or changed", len(stale), len(fresh))
-        elif have:
-            logger.warning(
-                "index was out of step with the store (%d stale, %d missing); repaired", len(stale), len(fresh)
-            )
-        self._index = None  # if an update fails half-way, the next refresh starts again from the saved files
-        index.remove(stale)
-        rows = [catalog.partner_pos[i] for i in fresh]
-        index.add(fresh, catalog.partner_vectors[rows])
-        self._save_index(index, wanted)
-        self._index, self._index_hashes = index, wanted
+            index, have = files.load(self.embedder.name, threads=self.settings.threads) or (None, {})
+        current = kind_of(index) if index is not None else None
+        kind = choose_kind(
+            self.settings.index, len(wanted), current=current, threshold=self.settings.index_threshold
+        )
+        self._indexes.pop(name, None)  # if an update fails half-way, the next refresh starts again from the files
+        index, changed = sync_index(
+            index, have, wanted, vectors_of, kind=kind, dim=self.embedder.dim, threads=self.settings.threads,
+            label=f"{name} index",
+        )
+        if changed:
+            if not live and have and current == kind:
+                logger.warning("%s index was out of step with the store; repaired", name)
+            if name == "partners":
+                self._save_index(index, wanted)
+            else:
+                files.save(index, wanted, self.embedder.name)
+        self._indexes[name] = (index, wanted)
         return index
 
-    def _save_index(self, index: FaissIndex, hashes: dict[str, str]) -> None:
-        path, manifest_path = self._index_paths()
-        with self._index_files_lock():
-            index.save(path)
-            tmp = manifest_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"model": self.embedder.name, "hashes": hashes}))
-            tmp.replace(manifest_path)
+    def _save_index(self, index: VectorIndex, hashes: dict[str, str]) -> None:
+        IndexFiles(self.settings.index_dir, "partners").save(index, hashes, self.embedder.name)
 
     def status(self) -> dict[str, Any]:
         rec = self.recommender
@@ -322,6 +306,7 @@ class Matcher:
             "model": self.embedder.name,
             "dim": self.embedder.dim,
             "index": {"kind": rec.index.kind, "vectors": rec.index.count()},
+            "indexes": {"partners": rec.index.describe(), "history": rec.history_index.describe()},
             "ranker": rec.ranker.name,
             "store": self.store.engine.url.render_as_string(hide_password=True),
             "home": str(self.settings.home),

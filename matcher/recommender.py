@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matcher.catalog import Catalog
-from matcher.domain import Partner
+from matcher.attributes import sdg_bits
 from matcher.embedding.base import Embedder
 from matcher.index.base import VectorIndex
-from matcher.index.faiss_index import FaissIndex
+from matcher.index.factory import IndexSetting, build_index
 from matcher.ranking.features import FEATURES, compute_features
 from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
@@ -33,15 +33,24 @@ class UnknownIdError(KeyError):
         return f"No {self.kind} with id {self.item_id!r}."
 
 
-def _build_index(ids: list[str], vectors: np.ndarray, dim: int) -> VectorIndex:
-    index = FaissIndex(dim)
-    index.add(ids, vectors)
-    return index
+def history_rows(catalog: Catalog) -> np.ndarray:
+    """Rows of the partners with past projects: the ones the history index holds."""
+    return np.flatnonzero(np.any(catalog.history_vectors != 0, axis=1))
 
 
 class Recommender:
     """Ranks partners and groups for queries. Candidates come from the dense index, the lexical index and the
-    collaboration graph; a :class:`~matcher.ranking.ranker.Ranker` scores their features."""
+    collaboration graph; a :class:`~matcher.ranking.ranker.Ranker` scores their features.
+
+    ``index`` (partner descriptions) and ``history_index`` (partners' past projects, :func:`history_rows`) are built
+    here when not given, of the kind ``index_setting`` picks (exact by default: cheap to build, as training needs).
+    With filters, every matching partner is a candidate while at most ``exhaustive_filter_limit`` match; above,
+    the unfiltered candidates are filtered and the sources searched deeper (4x per round) until at least
+    ``min_filtered_candidates`` remain.
+    """
+
+    exhaustive_filter_limit = 2_000
+    min_filtered_candidates = 50
 
     def __init__(
         self,
@@ -50,8 +59,10 @@ class Recommender:
         *,
         ranker: Ranker | None = None,
         index: VectorIndex | None = None,
+        history_index: VectorIndex | None = None,
         candidates_per_source: int = 200,
         themes: ThemeLookup | None = None,
+        index_setting: IndexSetting = "flat",
     ) -> None:
         self.catalog = catalog
         self.themes = themes  # partners' themes: the `themes` filter and the "both work on ..." reason
@@ -61,12 +72,18 @@ class Recommender:
         # from project queries (docs/evaluation.md), whose requester-centred features do not fit group queries.
         self.group_ranker: Ranker = LinearRanker()
         ids = [p.id for p in catalog.partners]
-        self.index = index if index is not None else _build_index(ids, catalog.partner_vectors, embedder.dim)
-        has_history = np.flatnonzero(np.linalg.norm(catalog.history_vectors, axis=1) > 0)
-        self.history_index = _build_index(
-            [ids[i] for i in has_history], catalog.history_vectors[has_history], embedder.dim
-        )
+        if index is None:
+            index = build_index(ids, catalog.partner_vectors, dim=embedder.dim, setting=index_setting)
+        if history_index is None:
+            rows = history_rows(catalog)
+            history_index = build_index(
+                [ids[i] for i in rows], catalog.history_vectors[rows], dim=embedder.dim, setting=index_setting
+            )
+        self.index: VectorIndex = index
+        self.history_index: VectorIndex = history_index
         self.candidates_per_source = candidates_per_source
+        self._masks: dict[tuple[Filters, int], np.ndarray] = {}  # filter masks of recent requests
+        self._theme_rows: tuple[object, np.ndarray] | None = None  # (themes, theme id per row or -1)
 
     # -- public queries -------------------------------------------------------------------------------------------
     def collaborators(
@@ -153,15 +170,16 @@ class Recommender:
         profile = c.partner_vectors[row] + c.history_vectors[row]
         profile = profile / max(float(np.linalg.norm(profile)), 1e-9)
         terms = c.lexical.transform([c.profile_text(partner_id)])
-        group_terms = c.lexical.transform([g.text for g in c.groups]) if c.groups else None
+        lexical_scores = (c.group_terms @ terms.T).toarray().ravel() if c.groups else np.zeros(0)
+        dense_scores = c.group_vectors @ profile
         mates = set(c.coworkers(partner_id))
         joined = c.partner_groups.get(partner_id, set())
         matches: list[GroupMatch] = []
         for i, group in enumerate(c.groups):
             if group.id in joined:
                 continue
-            dense = float(c.group_vectors[i] @ profile)
-            lexical = float((group_terms[i] @ terms.T).toarray()[0, 0]) if group_terms is not None else 0.0
+            dense = float(dense_scores[i])
+            lexical = float(lexical_scores[i])
             mates_in = sorted(m for m in c.group_members.get(group.id, set()) if m in mates)
             graph = 1.0 - float(np.exp(-len(mates_in)))
             breakdown = {"dense": 0.5 * dense, "lexical": 0.3 * lexical, "graph": 0.2 * graph}
@@ -195,50 +213,88 @@ class Recommender:
         )  # type: ignore[arg-type]
 
     def _candidate_rows(self, query: ResolvedQuery) -> np.ndarray:
+        """Sorted candidate rows: the sources' top rows, restricted by the query's filters (see the class)."""
+        depth = self.candidates_per_source
+        rows = self._source_rows(query, depth)
+        if not query.filters.active:
+            return rows
+        mask = self._filter_mask(query.filters)
+        matching = np.flatnonzero(mask)
+        if len(matching) <= self.exhaustive_filter_limit:
+            return matching
+        rows = rows[mask[rows]]
+        while len(rows) < self.min_filtered_candidates and depth < len(self.catalog.partners):
+            depth *= 4
+            rows = self._source_rows(query, depth)
+            rows = rows[mask[rows]]
+        return rows
+
+    def _source_rows(self, query: ResolvedQuery, n: int) -> np.ndarray:
+        """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, and past collaborators."""
         c = self.catalog
-        n = self.candidates_per_source
-        rows: set[int] = set()
+        parts = [c.lexical.top(query.terms, n)]
         for index in (self.index, self.history_index):
             _, ids = index.search(query.vector[None, :], n)
-            rows.update(c.partner_pos[i] for i in ids[0] if i in c.partner_pos)
-        rows.update(c.lexical.top(query.terms, n).tolist())
+            parts.append(np.fromiter((c.partner_pos[i] for i in ids[0] if i in c.partner_pos), dtype=np.int64))
         anchors = sorted(str(a) for a in {query.requester_id, *query.team} - {None})
         if anchors:  # the strongest past collaborators of the requester and team
             ties = c.coworker_weights(anchors)
             tied = np.flatnonzero(ties > 0)
             if tied.size > n:
                 tied = tied[np.argpartition(-ties[tied], n)[:n]]
-            rows.update(tied.tolist())
-        if query.filters.active:
-            rows.update(np.flatnonzero(self._filter_mask(query.filters)).tolist())
-        return np.fromiter(sorted(rows), dtype=np.int64)
+            parts.append(tied)
+        return np.unique(np.concatenate(parts).astype(np.int64))
 
     def _filter_mask(self, filters: Filters) -> np.ndarray:
+        """Partners passing ``filters``, as a boolean array over rows (array lookups; the last few are cached)."""
         themes = self.themes
         if filters.themes and themes is None:
             raise ValueError("the themes filter needs fitted themes: run `matcher themes fit` first")
+        key = (filters, id(themes))
+        mask = self._masks.get(key)
+        if mask is not None:
+            return mask
+        a = self.catalog.attributes
+        mask = np.ones(len(a), dtype=bool)
+        if filters.countries:
+            mask &= a.code_mask(a.country, a.country_codes, filters.countries)
+        if filters.types:
+            mask &= a.code_mask(a.kind, a.kind_codes, filters.types)
+        if filters.languages:
+            mask &= a.language_mask(filters.languages)
+        if filters.sdgs:
+            mask &= (a.sdgs & sdg_bits(filters.sdgs)) != 0
+        if filters.themes:
+            mask &= np.isin(self._theme_of_rows(), sorted(filters.themes))
+        if len(self._masks) >= 32:
+            self._masks.pop(next(iter(self._masks)))
+        self._masks[key] = mask
+        return mask
 
-        def keep(p: Partner) -> bool:
-            return (
-                (not filters.countries or p.country in filters.countries)
-                and (not filters.types or p.type in filters.types)
-                and (not filters.languages or bool(filters.languages.intersection(p.languages)))
-                and (not filters.sdgs or bool(filters.sdgs.intersection(p.sdgs)))
-                and (not filters.themes or (themes is not None and themes.theme_of(p.id) in filters.themes))
-            )
-
-        return np.fromiter((keep(p) for p in self.catalog.partners), dtype=bool, count=len(self.catalog.partners))
+    def _theme_of_rows(self) -> np.ndarray:
+        """Theme id of each partner row (-1: none), recomputed when the themes are replaced."""
+        themes = self.themes
+        if self._theme_rows is None or self._theme_rows[0] is not themes:
+            of = themes.theme_of if themes is not None else (lambda _: None)
+            codes = [of(p.id) for p in self.catalog.partners]
+            self._theme_rows = (themes, np.array([-1 if t is None else t for t in codes], dtype=np.int64))
+        return self._theme_rows[1]
 
     def _allowed(self, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+        """``rows`` without the requester, the team, exclusions, undiscoverable partners and (with filters) the
+        partners the filters reject; order kept."""
         c = self.catalog
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[c.discoverable[rows]]
         banned = set(query.exclude) | set(query.team)
         if query.requester_id:
             banned.add(query.requester_id)
-        keep = [r for r in rows.tolist() if c.discoverable[r] and c.partners[r].id not in banned]
+        banned_rows = [c.partner_pos[i] for i in banned if i in c.partner_pos]
+        if banned_rows:
+            rows = rows[~np.isin(rows, banned_rows)]
         if query.filters.active:
-            mask = self._filter_mask(query.filters)
-            keep = [r for r in keep if mask[r]]
-        return np.asarray(keep, dtype=np.int64)
+            rows = rows[self._filter_mask(query.filters)[rows]]
+        return rows
 
     def _rank_partners(self, query: ResolvedQuery, k: int, ranker: Ranker | None = None) -> list[PartnerMatch]:
         c = self.catalog

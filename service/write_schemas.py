@@ -31,7 +31,7 @@ def checked(stem: str, name: str, *, optional: bool = False) -> BeforeValidator:
         try:
             return parse(value)
         except FieldError as exc:
-            raise PydanticCustomError("invalid_field", "{reason}", {"reason": str(exc)}) from None
+            raise PydanticCustomError("invalid_field", str(exc)) from None  # no context: the message is verbatim
 
     return BeforeValidator(run)
 

@@ -37,7 +37,8 @@ class EvaluationReport:
     def to_markdown(self) -> str:
         parts = []
         for task, table in self.tables.items():
-            parts.append(f"### {task}\n\n{table.to_markdown(floatfmt='.3f')}\n")
+            shown = table.astype({"queries": str})  # tabulate would print the counts as floats
+            parts.append(f"### {task}\n\n{shown.to_markdown(floatfmt='.3f')}\n")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, object]:

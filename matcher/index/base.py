@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -14,6 +14,8 @@ class VectorIndex(Protocol):
 
     kind: str
     dim: int
+    #: Recall@10 against exact search, measured when the index was built (1.0 for exact search, None if unknown).
+    recall_at_10: float | None
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         """Add or replace the vectors of ``ids``."""
@@ -36,3 +38,7 @@ class VectorIndex(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def describe(self) -> dict[str, Any]:
+        """What ``matcher status`` and GET /v1/health show: kind, vectors, recall@10 and kind-specific settings."""
+        ...

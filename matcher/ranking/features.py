@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from matcher.catalog import Catalog
@@ -37,41 +35,52 @@ def graph_scores(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np
     return np.minimum(value, 1.0).astype(np.float32)
 
 
+def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+    """Cosine of the query with each row's most similar past project (0 without projects); touches only the
+    candidates' projects."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    if catalog.membership.shape[1] == 0:
+        return out
+    sub = catalog.membership[rows]
+    if sub.nnz == 0:
+        return out
+    sims = catalog.project_vectors[sub.indices] @ query.vector
+    nonempty = np.diff(sub.indptr) > 0
+    out[nonempty] = np.maximum.reduceat(sims, sub.indptr[:-1][nonempty])
+    return out
+
+
 def compute_features(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
-    """Feature matrix of shape ``(len(rows), len(FEATURES))`` for candidate partner positions ``rows``."""
+    """Feature matrix of shape ``(len(rows), len(FEATURES))`` for candidate partner positions ``rows``.
+
+    Array lookups over the candidates only (:class:`~matcher.attributes.PartnerAttributes`): the cost grows with the
+    number of candidates, not with the catalogue.
+    """
     out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
     if len(rows) == 0:
         return out
+    rows = np.asarray(rows, dtype=np.int64)
     col = {name: j for j, name in enumerate(FEATURES)}
+    attrs = catalog.attributes
     out[:, col["dense"]] = catalog.partner_vectors[rows] @ query.vector
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.vector
+    out[:, col["history_max"]] = history_max(catalog, query, rows)
     out[:, col["lexical"]] = catalog.lexical.scores(query.terms, rows)
     out[:, col["graph"]] = graph_scores(catalog, query, rows)
-    project_sims = catalog.project_vectors @ query.vector if len(catalog.projects) else np.zeros(0)
-    requester = catalog.partner(query.requester_id) if query.requester_id in catalog.partner_pos else None
-    team_types = {catalog.partner(p).type for p in query.team if p in catalog.partner_pos}
+    if query.sdgs:
+        out[:, col["sdg_overlap"]] = attrs.overlap(rows, query.sdgs) / len(query.sdgs)
+    requester = catalog.partner_pos.get(query.requester_id) if query.requester_id else None
+    team = [catalog.partner_pos[p] for p in query.team if p in catalog.partner_pos]
     if requester is not None:
-        team_types.add(requester.type)
-    team_types.discard(None)
-    requester_region = catalog.regions[catalog.partner_pos[requester.id]] if requester else None
-    max_pop = math.log1p(float(catalog.popularity.max())) if len(catalog.popularity) else 0.0
-    finite = catalog.last_active[np.isfinite(catalog.last_active)]
-    latest = float(finite.max()) if finite.size else None
-    for i, row in enumerate(rows.tolist()):
-        partner = catalog.partners[row]
-        projects = catalog.partner_projects.get(partner.id)
-        if projects:
-            out[i, col["history_max"]] = max(project_sims[catalog.project_pos[p]] for p in projects)
-        if query.sdgs:
-            out[i, col["sdg_overlap"]] = len(query.sdgs.intersection(partner.sdgs)) / len(query.sdgs)
-        if requester is not None and requester.country and partner.country == requester.country:
-            out[i, col["same_country"]] = 1.0
-        if requester_region and catalog.regions[row] == requester_region:
-            out[i, col["same_region"]] = 1.0
-        if team_types and partner.type and partner.type not in team_types:
-            out[i, col["type_complement"]] = 1.0
-        if max_pop > 0:
-            out[i, col["popularity"]] = math.log1p(float(catalog.popularity[row])) / max_pop
-        if latest is not None and np.isfinite(catalog.last_active[row]):
-            out[i, col["recency"]] = math.exp(-(latest - float(catalog.last_active[row])) / 3.0)
+        team.append(requester)
+        if attrs.country[requester]:
+            out[:, col["same_country"]] = attrs.country[rows] == attrs.country[requester]
+        if attrs.region[requester]:
+            out[:, col["same_region"]] = attrs.region[rows] == attrs.region[requester]
+    team_kinds = np.setdiff1d(attrs.kind[team], [0]) if team else np.zeros(0, dtype=np.int32)
+    if team_kinds.size:
+        kinds = attrs.kind[rows]
+        out[:, col["type_complement"]] = (kinds != 0) & ~np.isin(kinds, team_kinds)
+    out[:, col["popularity"]] = attrs.popularity[rows]
+    out[:, col["recency"]] = attrs.recency[rows]
     return out

@@ -139,9 +139,20 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
             )
         scaler = StandardScaler().fit(data.features)
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-        model = LogisticRegression(C=self.C, max_iter=2000)
-        model.fit((data.features - scaler.mean_) / scale, data.labels)
-        self.coef_ = (model.coef_[0] / scale).astype(np.float32)
+        standardised = (data.features - scaler.mean_) / scale
+        # Non-negative weights: more evidence never lowers a score, so every bar of the score breakdown reads the same
+        # way. Backward elimination keeps scikit-learn's solver: drop the most negative feature, refit, repeat.
+        active = list(range(len(FEATURES)))
+        coef = np.zeros(len(FEATURES))
+        while active:
+            model = LogisticRegression(C=self.C, max_iter=2000).fit(standardised[:, active], data.labels)
+            weights = model.coef_[0]
+            if weights.min() >= 0:
+                coef[active] = weights
+                break
+            active.pop(int(np.argmin(weights)))
+        self.coef_ = (coef / scale).astype(np.float32)
+        self.dropped_ = tuple(FEATURES[i] for i in range(len(FEATURES)) if i not in active)
         self.feature_names_ = FEATURES
         self.n_queries_ = data.n_queries
         self.n_examples_ = len(data.labels)
@@ -180,8 +191,10 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         facts = "\n".join(f"- {key}: {value}" for key, value in extra.items())
         return f"""# Model card: matcher learned ranker
 
-- Model: logistic regression (scikit-learn, C={self.C}, standardised inputs) over {len(FEATURES)} features; the score is
-  the linear part, so each feature's contribution is shown in `score_breakdown`.
+- Model: logistic regression (scikit-learn, C={self.C}, standardised inputs) over {len(FEATURES)} features with
+  non-negative weights (features that would get a negative weight are dropped and the model refitted; dropped:
+  {", ".join(self.dropped_) or "none"}). The score is the linear part, so each feature's contribution is shown in
+  `score_breakdown`, and more evidence never lowers a score.
 - Trained: {self.trained_at_}
 - Training data: {self.n_queries_} simulated queries from past projects ({self.folds}-fold leave-projects-out: each
   query is asked of a catalog without its project), {self.n_examples_} candidates, {self.n_positives_} positives.

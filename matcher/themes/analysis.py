@@ -118,7 +118,8 @@ def _coverage_counts(model: ThemeModel, by: CoverageBy, kinds: Sequence[str]) ->
     table = pd.crosstab(docs["theme"], docs[by].fillna(UNKNOWN)).astype(int)
     sizes = theme_sizes(model)
     table = table.reindex(index=sizes.loc[sizes["theme"] != OUTLIER, "theme"].tolist(), fill_value=0)
-    table = table[sorted(table.columns, key=lambda c: (c == UNKNOWN, -int(table[c].sum()), str(c)))]
+    totals = {c: int(n) for c, n in table.sum(axis=0).items()}
+    table = table[sorted(table.columns, key=lambda c: (c == UNKNOWN, -totals[c], str(c)))]
     table.columns.name = by
     return table
 
@@ -157,18 +158,20 @@ def coverage_gaps(
     total = float(table.to_numpy().sum())
     if total == 0:
         return pd.DataFrame(columns=columns)
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
+    counts = table.to_numpy()
+    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / total
+    themes = [int(t) for t in table.index]
     rows = [
         {
-            "theme": int(theme),
-            "label": model.theme(int(theme)).label,
+            "theme": theme,
+            "label": model.theme(theme).label,
             by: value,
-            "partners": int(table.iat[i, j]),
+            "partners": int(counts[i, j]),
             "expected": round(float(expected[i, j]), 2),
         }
-        for i, theme in enumerate(table.index)
+        for i, theme in enumerate(themes)
         for j, value in enumerate(table.columns)
-        if table.iat[i, j] <= max_observed and expected[i, j] >= min_expected
+        if counts[i, j] <= max_observed and expected[i, j] >= min_expected
     ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["expected", "theme"], ascending=[False, True]).reset_index(drop=True)

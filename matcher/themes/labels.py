@@ -1,9 +1,9 @@
 """Class-based TF-IDF (c-TF-IDF): the terms that set one theme's texts apart from the other themes' texts.
 
-Each theme's member texts are joined into one document; a term weighs ``tf(t, theme) * log(1 + A / f(t))`` where ``tf`` is
-the term's share of the theme's words, ``A`` the average number of words per theme and ``f(t)`` the term's count over
-all themes (Grootendorst 2022, BERTopic). Terms frequent everywhere ("education", "schools") sink; terms concentrated in
-one theme rise.
+Each theme's member texts are joined into one document; a term weighs ``tf(t, theme) * log(1 + A / f(t))`` where
+``tf`` is the term's share of the theme's words, ``A`` the average number of words per theme and ``f(t)`` the term's
+count over all themes (Grootendorst 2022, BERTopic). Terms frequent everywhere ("education", "schools") sink; terms
+concentrated in one theme rise.
 
 With several languages, ``A`` and ``f(t)`` are taken within the term's language. Otherwise a common Spanish word
 ("escuelas") looks distinctive of whichever theme holds most of the Spanish texts, only because it is rare overall.
@@ -122,7 +122,9 @@ def _covers(picked: str, term: str) -> bool:
     a, b = picked.split(), term.split()
     if set(b) <= set(a) or (set(a) <= set(b) and len(a) == len(b)):
         return True
-    return len(a) == len(b) == 1 and (a[0].startswith(b[0]) or b[0].startswith(a[0])) and abs(len(a[0]) - len(b[0])) <= 2
+    return (
+        len(a) == len(b) == 1 and (a[0].startswith(b[0]) or b[0].startswith(a[0])) and abs(len(a[0]) - len(b[0])) <= 2
+    )
 
 
 def label_from_terms(terms: Sequence[str], n: int = 3) -> str:

@@ -87,6 +87,8 @@ def load_lookup(home: Path, catalog: Catalog, space: str | None) -> ThemeLookup 
         return None
     dim = catalog.partner_vectors.shape[1]
     if model.space_ != space or (len(model.centroids_) and model.centroids_.shape[1] != dim):
-        logger.warning("%s was fitted on %s vectors, not %s; refit with `matcher themes fit`", path, model.space_, space)
+        logger.warning(
+            "%s was fitted on %s vectors, not %s; refit with `matcher themes fit`", path, model.space_, space
+        )
         return None
     return ThemeLookup(model, catalog)

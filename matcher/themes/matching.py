@@ -1,8 +1,8 @@
 """Stable theme ids: a refit's clusters inherit the ids of the previous fit's themes they resemble.
 
-New and old centroids are paired one-to-one to maximise total cosine similarity (Hungarian algorithm); a pair counts only
-when the similarity reaches ``min_similarity``. Unpaired new clusters get fresh ids that were never used before, so an id
-always names one theme, even after that theme disappears.
+New and old centroids are paired one-to-one to maximise total cosine similarity (Hungarian algorithm); a pair counts
+only when the similarity reaches ``min_similarity``. Unpaired new clusters get fresh ids that were never used before,
+so an id always names one theme, even after that theme disappears.
 """
 
 from __future__ import annotations

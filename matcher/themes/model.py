@@ -51,6 +51,24 @@ class Theme:
 class ThemeModel(BaseEstimator):  # type: ignore[misc]
     """Fits themes on a :class:`~matcher.themes.corpus.ThemeCorpus`; see the module docstring for the steps."""
 
+    # learned in fit (declared for type checkers; set only by fit or persist.load)
+    themes_: list[Theme]
+    theme_ids_: np.ndarray
+    centroids_: np.ndarray
+    labels_: np.ndarray
+    similarity_: np.ndarray
+    assignments_: dict[str, int]
+    next_id_: int
+    noise_rate_: float
+    outlier_rate_: float
+    selection_: KChoice | None
+    centering_: LanguageCentering | None
+    embedding_: np.ndarray
+    languages_: list[str]
+    lineage_: dict[str, list[int]]
+    space_: str | None
+    corpus_: ThemeCorpus
+
     def __init__(
         self,
         *,
@@ -95,7 +113,9 @@ class ThemeModel(BaseEstimator):  # type: ignore[misc]
             centroids = centroids[kept]
             labels, similarity = _nearest(vectors, centroids, np.arange(len(kept)), self.min_similarity)
         # canonical order: largest theme first, ties by the first member in key order
-        canonical = sorted(range(len(centroids)), key=lambda c: (-int((labels == c).sum()), int(np.argmax(labels == c))))
+        canonical = sorted(
+            range(len(centroids)), key=lambda c: (-int((labels == c).sum()), int(np.argmax(labels == c)))
+        )
         rank = np.empty(len(canonical), dtype=np.int64)
         rank[canonical] = np.arange(len(canonical))
         centroids = centroids[canonical]

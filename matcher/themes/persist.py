@@ -72,7 +72,9 @@ def to_dict(model: ThemeModel) -> dict[str, Any]:
 
 def from_dict(data: dict[str, Any]) -> ThemeModel:
     if data.get("format") != FORMAT_VERSION:
-        raise ValueError(f"themes file format {data.get('format')!r} is not {FORMAT_VERSION}; refit: matcher themes fit")
+        raise ValueError(
+            f"themes file format {data.get('format')!r} is not {FORMAT_VERSION}; refit: matcher themes fit"
+        )
     params = dict(data["params"])
     params["k_range"] = tuple(params["k_range"])
     model = ThemeModel(**params)
@@ -131,5 +133,7 @@ def load(path: Path) -> ThemeModel:
     except FileNotFoundError:
         raise FileNotFoundError(f"{path} does not exist; fit themes first: matcher themes fit") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}); refit: matcher themes fit") from None
+        raise ValueError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}); refit: matcher themes fit"
+        ) from None
     return from_dict(data)

@@ -39,7 +39,9 @@ def plot_selection(model: ThemeModel) -> Figure:
     ax.plot(scores["k"], scores["silhouette"], marker="o", color="#1f77b4")
     best = scores[scores["chosen"]].iloc[0]
     ax.scatter([best["k"]], [best["silhouette"]], s=160, facecolors="none", edgecolors="red", linewidths=2)
-    ax.annotate(f"chosen: k={int(best['k'])}", (best["k"], best["silhouette"]), xytext=(8, -14), textcoords="offset points")
+    ax.annotate(
+        f"chosen: k={int(best['k'])}", (best["k"], best["silhouette"]), xytext=(8, -14), textcoords="offset points"
+    )
     ax.set_xlabel("number of themes k")
     ax.set_ylabel("mean silhouette (cosine)")
     ax.set_xticks(scores["k"].tolist())
@@ -71,7 +73,8 @@ def plot_theme_map(model: ThemeModel, *, method: Literal["pca", "tsne"] = "pca")
     colours = _colours(model)
     fig = Figure(figsize=(9, 7), layout="constrained")
     ax = fig.subplots()
-    for theme, group in points.groupby("theme", sort=True):
+    for theme in sorted(set(points["theme"].tolist())):
+        group = points[points["theme"] == theme]
         if theme == OUTLIER:
             ax.scatter(group["x"], group["y"], marker="x", color=GREY, s=25, label=analysis.OUTLIER_LABEL)
             continue
@@ -107,7 +110,9 @@ def plot_coverage(model: ThemeModel, by: CoverageBy = "region", *, min_expected:
     for i, row in enumerate(table.index):
         for j, column in enumerate(table.columns):
             value = int(counts[i, j])
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=7, color="white" if value > top / 2 else "black")
+            ax.text(
+                j, i, str(value), ha="center", va="center", fontsize=7, color="white" if value > top / 2 else "black"
+            )
             if (row, column) in gap_cells:
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
     fig.colorbar(image, ax=ax, label="partners", shrink=0.8)
@@ -145,10 +150,10 @@ def plot_bridges(model: ThemeModel, *, n: int = 10) -> Figure:
     )
     lo = float(min(everyone["other_similarity"].min(), everyone["similarity"].min())) if len(everyone) else 0.0
     ax.plot([lo, 1], [lo, 1], color=GREY, linestyle="--", linewidth=1, label="equally close to both")
-    for row in best.itertuples():
+    for row in best.to_dict("records"):
         ax.annotate(
-            f"{_short(str(row.name), 24)} ({row.theme}↔{row.other_theme})",
-            (float(row.similarity), float(row.other_similarity)),
+            f"{_short(str(row['name']), 24)} ({row['theme']}↔{row['other_theme']})",
+            (float(row["similarity"]), float(row["other_similarity"])),
             fontsize=7,
             xytext=(4, 4),
             textcoords="offset points",

@@ -1,8 +1,9 @@
 """How many themes: fit KMeans for each candidate k and keep the k with the best mean silhouette (cosine).
 
-The silhouette of a document is ``(b - a) / max(a, b)`` with ``a`` its mean cosine distance to its own theme and ``b`` to
-the nearest other theme; its mean over documents is near 1 for tight, separated themes and near 0 for arbitrary cuts.
-Unlike inertia it does not improve by itself as k grows, so its maximum is a choice, not an elbow to eyeball.
+The silhouette of a document is ``(b - a) / max(a, b)`` with ``a`` its mean cosine distance to its own theme and
+``b`` to the nearest other theme; its mean over documents is near 1 for tight, separated themes and near 0 for
+arbitrary cuts. Unlike inertia it does not improve by itself as k grows, so its maximum is a choice, not an elbow to
+eyeball.
 """
 
 from __future__ import annotations

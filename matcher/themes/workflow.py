@@ -69,5 +69,9 @@ def ensure_themes(matcher: Matcher, *, max_documents: int = AUTOFIT_MAX_DOCUMENT
         logger.info("%d documents: not fitting themes at start-up; run `matcher themes fit`", size)
         return False
     logger.info("fitting themes on %d partners and projects", size)
-    refit(matcher)
+    try:
+        refit(matcher)
+    except ValueError as exc:  # the service must start even when the data do not make themes
+        logger.warning("could not fit themes at start-up (%s); the service runs without them", exc)
+        return False
     return True

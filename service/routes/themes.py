@@ -1,7 +1,7 @@
 """GET /v1/themes, and the resolution of the ``themes`` filter of recommendation queries.
 
-Themes come from ``$MATCHER_HOME/themes.json`` (``matcher themes fit``); the service fits them at start-up when there are
-none and the catalog is small (see ``matcher.themes.workflow``).
+Themes come from ``$MATCHER_HOME/themes.json`` (``matcher themes fit``); the service fits them at start-up when there
+are none and the catalog is small (see ``matcher.themes.workflow``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from service.schemas import ThemePublic, ThemesPublic
 
 router = APIRouter(prefix="/themes", tags=["themes"])
 
-NO_THEMES = "No themes have been fitted yet: run `matcher themes fit` (the service fits them at start-up for small catalogs)."
+NO_THEMES = "No themes fitted yet: run `matcher themes fit` (the service fits them at start-up for small catalogs)."
 
 
 def _themes(recommender: Recommender) -> ThemeLookup:

@@ -109,6 +109,23 @@ def test_a_created_partner_is_suggested_at_once(writer: TestClient) -> None:
     )
 
 
+def test_a_second_process_on_the_same_database_serves_the_write(
+    writer: TestClient, ingested: Matcher, tmp_path: Path
+) -> None:
+    settings = ingested.settings.model_copy(
+        update={"home": tmp_path / "second", "database_url": ingested.store.url, "revision_check_interval": 0.0}
+    )
+    second = Matcher(settings, embedder=ingested.embedder).open()
+    query = {"text": "kelp forest restoration with school divers", "k": 3}
+    with client_for(second) as other:
+        assert "kelp-institute" not in _ids(other.post("/v1/recommendations/collaborators", json=query))
+        assert writer.post("/v1/partners", json=KELP, headers=AUTH).status_code == 201
+        assert _ids(other.post("/v1/recommendations/collaborators", json=query))[0] == "kelp-institute"
+        assert writer.delete("/v1/partners/kelp-institute", headers=AUTH).status_code == 204
+        assert "kelp-institute" not in _ids(other.post("/v1/recommendations/collaborators", json=query))
+    second.close()
+
+
 def test_validation_rules_and_messages_are_the_importer_s(writer: TestClient, tmp_path: Path) -> None:
     bad = {
         "id": "bad id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -28,7 +29,7 @@ def test_create_update_delete_bump_version_and_revision(store: Store) -> None:
     assert created.updated_at.tzinfo is not None
     assert store.revision() == 1
 
-    renamed = Partner(**{**_fields(OCEAN), "name": "Blue Reef Academy"})
+    renamed = replace(OCEAN, name="Blue Reef Academy")
     updated = store.update_record("partners", renamed, expected_version=1)
     assert (updated.item.name, updated.version) == ("Blue Reef Academy", 2)
     assert store.get_record("partners", "ocean") == updated
@@ -111,7 +112,7 @@ def test_deleting_a_partner_deletes_its_feedback(store: Store) -> None:
 
 def test_listings_filter_page_and_hide_partners_that_opted_out(store: Store) -> None:
     dataset = generated_dataset(30)
-    dataset.partners[3] = Partner(**{**_fields(dataset.partners[3]), "discoverable": False})
+    dataset.partners[3] = replace(dataset.partners[3], discoverable=False)
     store.replace_dataset(dataset, model="m", vectors={})
 
     first = store.list_partners(limit=10)
@@ -148,7 +149,7 @@ def test_concurrent_updates_from_two_connections_never_lose_one(store_url: str) 
             while True:
                 current = own.get_record("partners", "ocean")
                 assert current is not None
-                changed = Partner(**{**_fields(current.item), field: f"{field} {n}"})
+                changed = replace(current.item, **{field: f"{field} {n}"})
                 try:
                     own.update_record("partners", changed, expected_version=current.version)
                     break
@@ -167,7 +168,3 @@ def test_concurrent_updates_from_two_connections_never_lose_one(store_url: str) 
     assert final.version == 1 + 2 * rounds
     assert setup.revision() == 1 + 2 * rounds
     setup.close()
-
-
-def _fields(partner: Partner) -> dict[str, object]:
-    return {name: getattr(partner, name) for name in Partner.__dataclass_fields__}

@@ -40,7 +40,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def make_corpus(*, seed: int = 0, drop: frozenset[str] = frozenset(), extra_topic: bool = False) -> ThemeCorpus:
-    """The corpus described in the module docstring; ``drop`` leaves documents out, ``extra_topic`` adds a fifth blob."""
+    """The corpus of the module docstring; ``drop`` leaves documents out, ``extra_topic`` adds a fifth blob."""
     rng = np.random.default_rng(seed)
     ids, texts, vectors, kinds, regions, types = [], [], [], [], [], []
 

@@ -45,7 +45,12 @@ def test_fit_prints_the_criterion_and_the_themes(home: Path) -> None:
     assert lines[0].startswith("silhouette by number of themes: 2: ")
     assert lines[1] == "chosen: 4 themes (best mean silhouette)"
     assert lines[2].split() == ["id", "size", "partners", "label", "[more", "terms]"]
-    assert [line.split()[:3] for line in lines[3:7]] == [["0", "5", "4"], ["1", "4", "3"], ["2", "4", "3"], ["3", "3", "2"]]
+    assert [line.split()[:3] for line in lines[3:7]] == [
+        ["0", "5", "4"],
+        ["1", "4", "3"],
+        ["2", "4", "3"],
+        ["3", "3", "2"],
+    ]
     assert lines[-2] == "outliers: 0 document(s), 0.0%; languages: en, fr"
     assert lines[-1].startswith("ids: 4 kept, 0 new, 0 retired; saved to ")
 

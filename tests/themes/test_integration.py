@@ -113,3 +113,24 @@ def test_ensure_themes_fits_once_when_small(tmp_path: Path, tiny_home: Path, emb
         assert ensure_themes(matcher) is False
     finally:
         matcher.close()
+
+
+def test_ensure_themes_never_stops_the_start_up(
+    tmp_path: Path,
+    tiny_home: Path,
+    embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise ValueError("HDBSCAN found no theme")
+
+    matcher = open_copy(tiny_home, tmp_path / "home", embedder)
+    monkeypatch.setattr("matcher.themes.workflow.refit", fail)
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert ensure_themes(matcher) is False
+        assert "could not fit themes at start-up (HDBSCAN found no theme)" in caplog.text
+        assert matcher.recommender.themes is None
+    finally:
+        matcher.close()

@@ -25,7 +25,8 @@ def test_round_trip_keeps_themes_assignments_and_the_assignment_rule(
     np.testing.assert_array_equal(loaded.predict(blobs.vectors, blobs.texts), fitted.labels_)
     assert loaded.next_id_ == 4
     assert loaded.outlier_rate_ == fitted.outlier_rate_
-    assert loaded.selection_ is not None and loaded.selection_.scores == fitted.selection_.scores
+    assert loaded.selection_ is not None and fitted.selection_ is not None
+    assert loaded.selection_.scores == fitted.selection_.scores
     assert loaded.get_params() == fitted.get_params()
     assert not hasattr(loaded, "corpus_")
 
@@ -51,7 +52,9 @@ def test_missing_and_broken_files_say_what_to_do(tmp_path: Path) -> None:
         persist.load(tmp_path / "none.json")
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": 1,\n oops')
-    with pytest.raises(ValueError, match=r"broken.json: not valid JSON \(line 2, column 2\); refit: matcher themes fit"):
+    with pytest.raises(
+        ValueError, match=r"broken.json: not valid JSON \(line 2, column 2\); refit: matcher themes fit"
+    ):
         persist.load(broken)
     broken.write_text('{"format": 99}')
     with pytest.raises(ValueError, match="themes file format 99 is not 1; refit: matcher themes fit"):

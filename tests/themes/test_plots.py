@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -30,7 +31,7 @@ def test_theme_sizes_plot_has_a_bar_per_theme_and_kind(fitted: ThemeModel) -> No
 
 def test_theme_map_plot_has_every_partner(fitted: ThemeModel) -> None:
     fig = plots.plot_theme_map(fitted)
-    points = sum(len(c.get_offsets()) for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    points = sum(np.asarray(c.get_offsets()).shape[0] for c in fig.axes[0].collections if isinstance(c, PathCollection))
     assert points == len(analysis.theme_map(fitted))
     assert len(fig.axes[0].texts) == 4  # one label per theme
     assert render(fig).startswith(PNG)
@@ -59,6 +60,6 @@ def test_representatives_and_bridges_plots(fitted: ThemeModel) -> None:
 def test_selection_plot_marks_the_chosen_k(fitted: ThemeModel) -> None:
     fig = plots.plot_selection(fitted)
     ax = fig.axes[0]
-    assert ax.lines[0].get_xdata().tolist() == list(range(2, 12))
+    assert np.asarray(ax.lines[0].get_xdata()).tolist() == list(range(2, 12))
     assert [t.get_text() for t in ax.texts] == ["chosen: k=4"]
     assert render(fig).startswith(PNG)

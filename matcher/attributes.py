@@ -1,0 +1,99 @@
+"""Per-partner attributes as arrays, computed once per catalog, so that filters and features are array lookups.
+
+Countries, regions and actor kinds become small integer codes (0 = unknown), SDGs a bit mask, languages an
+inverted index (language → sorted partner rows); popularity and recency are precomputed in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.domain import Partner
+
+
+def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, dict[str, int]]:
+    """Integer code per value (0 for None), and the code of each distinct value."""
+    table: dict[str, int] = {}
+    out = np.zeros(len(values), dtype=np.int32)
+    for i, value in enumerate(values):
+        if value:
+            out[i] = table.setdefault(value, len(table) + 1)
+    return out, table
+
+
+def sdg_bits(goals: Iterable[int]) -> int:
+    """Bit ``g`` set for each SDG ``g`` (1-17; other numbers match no partner and set no bit)."""
+    bits = 0
+    for goal in goals:
+        if 1 <= int(goal) <= 30:
+            bits |= 1 << int(goal)
+    return bits
+
+
+@dataclass(slots=True)
+class PartnerAttributes:
+    """Arrays indexed by partner position (the catalog's row numbers)."""
+
+    country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    country_codes: dict[str, int] = field(default_factory=dict)
+    region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    kind_codes: dict[str, int] = field(default_factory=dict)
+    sdgs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    language_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    recency: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+    def __len__(self) -> int:
+        return len(self.country)
+
+    def code_mask(self, codes: np.ndarray, table: dict[str, int], wanted: Iterable[str]) -> np.ndarray:
+        """Rows whose code is one of ``wanted`` values (unknown values match nothing)."""
+        allowed = np.zeros(len(table) + 1, dtype=bool)
+        allowed[[table[v] for v in wanted if v in table]] = True
+        return allowed[codes]
+
+    def language_mask(self, languages: Iterable[str]) -> np.ndarray:
+        mask = np.zeros(len(self), dtype=bool)
+        for language in languages:
+            mask[self.language_rows.get(language, np.zeros(0, dtype=np.int64))] = True
+        return mask
+
+    def overlap(self, rows: np.ndarray, goals: Iterable[int]) -> np.ndarray:
+        """Number of ``goals`` each row's partner works on."""
+        return np.bitwise_count(self.sdgs[rows] & np.int32(sdg_bits(goals))).astype(np.int32)
+
+
+def partner_attributes(
+    partners: Sequence[Partner], regions: Sequence[str | None], popularity: np.ndarray, last_active: np.ndarray
+) -> PartnerAttributes:
+    """Arrays of ``partners``; ``popularity`` counts projects, ``last_active`` is a fractional year (NaN: never)."""
+    country, country_codes = _codes([p.country for p in partners])
+    region, _ = _codes(list(regions))
+    kind, kind_codes = _codes([p.type for p in partners])
+    language_lists: dict[str, list[int]] = {}
+    for row, partner in enumerate(partners):
+        for language in partner.languages:
+            language_lists.setdefault(language, []).append(row)
+    max_pop = math.log1p(float(popularity.max())) if len(popularity) else 0.0
+    pop = np.log1p(popularity.astype(np.float32)) / max_pop if max_pop > 0 else np.zeros(len(partners), np.float32)
+    finite = last_active[np.isfinite(last_active)]
+    recency = np.zeros(len(partners), dtype=np.float32)
+    if finite.size:
+        known = np.isfinite(last_active)
+        recency[known] = np.exp(-(float(finite.max()) - last_active[known]) / 3.0)
+    return PartnerAttributes(
+        country=country,
+        country_codes=country_codes,
+        region=region,
+        kind=kind,
+        kind_codes=kind_codes,
+        sdgs=np.array([sdg_bits(p.sdgs) for p in partners], dtype=np.int32),
+        language_rows={k: np.asarray(v, dtype=np.int64) for k, v in language_lists.items()},
+        popularity=pop.astype(np.float32),
+        recency=recency,
+    )

@@ -1,0 +1,117 @@
+"""Saved indexes kept in step with the store: ``<name>.faiss`` + ``<name>.ids.json`` + ``<name>.manifest.json``.
+
+The manifest maps each id to the content hash of what its vector was computed from, and names the embedding
+model. :func:`sync_index` brings an index (loaded or live) to the wanted ids and hashes by removing and adding only
+the ids whose hash changed, and rebuilds it from scratch when the index kind the settings want has changed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from matcher.index.base import VectorIndex
+from matcher.index.factory import IndexKind, create_index, kind_of, load_index
+from matcher.index.hnsw import HnswIndex
+
+logger = logging.getLogger(__name__)
+
+VectorsOf = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFiles:
+    """Where the index called ``name`` lives in ``directory``; every read and write holds ``directory/.lock``."""
+
+    directory: Path
+    name: str
+
+    @property
+    def index_path(self) -> Path:
+        return self.directory / f"{self.name}.faiss"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.directory / f"{self.name}.manifest.json"
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Processes sharing the folder never interleave writing (or reading) the index files."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        with open(self.directory / ".lock", "a+") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def load(self, model: str, *, threads: int | None = None) -> tuple[VectorIndex, dict[str, str]] | None:
+        """The saved index and its hashes, or None when missing, of another model, or inconsistent."""
+        if not (self.index_path.exists() and self.manifest_path.exists()):
+            return None
+        try:
+            with self.lock():
+                manifest = json.loads(self.manifest_path.read_text())
+                if manifest.get("model") != model:
+                    return None
+                index = load_index(self.index_path, threads=threads)
+                hashes = {str(k): str(v) for k, v in manifest["hashes"].items()}
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            logger.warning("index at %s is unreadable (%s); rebuilding it from the store", self.index_path, exc)
+            return None
+        if set(hashes) != set(index.ids()):
+            return None
+        return index, hashes
+
+    def save(self, index: VectorIndex, hashes: dict[str, str], model: str) -> None:
+        with self.lock():
+            index.save(self.index_path)
+            tmp = self.manifest_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"model": model, "hashes": hashes}))
+            tmp.replace(self.manifest_path)
+
+
+def sync_index(
+    index: VectorIndex | None,
+    have: dict[str, str],
+    wanted: dict[str, str],
+    vectors_of: VectorsOf,
+    *,
+    kind: IndexKind,
+    dim: int,
+    threads: int | None = None,
+    label: str = "index",
+) -> tuple[VectorIndex, bool]:
+    """Bring ``index`` (holding ``have``: id → hash) to ``wanted``; return it and whether it changed.
+
+    A missing index, or one of another kind than ``kind``, is rebuilt from scratch; an HNSW index built from
+    scratch has its ``efSearch`` tuned and its recall@10 measured (:meth:`HnswIndex.build`).
+    """
+    if index is not None and kind_of(index) != kind:
+        logger.info("%s: %d vectors, switching from %s to %s", label, len(wanted), kind_of(index), kind)
+        index, have = None, {}
+    if index is None:
+        index, have = create_index(kind, dim, threads=threads), {}
+    stale = [i for i, h in have.items() if wanted.get(i) != h]
+    fresh = [i for i, h in wanted.items() if have.get(i) != h]
+    if not stale and not fresh and index.count() == len(wanted):
+        return index, False
+    logger.debug("%s update: %d removed or changed, %d added or changed", label, len(stale), len(fresh))
+    index.remove(stale)
+    vectors = vectors_of(fresh) if fresh else np.zeros((0, dim), dtype=np.float32)
+    if isinstance(index, HnswIndex) and index.count() == 0 and index.tombstones == 0:
+        index.build(fresh, vectors)
+    else:
+        index.add(fresh, vectors)
+    return index, True

@@ -1,0 +1,219 @@
+"""Approximate search for big catalogues: FAISS ``IndexHNSWFlat`` with string ids and tombstone deletes.
+
+FAISS's HNSW graph cannot remove vectors. Removing (or replacing) an id therefore marks its slot dead: searches
+pass FAISS a bitmap of the live slots (``IDSelectorBitmap``), so dead vectors still route the graph walk but are
+never returned, and results stay exact in count. When dead slots pass :attr:`HnswIndex.compact_at` of the graph,
+the next write rebuilds the graph from the live vectors (read back from the index itself) and measures the recall
+again. Recall@10 against exact search is measured when the graph is built (:meth:`HnswIndex.build`) and kept on
+the index and in its saved metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matcher.index.faiss_index import atomic_write, faiss_module, set_search_threads
+from matcher.index.recall import self_recall
+
+#: efSearch values tried by :meth:`HnswIndex.tune`, smallest first.
+EF_SEARCH_STEPS: tuple[int, ...] = (16, 32, 64, 128, 256, 512)
+
+
+class HnswIndex:
+    """HNSW over unit vectors (inner product), ids are strings; see the module docstring for deletes.
+
+    ``m`` links per node and ``ef_construction`` are build-time parameters; ``ef_search`` is the search beam (FAISS
+    uses ``max(ef_search, k)``). ``threads`` bounds the OpenMP threads of builds and batch searches (default: all
+    cores); a single query always runs on one thread, which is faster on a busy 2-core machine.
+    """
+
+    compact_at = 0.2
+
+    def __init__(
+        self, dim: int, *, m: int = 32, ef_construction: int = 128, ef_search: int = 64, threads: int | None = None
+    ) -> None:
+        self.dim = dim
+        self.m = m
+        self.ef_construction = ef_construction
+        self.ef_search = ef_search
+        self.threads = threads
+        self.kind = f"faiss:HNSW{m}"
+        self.recall_at_10: float | None = None
+        self._lock = threading.RLock()
+        self._reset()
+
+    def _reset(self) -> None:
+        faiss = faiss_module()
+        self._index = faiss.IndexHNSWFlat(self.dim, self.m, faiss.METRIC_INNER_PRODUCT)
+        self._index.hnsw.efConstruction = self.ef_construction
+        self._labels: list[str | None] = []  # slot -> id, None for a dead slot
+        self._key_of: dict[str, int] = {}
+        self._live = np.zeros(0, dtype=bool)
+        self._selector: Any = None  # (bitmap, IDSelectorBitmap) while some slot is dead
+
+    # -- reading --------------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return len(self._key_of)
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return list(self._key_of)
+
+    @property
+    def tombstones(self) -> int:
+        return len(self._labels) - len(self._key_of)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, list[list[str]]]:
+        faiss = faiss_module()
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        with self._lock:
+            k = max(0, min(k, self.count()))
+            if k == 0:
+                return np.zeros((len(queries), 0), dtype=np.float32), [[] for _ in range(len(queries))]
+            params = faiss.SearchParametersHNSW()
+            params.efSearch = max(self.ef_search, k)
+            if self.tombstones:
+                params.sel = self._live_selector()
+            set_search_threads(len(queries), self.threads)
+            scores, keys = self._index.search(queries, k, params=params)
+            labels = self._labels
+            ids = [[labels[key] for key in row.tolist() if key >= 0] for row in keys]
+        width = max((len(row) for row in ids), default=0)
+        return scores[:, :width], ids  # type: ignore[return-value]  # live slots only: never None
+
+    def _live_selector(self) -> Any:
+        if self._selector is None:
+            faiss = faiss_module()
+            bitmap = np.packbits(self._live, bitorder="little")
+            self._selector = (bitmap, faiss.IDSelectorBitmap(len(self._live), faiss.swig_ptr(bitmap)))
+        return self._selector[1]
+
+    # -- writing --------------------------------------------------------------------------------------------------
+    def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        if len(ids) != len(vectors):
+            raise ValueError(f"add() got {len(ids)} ids and {len(vectors)} vectors; they must match")
+        if len(set(ids)) != len(ids):
+            raise ValueError("add() got the same id twice; give each id once")
+        with self._lock:
+            self._bury([i for i in ids if i in self._key_of])
+            start = len(self._labels)
+            self._labels.extend(ids)
+            self._key_of.update((item, start + n) for n, item in enumerate(ids))
+            self._live = np.concatenate([self._live, np.ones(len(ids), dtype=bool)])
+            self._selector = None
+            if len(ids):
+                self._with_threads(lambda: self._index.add(vectors))
+            self._compact_if_needed()
+
+    def remove(self, ids: Sequence[str]) -> int:
+        with self._lock:
+            removed = self._bury(ids)
+            self._compact_if_needed()
+            return removed
+
+    def _bury(self, ids: Sequence[str]) -> int:
+        keys = [self._key_of.pop(i) for i in dict.fromkeys(ids) if i in self._key_of]
+        for key in keys:
+            self._labels[key] = None
+        if keys:
+            self._live[keys] = False
+            self._selector = None
+        return len(keys)
+
+    def _compact_if_needed(self) -> None:
+        if self.tombstones and self.tombstones > self.compact_at * len(self._labels):
+            self.compact()
+
+    def compact(self) -> None:
+        """Rebuild the graph from the live vectors only (drops every tombstone) and measure the recall again."""
+        with self._lock:
+            live = np.flatnonzero(self._live)
+            vectors = self._index.storage.reconstruct_n(0, len(self._labels))[live] if len(live) else None
+            ids = [self._labels[key] for key in live.tolist()]
+            self._reset()
+            if vectors is not None:
+                self.build([str(i) for i in ids], vectors)
+
+    def build(self, ids: Sequence[str], vectors: np.ndarray, *, target_recall: float = 0.98) -> HnswIndex:
+        """Add ``ids`` and ``vectors``, then pick ``ef_search`` (:meth:`tune`) and record ``recall_at_10``."""
+        self.add(ids, vectors)
+        self.tune(ids, vectors, target_recall=target_recall)
+        return self
+
+    def tune(self, ids: Sequence[str], vectors: np.ndarray, *, target_recall: float = 0.98) -> float:
+        """Smallest ``ef_search`` of :data:`EF_SEARCH_STEPS` whose recall@10 on a sample of the indexed vectors
+        (:func:`~matcher.index.recall.self_recall`) reaches ``target_recall``; sets it and ``recall_at_10``, returns
+        the recall (of the largest step when none reaches the target)."""
+        with self._lock:
+            recall = 1.0
+            for ef in EF_SEARCH_STEPS:
+                self.ef_search = ef
+                recall = self_recall(self, ids, vectors)
+                if recall >= target_recall:
+                    break
+            self.recall_at_10 = round(recall, 4)
+            return recall
+
+    def _with_threads(self, work: Any) -> None:
+        faiss = faiss_module()
+        faiss.omp_set_num_threads(self.threads or os.cpu_count() or 1)
+        try:
+            work()
+        finally:
+            faiss.omp_set_num_threads(1)
+
+    # -- files ----------------------------------------------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "vectors": self.count(),
+            "recall_at_10": self.recall_at_10,
+            "ef_search": self.ef_search,
+            "ef_construction": self.ef_construction,
+            "tombstones": self.tombstones,
+        }
+
+    def save(self, path: Path) -> None:
+        faiss = faiss_module()
+        with self._lock:
+            atomic_write(path, lambda tmp: faiss.write_index(self._index, tmp))
+            meta = {
+                "class": "hnsw",
+                "dim": self.dim,
+                "m": self.m,
+                "ef_construction": self.ef_construction,
+                "ef_search": self.ef_search,
+                "recall_at_10": self.recall_at_10,
+                "labels": self._labels,
+            }
+            atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
+
+    @classmethod
+    def load(cls, path: Path, *, threads: int | None = None) -> HnswIndex:
+        faiss = faiss_module()
+        meta = json.loads(path.with_suffix(".ids.json").read_text())
+        index = cls(
+            int(meta["dim"]),
+            m=int(meta["m"]),
+            ef_construction=int(meta["ef_construction"]),
+            ef_search=int(meta["ef_search"]),
+            threads=threads,
+        )
+        index._index = faiss.read_index(str(path))
+        index._labels = [None if label is None else str(label) for label in meta["labels"]]
+        index._key_of = {label: key for key, label in enumerate(index._labels) if label is not None}
+        index._live = np.array([label is not None for label in index._labels], dtype=bool)
+        index.recall_at_10 = meta.get("recall_at_10")
+        if index._index.ntotal != len(index._labels):
+            raise ValueError(
+                f"{path} holds {index._index.ntotal} vectors but {len(index._labels)} slots: rebuild the index"
+            )
+        return index
