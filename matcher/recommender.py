@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -202,7 +202,7 @@ class Recommender:
         return matches[:k]
 
     # -- internals ------------------------------------------------------------------------------------------------
-    def _resolve(self, text: str, vector: np.ndarray | None, **fields: object) -> ResolvedQuery:
+    def _resolve(self, text: str, vector: np.ndarray | None, **fields: Any) -> ResolvedQuery:
         if vector is None:
             vector = self.embedder.encode([text])[0]
         return ResolvedQuery(
@@ -210,7 +210,7 @@ class Recommender:
             vector=np.asarray(vector, dtype=np.float32),
             terms=self.catalog.lexical.transform([text]),
             **fields,
-        )  # type: ignore[arg-type]
+        )
 
     def _candidate_rows(self, query: ResolvedQuery) -> np.ndarray:
         """Sorted candidate rows: the sources' top rows, restricted by the query's filters (see the class)."""

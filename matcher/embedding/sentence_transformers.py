@@ -59,7 +59,7 @@ class SentenceTransformerEmbedder:
         self.model_path = resolve_model_path(model)
         self._model: Any = SentenceTransformer(self.model_path, device="cpu")
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
+        self.dim = int(get_dim() or 0)
         self.name = f"{model_label(model, self.model_path)}:torch-fp32"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:

@@ -149,7 +149,7 @@ BASELINES = ("random", "popularity", "tfidf", "dense")
 def lift_over_baselines(table: pd.DataFrame, method: str, metric: str = "recall@10") -> float:
     """``method``'s ``metric`` divided by the best baseline's (inf when every baseline scores 0)."""
     best = float(table.loc[list(BASELINES), metric].max())
-    value = float(table.loc[method, metric])
+    value = float(table.at[method, metric])  # type: ignore[arg-type]
     return value / best if best > 0 else float("inf")
 
 

@@ -13,7 +13,9 @@ def country_name(code: str | None) -> str:
     if not code:
         return "an unknown country"
     country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code))
 
 
 def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: dict[str, float]) -> list[str]:
