@@ -39,6 +39,7 @@ class Catalog:
     group_members: dict[str, set[str]] = field(default_factory=dict)
     partner_groups: dict[str, set[str]] = field(default_factory=dict)
     membership: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
+    ties: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     discoverable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     regions: list[str | None] = field(default_factory=list)
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -76,16 +77,18 @@ class Catalog:
         """Collaboration strength of every partner with ``anchors``: the projects shared with them, each weighted
         ``min(1, 5 / (size - 1))`` so that a 300-member network counts less than a six-partner project.
 
-        Costs one pass over the memberships (sparse products), never a partner-by-partner matrix.
+        Accepted suggestions (``ties``) count like two-partner projects. Costs one pass over the memberships (sparse
+        products), never a partner-by-partner matrix.
         """
         rows = [self.partner_pos[a] for a in anchors if a in self.partner_pos]
         out = np.zeros(len(self.partners), dtype=np.float32)
-        if not rows or self.membership.shape[1] == 0:
+        if not rows:
             return out
         seed = np.zeros(len(self.partners), dtype=np.float32)
         seed[rows] = 1.0
-        per_project = self.membership.T @ seed
-        out = np.asarray(self.membership @ per_project, dtype=np.float32).ravel()
+        for links in (self.membership, self.ties):
+            if links.shape[1]:
+                out += np.asarray(links @ (links.T @ seed), dtype=np.float32).ravel()
         out[rows] = 0.0
         return out
 
@@ -102,8 +105,14 @@ class Catalog:
         return "\n".join(parts)
 
 
-def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
-    """Assemble a catalog; ``vectors(texts)`` returns unit vectors for texts (from the cache or the embedder)."""
+def build_catalog(
+    dataset: Dataset, vectors: VectorLookup, dim: int, *, ties: Sequence[tuple[str, str]] = ()
+) -> Catalog:
+    """Assemble a catalog; ``vectors(texts)`` returns unit vectors for texts (from the cache or the embedder).
+
+    ``ties`` are extra collaboration links (e.g. accepted suggestions from feedback): each counts in the collaboration
+    graph like a two-partner project, without being a project.
+    """
     partners, projects, groups = dataset.partners, dataset.projects, dataset.action_groups
     partner_vectors = _vectors(vectors, [p.text for p in partners], dim)
     project_vectors = _vectors(vectors, [p.text for p in projects], dim)
@@ -123,6 +132,12 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
         group_members[gm.group_id].add(gm.partner_id)
         partner_groups[gm.partner_id].add(gm.group_id)
     membership = _membership(partner_pos, project_pos, project_members)
+    known_ties = [(a, b) for a, b in ties if a in partner_pos and b in partner_pos and a != b]
+    tie_rows = [partner_pos[p] for pair in known_ties for p in pair]
+    tie_cols = [i for i in range(len(known_ties)) for _ in range(2)]
+    tie_matrix = sp.csr_matrix(
+        (np.ones(len(tie_rows), dtype=np.float32), (tie_rows, tie_cols)), shape=(len(partners), len(known_ties))
+    )
 
     history = np.zeros((len(partners), dim), dtype=np.float32)
     for partner_id, project_ids in partner_projects.items():
@@ -145,6 +160,7 @@ def build_catalog(dataset: Dataset, vectors: VectorLookup, dim: int) -> Catalog:
         group_members=dict(group_members),
         partner_groups=dict(partner_groups),
         membership=membership,
+        ties=tie_matrix,
         discoverable=np.array([p.discoverable for p in partners], dtype=bool),
         regions=[region_of(p.country) for p in partners],
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
