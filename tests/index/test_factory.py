@@ -1,0 +1,202 @@
+"""Index by scale: HNSW against exact search, tombstone deletes, the automatic choice, save/load of either kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.embedding.base import normalize_rows
+from matcher.index.factory import AUTO_THRESHOLD, build_index, choose_kind, create_index, kind_of, load_index
+from matcher.index.faiss_index import FaissIndex
+from matcher.index.files import sync_index
+from matcher.index.hnsw import HnswIndex
+from matcher.index.recall import estimate_recall, exact_top_k, recall_at_k
+
+DIM = 32
+
+
+def clustered(n: int, seed: int, clusters: int = 40) -> np.ndarray:
+    """Unit vectors around ``clusters`` fixed centres: neighbourhoods like those of text embeddings."""
+    centres = normalize_rows(np.random.default_rng(1234).standard_normal((clusters, DIM)))
+    rng = np.random.default_rng(seed)
+    return normalize_rows(centres[rng.integers(0, clusters, n)] + 0.35 * rng.standard_normal((n, DIM)))
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[list[str], np.ndarray]:
+    vectors = clustered(3000, seed=0)
+    return [f"v{i:04d}" for i in range(len(vectors))], vectors
+
+
+@pytest.fixture(scope="module")
+def hnsw(data: tuple[list[str], np.ndarray]) -> HnswIndex:
+    return HnswIndex(DIM).build(*data)
+
+
+def exact_ids(ids: list[str], vectors: np.ndarray, queries: np.ndarray, k: int) -> list[list[str]]:
+    return [[ids[r] for r in row] for row in exact_top_k(vectors, queries, k).tolist()]
+
+
+def test_exact_top_k_equals_a_full_sort(data: tuple[list[str], np.ndarray]) -> None:
+    _, vectors = data
+    queries = clustered(7, seed=9)
+
+    found = exact_top_k(vectors, queries, 10, chunk=256)  # several chunks: the merge across chunks is exercised
+
+    np.testing.assert_array_equal(found, np.argsort(-(queries @ vectors.T), axis=1, kind="stable")[:, :10])
+
+
+def test_recall_at_k_counts_shared_ids() -> None:
+    assert recall_at_k([["a", "b", "c"], ["d", "x", "y"]], [["a", "b", "c"], ["d", "e", "f"]], k=3) == pytest.approx(
+        (1 + 1 / 3) / 2
+    )
+
+
+def test_hnsw_finds_the_exact_neighbours(hnsw: HnswIndex, data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    queries = clustered(100, seed=1)
+
+    _, found = hnsw.search(queries, 10)
+
+    assert recall_at_k(found, exact_ids(ids, vectors, queries, 10)) >= 0.95
+    assert hnsw.recall_at_10 is not None and hnsw.recall_at_10 >= 0.99  # measured and tuned at build
+    assert hnsw.recall_at_10 == pytest.approx(estimate_recall(hnsw, ids, vectors), abs=1e-4)
+    assert hnsw.describe()["ef_search"] == hnsw.ef_search
+    assert hnsw.count() == 3000 and hnsw.kind == "faiss:HNSW32,SQfp16"
+
+
+def test_hnsw_scores_are_inner_products(hnsw: HnswIndex, data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    scores, found = hnsw.search(vectors[:3], 5)
+
+    assert [row[0] for row in found] == ids[:3]  # each vector is its own nearest neighbour
+    pos = {item: i for i, item in enumerate(ids)}
+    expected = [[float(vectors[q] @ vectors[pos[i]]) for i in row] for q, row in enumerate(found)]
+    np.testing.assert_allclose(scores, expected, atol=2e-3)  # the graph stores float16 copies of the vectors
+
+
+def test_tombstoned_ids_are_never_returned_and_replacements_are(data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    index = HnswIndex(DIM).build(ids[:1000], vectors[:1000])
+    gone = ids[:100]
+
+    assert index.remove([*gone, "unknown"]) == 100
+    assert index.remove(gone) == 0
+    index.add(["v0100"], vectors[2000:2001])  # replace: the old vector of v0100 becomes a tombstone too
+
+    assert (index.count(), index.tombstones) == (900, 101)
+    assert "v0000" not in index.ids()
+    _, found = index.search(vectors[:100], 10)
+    assert not {i for row in found for i in row} & set(gone)
+    assert all(len(row) == 10 for row in found)  # filtered inside the search: still k results
+    _, found = index.search(vectors[2000:2001], 1)
+    assert found == [["v0100"]]
+    live_ids = [*ids[101:1000], "v0100"]
+    live = np.vstack([vectors[101:1000], vectors[2000:2001]])
+    _, found = index.search(vectors[500:550], 10)
+    assert recall_at_k(found, exact_ids(live_ids, live, vectors[500:550], 10)) >= 0.95
+
+
+def test_many_tombstones_trigger_a_rebuild(data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    index = HnswIndex(DIM).build(ids[:500], vectors[:500])
+
+    index.remove(ids[:50])  # 10%: kept as tombstones
+    assert index.tombstones == 50
+    index.remove(ids[50:150])  # 30% > compact_at: the graph is rebuilt from the live vectors
+
+    assert (index.count(), index.tombstones) == (350, 0)
+    assert sorted(index.ids()) == sorted(ids[150:500])
+    _, found = index.search(vectors[150:160], 1)
+    assert [row[0] for row in found] == ids[150:160]
+    assert index.recall_at_10 is not None and index.recall_at_10 >= 0.99
+
+
+def test_hnsw_save_load_round_trip(tmp_path: Path, data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    index = HnswIndex(DIM).build(ids[:400], vectors[:400])
+    index.remove(ids[:10])
+    path = tmp_path / "partners.faiss"
+
+    index.save(path)
+    loaded = load_index(path)
+
+    assert isinstance(loaded, HnswIndex)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partners.faiss", "partners.ids.json"]
+    assert (loaded.count(), loaded.tombstones, loaded.ef_search) == (390, 10, index.ef_search)
+    assert loaded.recall_at_10 == index.recall_at_10
+    queries = clustered(5, seed=3)
+    assert loaded.search(queries, 7)[1] == index.search(queries, 7)[1]
+    loaded.add(["fresh"], vectors[:1])
+    assert loaded.search(vectors[:1], 1)[1] == [["fresh"]]
+
+
+def test_load_index_reads_a_flat_index_too(tmp_path: Path, data: tuple[list[str], np.ndarray]) -> None:
+    flat = FaissIndex(DIM)
+    flat.add(data[0][:20], data[1][:20])
+    flat.save(tmp_path / "x.faiss")
+
+    loaded = load_index(tmp_path / "x.faiss")
+
+    assert isinstance(loaded, FaissIndex) and loaded.count() == 20 and loaded.recall_at_10 == 1.0
+
+
+@pytest.mark.parametrize(
+    ("setting", "n", "current", "expected"),
+    [
+        ("auto", 100, None, "flat"),
+        ("auto", AUTO_THRESHOLD, None, "flat"),
+        ("auto", AUTO_THRESHOLD + 1, None, "hnsw"),
+        ("auto", AUTO_THRESHOLD + 1, "flat", "hnsw"),
+        ("auto", AUTO_THRESHOLD - 1, "hnsw", "hnsw"),  # hysteresis: stays HNSW ...
+        ("auto", AUTO_THRESHOLD // 2 - 1, "hnsw", "flat"),  # ... until below half the threshold
+        ("flat", 10**7, None, "flat"),
+        ("hnsw", 5, "flat", "hnsw"),
+    ],
+)
+def test_choose_kind(setting: str, n: int, current: str | None, expected: str) -> None:
+    assert choose_kind(setting, n, current=current) == expected  # type: ignore[arg-type]
+
+
+def test_choose_kind_rejects_unknown_settings() -> None:
+    with pytest.raises(ValueError, match="Unknown index setting 'ivf'; use one of: auto, flat, hnsw"):
+        choose_kind("ivf", 10)  # type: ignore[arg-type]
+
+
+def test_build_index_picks_by_size(data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+
+    small = build_index(ids[:300], vectors[:300], threshold=500)
+    big = build_index(ids[:600], vectors[:600], threshold=500)
+
+    assert (kind_of(small), small.kind, small.count()) == ("flat", "faiss:Flat", 300)
+    assert (kind_of(big), big.kind, big.count()) == ("hnsw", "faiss:HNSW32,SQfp16", 600)
+    assert big.recall_at_10 is not None and big.recall_at_10 >= 0.99
+    assert kind_of(create_index("hnsw", DIM)) == "hnsw"
+
+
+def test_sync_index_switches_kind_when_the_catalogue_grows(data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    pos = {item: i for i, item in enumerate(ids)}
+
+    def vectors_of(wanted: list[str]) -> np.ndarray:
+        return vectors[[pos[i] for i in wanted]]
+
+    hashes = {i: "h" for i in ids}
+    flat, changed = sync_index(None, {}, dict(list(hashes.items())[:100]), vectors_of, kind="flat", dim=DIM)
+    assert changed and kind_of(flat) == "flat" and flat.count() == 100
+
+    same, changed = sync_index(
+        flat, dict(list(hashes.items())[:100]), dict(list(hashes.items())[:100]), vectors_of, kind="flat", dim=DIM
+    )
+    assert same is flat and not changed
+
+    grown, changed = sync_index(flat, dict(list(hashes.items())[:100]), hashes, vectors_of, kind="hnsw", dim=DIM)
+    assert changed and kind_of(grown) == "hnsw" and grown.count() == 3000
+    assert grown.recall_at_10 is not None and grown.recall_at_10 >= 0.99
+
+    edited = dict(hashes, v0001="h2")
+    updated, changed = sync_index(grown, hashes, edited, vectors_of, kind="hnsw", dim=DIM)
+    assert updated is grown and changed and isinstance(updated, HnswIndex) and updated.tombstones == 1
