@@ -40,6 +40,7 @@ class Catalog:
     partner_groups: dict[str, set[str]] = field(default_factory=dict)
     membership: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     ties: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
+    country_rows: dict[str, np.ndarray] = field(default_factory=dict)
     discoverable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     regions: list[str | None] = field(default_factory=list)
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -161,6 +162,7 @@ def build_catalog(
         partner_groups=dict(partner_groups),
         membership=membership,
         ties=tie_matrix,
+        country_rows=_country_rows(partners, partner_projects),
         discoverable=np.array([p.discoverable for p in partners], dtype=bool),
         regions=[region_of(p.country) for p in partners],
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
@@ -171,6 +173,19 @@ def build_catalog(
     if groups:
         catalog.group_terms = catalog.lexical.transform([g.text for g in groups])
     return catalog
+
+
+def _country_rows(partners: list[Partner], partner_projects: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    """Rows of the partners of each country, the most active first (a candidate source for local partnerships)."""
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, partner in enumerate(partners):
+        if partner.country:
+            by_country[partner.country].append(i)
+    activity = [len(partner_projects.get(p.id, ())) for p in partners]
+    return {
+        code: np.array(sorted(rows, key=lambda r: (-activity[r], r)), dtype=np.int64)
+        for code, rows in by_country.items()
+    }
 
 
 def _membership(

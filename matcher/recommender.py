@@ -230,7 +230,8 @@ class Recommender:
         return rows
 
     def _source_rows(self, query: ResolvedQuery, n: int) -> np.ndarray:
-        """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, and past collaborators."""
+        """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, past collaborators, and the most
+        active partners of the requester's country."""
         c = self.catalog
         parts = [c.lexical.top(query.terms, n)]
         for index in (self.index, self.history_index):
@@ -243,6 +244,9 @@ class Recommender:
             if tied.size > n:
                 tied = tied[np.argpartition(-ties[tied], n)[:n]]
             parts.append(tied)
+        requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
+        if requester is not None and requester.country in c.country_rows:
+            parts.append(c.country_rows[requester.country][:n])
         rows = np.unique(np.concatenate(parts).astype(np.int64))
         return rows[rows >= 0]
 
