@@ -52,7 +52,9 @@ class CollaboratorQuery(BaseModel):
         },
     )
 
-    text: str | None = Field(None, min_length=1, max_length=20_000, description="Describe the project")
+    text: str | None = Field(
+        None, min_length=1, max_length=1_000_000, description="Describe the project (at most MATCHER_MAX_TEXT_LENGTH)"
+    )
     project_id: Identifier | None = None
     requester_id: Identifier | None = Field(None, description="Your partner id: never suggested to yourself")
     k: int = Field(10, ge=1, le=100)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
 
 from matcher.ranking.query import Filters
 from service.deps import MatcherDep, RecommenderDep
@@ -23,6 +24,19 @@ def recommend_collaborators(
     Never returns the requester, the project's current members, anything in ``exclude``, a partner that opted out
     (``discoverable=false``), or one the requester declined or dismissed for this project (POST /v1/feedback).
     """
+    limit = matcher.settings.max_text_length
+    if query.text and len(query.text) > limit:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_too_long",
+                    "loc": ("body", "text"),
+                    "input": query.text[:80],
+                    "msg": f"String should have at most {limit} characters",
+                    "ctx": {"max_length": limit},
+                }
+            ]
+        )
     filters = Filters(
         countries=frozenset(query.filters.countries),
         types=frozenset(query.filters.types),

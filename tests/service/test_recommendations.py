@@ -181,3 +181,23 @@ def test_odd_but_valid_text_is_not_an_error(client: TestClient) -> None:
         r = client.post(URL, json={"text": text, "k": 3})
         assert r.status_code == 200, text
         assert "ocean-hidden" not in [m["partner_id"] for m in r.json()["data"]]
+
+
+def test_the_text_limit_follows_the_max_text_length_setting(tiny_matcher) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    tight = tiny_matcher.settings.model_copy(update={"max_text_length": 100})
+    saved = tiny_matcher.settings
+    tiny_matcher.settings = tight
+    try:
+        with TestClient(create_app(tight, matcher=tiny_matcher)) as client:
+            ok = client.post("/v1/recommendations/collaborators", json={"text": "ocean " * 16})
+            too_long = client.post("/v1/recommendations/collaborators", json={"text": "o" * 101})
+    finally:
+        tiny_matcher.settings = saved
+    assert ok.status_code == 200
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["msg"] == "String should have at most 100 characters"
+    assert too_long.json()["detail"][0]["loc"] == ["body", "text"]
