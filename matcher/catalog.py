@@ -47,6 +47,7 @@ class Catalog:
     last_active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     attributes: PartnerAttributes = field(default_factory=PartnerAttributes)
     group_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
+    by_column: dict[str, sp.csc_matrix] = field(default_factory=dict, repr=False)  # column-major link copies
 
     @property
     def partners(self) -> list[Partner]:
@@ -75,28 +76,50 @@ class Catalog:
         return [p for p in self.partner_projects.get(a, ()) if p in theirs]
 
     def coworker_weights(self, anchors: Sequence[str]) -> np.ndarray:
-        """Collaboration strength of every partner with ``anchors``: the projects shared with them, each weighted
-        ``min(1, 5 / (size - 1))`` so that a 300-member network counts less than a six-partner project.
-
-        Accepted suggestions (``ties``) count like two-partner projects. Costs one pass over the memberships (sparse
-        products), never a partner-by-partner matrix.
-        """
-        rows = [self.partner_pos[a] for a in anchors if a in self.partner_pos]
+        """Collaboration strength of every partner with ``anchors`` (a dense array; see :meth:`coworker_ties`)."""
         out = np.zeros(len(self.partners), dtype=np.float32)
-        if not rows:
-            return out
-        seed = np.zeros(len(self.partners), dtype=np.float32)
-        seed[rows] = 1.0
-        for links in (self.membership, self.ties):
-            if links.shape[1]:
-                out += np.asarray(links @ (links.T @ seed), dtype=np.float32).ravel()
-        out[rows] = 0.0
+        rows, weights = self.coworker_ties([self.partner_pos[a] for a in anchors if a in self.partner_pos])
+        out[rows] = weights
         return out
+
+    def coworker_ties(self, anchor_rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Partners tied to the partners at ``anchor_rows``, as (sorted rows, weights); the anchors are left out.
+
+        The weight sums the projects shared with the anchors, each weighted ``min(1, 5 / (size - 1))`` so that a
+        300-member network counts less than a six-partner project; accepted suggestions (``ties``) count like
+        two-partner projects. Sparse: the cost grows with the anchors' projects and their members, not with the
+        catalogue (never a partner-by-partner matrix, never an array over every partner).
+        """
+        anchors = np.unique(np.asarray(anchor_rows, dtype=np.int64))
+        found_rows: list[np.ndarray] = []
+        found_weights: list[np.ndarray] = []
+        for name, links in (("membership", self.membership), ("ties", self.ties)):
+            if not len(anchors) or links.shape[1] == 0:
+                continue
+            sub = links[anchors]
+            if sub.nnz == 0:
+                continue
+            columns, inverse = np.unique(sub.indices, return_inverse=True)
+            column_weight = np.bincount(inverse, weights=sub.data).astype(np.float32)
+            by_column = self.by_column.get(name)
+            if by_column is None:
+                by_column = self.by_column[name] = sp.csc_matrix(links)
+            starts, ends = by_column.indptr[columns], by_column.indptr[columns + 1]
+            lengths = ends - starts
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+            found_rows.append(by_column.indices[offsets].astype(np.int64))
+            found_weights.append(by_column.data[offsets] * np.repeat(column_weight, lengths))
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        rows, inverse = np.unique(np.concatenate(found_rows), return_inverse=True)
+        weights = np.bincount(inverse, weights=np.concatenate(found_weights)).astype(np.float32)
+        keep = ~np.isin(rows, anchors)
+        return rows[keep], weights[keep]
 
     def coworkers(self, partner_id: str) -> list[str]:
         """Partners who shared at least one project with ``partner_id``."""
-        weights = self.coworker_weights([partner_id])
-        return [self.partners[i].id for i in np.flatnonzero(weights > 0).tolist()]
+        rows, weights = self.coworker_ties([self.partner_pos[partner_id]] if partner_id in self.partner_pos else [])
+        return [self.partners[i].id for i in rows[weights > 0].tolist()]
 
     def profile_text(self, partner_id: str) -> str:
         """The partner's own text and the texts of the projects and groups it belongs to."""

@@ -49,8 +49,9 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         except ValueError:  # every document empty or only stop words
             self.vectorizer_ = TfidfVectorizer(dtype=np.float32, token_pattern=r"(?u)\b\w+\b")
             matrix = self.vectorizer_.fit_transform([*documents, "placeholder"])[:-1]
-        self.matrix_ = sp.csr_matrix(matrix)
-        self.columns_ = sp.csc_matrix(matrix)
+        self.columns_ = sp.csc_matrix(matrix)  # one copy, by term: scores and shared terms both read columns
+        self.columns_.sort_indices()
+        self.n_documents_ = int(matrix.shape[0])
         self.terms_ = self.vectorizer_.get_feature_names_out()
         self.analyzer_ = self.vectorizer_.build_analyzer()
         return self
@@ -82,16 +83,31 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         shape = (1, len(vocabulary))
         return sp.csr_matrix((values.astype(np.float32), columns, np.array([0, len(columns)])), shape=shape)
 
+    def _values(self, terms: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """TF-IDF weights of ``terms`` (columns) in documents ``rows``: shape (len(terms), len(rows)), binary
+        searches in each term's sorted column, so the cost grows with the query's terms and the rows only."""
+        columns = self.columns_
+        out = np.zeros((len(terms), len(rows)), dtype=np.float32)
+        for j, term in enumerate(np.asarray(terms).tolist()):
+            start, end = int(columns.indptr[term]), int(columns.indptr[term + 1])
+            if start == end:
+                continue
+            docs = columns.indices[start:end]
+            at = np.minimum(np.searchsorted(docs, rows), end - start - 1)
+            hit = docs[at] == rows
+            out[j, hit] = columns.data[start + at[hit]]
+        return out
+
     def scores(self, query: sp.csr_matrix, rows: np.ndarray | None = None) -> np.ndarray:
-        """Cosine of one query row against every document (or only ``rows``: then the cost grows with the rows'
-        terms, not with the number of documents)."""
-        check_is_fitted(self, "matrix_")
+        """Cosine of one query row against every document (or only ``rows``: then the cost grows with the query's
+        terms and the rows, not with the number of documents)."""
+        check_is_fitted(self, "columns_")
         terms = query.indices
         if terms.size == 0:
-            size = self.matrix_.shape[0] if rows is None else len(rows)
+            size = self.n_documents_ if rows is None else len(rows)
             return np.zeros(size, dtype=np.float32)
         if rows is not None:
-            return np.asarray((self.matrix_[np.asarray(rows)] @ query.T).toarray(), dtype=np.float32).ravel()
+            return np.asarray(query.data @ self._values(terms, np.asarray(rows, dtype=np.int64)), dtype=np.float32)
         # Only the query's terms matter: slice those columns (cheap in CSC) instead of a full product.
         sub = self.columns_[:, terms]
         return np.asarray(sub @ query.data, dtype=np.float32).ravel()
@@ -106,12 +122,13 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
 
     def shared_terms(self, query: sp.csr_matrix, row: int, n: int = 4) -> list[str]:
         """The terms that contribute most to the match of ``query`` with document ``row``."""
-        start, end = self.matrix_.indptr[row], self.matrix_.indptr[row + 1]
-        doc_indices, doc_data = self.matrix_.indices[start:end], self.matrix_.data[start:end]
-        common, qi, di = np.intersect1d(query.indices, doc_indices, return_indices=True)
-        if common.size == 0:
+        order = np.argsort(query.indices, kind="stable")
+        terms, data = query.indices[order], query.data[order]
+        doc = self._values(terms, np.array([row], dtype=np.int64))[:, 0]
+        present = doc > 0
+        if not present.any():
             return []
-        weight = query.data[qi] * doc_data[di]
+        common, weight = terms[present], data[present] * doc[present]
         order = np.argsort(-weight, kind="stable")
         picked: list[str] = []
         for term in (str(self.terms_[common[i]]) for i in order):

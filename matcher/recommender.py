@@ -239,10 +239,10 @@ class Recommender:
             parts.append(np.array([c.partner_pos.get(i, -1) for i in ids[0]], dtype=np.int64))
         anchors = sorted(str(a) for a in {query.requester_id, *query.team} - {None})
         if anchors:  # the strongest past collaborators of the requester and team
-            ties = c.coworker_weights(anchors)
-            tied = np.flatnonzero(ties > 0)
+            tied, weights = c.coworker_ties([c.partner_pos[a] for a in anchors if a in c.partner_pos])
+            tied, weights = tied[weights > 0], weights[weights > 0]
             if tied.size > n:
-                tied = tied[np.argpartition(-ties[tied], n)[:n]]
+                tied = tied[np.argpartition(-weights, n)[:n]]
             parts.append(tied)
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
         if requester is not None and requester.country in c.country_rows:

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from matcher.index.factory import AUTO_THRESHOLD
+
 
 class Settings(BaseSettings):
     """Every setting of the library, the CLI and the service. Bad values fail at start-up with the reason."""
@@ -35,7 +37,9 @@ class Settings(BaseSettings):
         "MATCHER_INDEX_THRESHOLD vectors, HNSW above (docs/performance.md).",
     )
     index_threshold: int = Field(
-        20_000, ge=1, description="Vectors above which 'auto' switches an index to HNSW (back below half of it)."
+        AUTO_THRESHOLD,
+        ge=1,
+        description="Vectors above which 'auto' switches an index to HNSW (back below half of it).",
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
     threads: int | None = Field(None, ge=1, le=256, description="CPU threads for embedding (default: all cores).")

@@ -129,6 +129,10 @@ class HealthPublic(BaseModel):
     action_groups: int
     model: str
     index: str
+    index_recall_at_10: float | None = Field(
+        None,
+        description="Recall@10 of the partner index against exact search, measured when it was built (1.0: exact).",
+    )
 
 
 class ProjectPublic(BaseModel):

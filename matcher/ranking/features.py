@@ -27,12 +27,23 @@ def graph_scores(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np
     anchors = set(query.team)
     if query.requester_id:
         anchors.add(query.requester_id)
-    direct = catalog.coworker_weights(sorted(anchors))
-    if not direct.any():
+    direct_rows, direct = catalog.coworker_ties([catalog.partner_pos[a] for a in anchors if a in catalog.partner_pos])
+    direct_rows, direct = direct_rows[direct > 0], direct[direct > 0]
+    if not len(direct_rows):
         return np.zeros(len(rows), dtype=np.float32)
-    second = catalog.coworker_weights([catalog.partners[i].id for i in np.flatnonzero(direct > 0).tolist()])
-    value = (1.0 - np.exp(-direct[rows])) + 0.3 * (1.0 - np.exp(-second[rows] / 2.0))
+    second_rows, second = catalog.coworker_ties(direct_rows)
+    value = (1.0 - np.exp(-_lookup(direct_rows, direct, rows))) + 0.3 * (
+        1.0 - np.exp(-_lookup(second_rows, second, rows) / 2.0)
+    )
     return np.minimum(value, 1.0).astype(np.float32)
+
+
+def _lookup(sorted_rows: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values`` at ``rows`` for a sparse vector given as sorted rows and values (0 where absent)."""
+    if not len(sorted_rows):
+        return np.zeros(len(rows), dtype=np.float32)
+    at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return np.where(sorted_rows[at] == rows, values[at], 0.0).astype(np.float32)
 
 
 def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:

@@ -21,4 +21,5 @@ def health(matcher: MatcherDep) -> HealthPublic:
         action_groups=len(catalog.groups),
         model=matcher.embedder.name,
         index=matcher.recommender.index.kind,
+        index_recall_at_10=matcher.recommender.index.recall_at_10,
     )

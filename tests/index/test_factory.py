@@ -61,7 +61,7 @@ def test_hnsw_finds_the_exact_neighbours(hnsw: HnswIndex, data: tuple[list[str],
     _, found = hnsw.search(queries, 10)
 
     assert recall_at_k(found, exact_ids(ids, vectors, queries, 10)) >= 0.95
-    assert hnsw.recall_at_10 is not None and hnsw.recall_at_10 >= 0.99  # measured and tuned at build
+    assert hnsw.recall_at_10 is not None and hnsw.recall_at_10 >= 0.98  # measured and tuned at build
     assert hnsw.recall_at_10 == pytest.approx(estimate_recall(hnsw, ids, vectors), abs=1e-4)
     assert hnsw.describe()["ef_search"] == hnsw.ef_search
     assert hnsw.count() == 3000 and hnsw.kind == "faiss:HNSW32,SQfp16"
@@ -111,7 +111,7 @@ def test_many_tombstones_trigger_a_rebuild(data: tuple[list[str], np.ndarray]) -
     assert sorted(index.ids()) == sorted(ids[150:500])
     _, found = index.search(vectors[150:160], 1)
     assert [row[0] for row in found] == ids[150:160]
-    assert index.recall_at_10 is not None and index.recall_at_10 >= 0.99
+    assert index.recall_at_10 is not None and index.recall_at_10 >= 0.98
 
 
 def test_hnsw_save_load_round_trip(tmp_path: Path, data: tuple[list[str], np.ndarray]) -> None:
@@ -173,7 +173,7 @@ def test_build_index_picks_by_size(data: tuple[list[str], np.ndarray]) -> None:
 
     assert (kind_of(small), small.kind, small.count()) == ("flat", "faiss:Flat", 300)
     assert (kind_of(big), big.kind, big.count()) == ("hnsw", "faiss:HNSW32,SQfp16", 600)
-    assert big.recall_at_10 is not None and big.recall_at_10 >= 0.99
+    assert big.recall_at_10 is not None and big.recall_at_10 >= 0.98
     assert kind_of(create_index("hnsw", DIM)) == "hnsw"
 
 
@@ -195,7 +195,7 @@ def test_sync_index_switches_kind_when_the_catalogue_grows(data: tuple[list[str]
 
     grown, changed = sync_index(flat, dict(list(hashes.items())[:100]), hashes, vectors_of, kind="hnsw", dim=DIM)
     assert changed and kind_of(grown) == "hnsw" and grown.count() == 3000
-    assert grown.recall_at_10 is not None and grown.recall_at_10 >= 0.99
+    assert grown.recall_at_10 is not None and grown.recall_at_10 >= 0.98
 
     edited = dict(hashes, v0001="h2")
     updated, changed = sync_index(grown, hashes, edited, vectors_of, kind="hnsw", dim=DIM)

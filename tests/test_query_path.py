@@ -1,0 +1,108 @@
+"""The request path at scale, on the tiny fixture: filters as array lookups, deeper search when a filter leaves
+too few candidates, features from precomputed arrays, sparse collaboration ties."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from matcher.domain import Partner
+from matcher.ranking.query import Filters
+from matcher.recommender import Recommender
+from tests.conftest import OCEAN_QUERY
+
+
+def python_filter(p: Partner, f: Filters) -> bool:
+    """The filter rule, one partner at a time (the reference for the vectorised mask)."""
+    return (
+        (not f.countries or p.country in f.countries)
+        and (not f.types or p.type in f.types)
+        and (not f.languages or bool(f.languages.intersection(p.languages)))
+        and (not f.sdgs or bool(f.sdgs.intersection(p.sdgs)))
+    )
+
+
+FILTERS = [
+    Filters(countries=frozenset({"FJ", "PT", "XX"})),
+    Filters(types=frozenset({"university", "school"})),
+    Filters(languages=frozenset({"fr", "pt"})),
+    Filters(sdgs=frozenset({14, 5})),
+    Filters(types=frozenset({"ngo"}), languages=frozenset({"en"}), sdgs=frozenset({4, 14, 99})),
+    Filters(countries=frozenset({"ZZ"})),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_filter_mask_equals_the_rule_partner_by_partner(recommender: Recommender, filters: Filters) -> None:
+    expected = [python_filter(p, filters) for p in recommender.catalog.partners]
+
+    assert recommender._filter_mask(filters).tolist() == expected
+
+
+def twin(recommender: Recommender, **attributes: int) -> Recommender:
+    """A recommender over the same catalog and indexes with other candidate-generation knobs."""
+    other = Recommender(
+        recommender.catalog, recommender.embedder, index=recommender.index, history_index=recommender.history_index
+    )
+    for name, value in attributes.items():
+        setattr(other, name, value)
+    return other
+
+
+def test_a_thin_filtered_pool_is_searched_deeper(recommender: Recommender) -> None:
+    filters = Filters(languages=frozenset({"en"}))  # 10 of 12 partners
+    exhaustive = recommender.collaborators(text=OCEAN_QUERY, k=5, filters=filters)
+    deeper = twin(recommender, exhaustive_filter_limit=0, candidates_per_source=1, min_filtered_candidates=6)
+    deepest = twin(recommender, exhaustive_filter_limit=0, candidates_per_source=1, min_filtered_candidates=10)
+
+    found = deeper.collaborators(text=OCEAN_QUERY, k=5, filters=filters)  # depth 1 -> 4: six or more candidates
+    everything = deepest.collaborators(text=OCEAN_QUERY, k=5, filters=filters)  # depth 1 -> 4 -> 16: all of them
+
+    assert len(found) == 5 and all("en" in recommender.catalog.partner(m.partner_id).languages for m in found)
+    assert found[0].partner_id == exhaustive[0].partner_id == "ocean-school"
+    assert [m.partner_id for m in everything] == [m.partner_id for m in exhaustive]
+
+
+def test_without_deeper_search_a_thin_pool_gives_fewer_results(recommender: Recommender) -> None:
+    filters = Filters(languages=frozenset({"en"}))
+    shallow = twin(recommender, exhaustive_filter_limit=0, candidates_per_source=1, min_filtered_candidates=0)
+
+    assert len(shallow.collaborators(text=OCEAN_QUERY, k=5, filters=filters)) < 5  # what the deeper search fixes
+
+
+def test_coworker_ties_equal_the_dense_formula(recommender: Recommender) -> None:
+    c = recommender.catalog
+    for size in (1, 2, 3):
+        for anchors in itertools.combinations([p.id for p in c.partners[:6]], size):
+            rows = [c.partner_pos[a] for a in anchors]
+            seed = np.zeros(len(c.partners), dtype=np.float32)
+            seed[rows] = 1.0
+            dense = np.asarray(c.membership @ (c.membership.T @ seed)).ravel()
+            dense[rows] = 0.0
+            np.testing.assert_allclose(c.coworker_weights(list(anchors)), dense, atol=1e-6)
+            tied, weights = c.coworker_ties(rows)
+            assert tied.tolist() == np.flatnonzero(dense).tolist()
+            np.testing.assert_allclose(weights, dense[tied], atol=1e-6)
+
+
+def test_features_match_their_definitions(recommender: Recommender) -> None:
+    from matcher.ranking.features import FEATURES, compute_features
+
+    c = recommender.catalog
+    query = recommender._resolve(
+        OCEAN_QUERY, None, requester_id="ocean-school", team=frozenset({"ocean-school"}), sdgs=frozenset({14, 4})
+    )
+    rows = np.arange(len(c.partners))
+    features = compute_features(c, query, rows)
+    col = {name: j for j, name in enumerate(FEATURES)}
+    requester = c.partner("ocean-school")
+    for row, partner in enumerate(c.partners):
+        projects = c.partner_projects.get(partner.id, [])
+        best = max((float(c.project_vectors[c.project_pos[p]] @ query.vector) for p in projects), default=0.0)
+        assert features[row, col["history_max"]] == pytest.approx(best, abs=1e-5)
+        assert features[row, col["sdg_overlap"]] == pytest.approx(len({14, 4} & set(partner.sdgs)) / 2)
+        assert features[row, col["same_country"]] == float(partner.country == requester.country)
+        assert features[row, col["type_complement"]] == float(partner.type is not None and partner.type != "school")
+        assert 0.0 <= features[row, col["popularity"]] <= 1.0 and 0.0 <= features[row, col["recency"]] <= 1.0
