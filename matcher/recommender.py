@@ -230,8 +230,9 @@ class Recommender:
         return rows
 
     def _source_rows(self, query: ResolvedQuery, n: int) -> np.ndarray:
-        """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, past collaborators, and the most
-        active partners of the requester's country."""
+        """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, past collaborators, and the
+        ``n // 20`` most active partners of the requester's country (more of them crowd the pool: on ETMUN, taking
+        ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
         parts = [c.lexical.top(query.terms, n)]
         for index in (self.index, self.history_index):
@@ -246,7 +247,7 @@ class Recommender:
             parts.append(tied)
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
         if requester is not None and requester.country in c.country_rows:
-            parts.append(c.country_rows[requester.country][:n])
+            parts.append(c.country_rows[requester.country][: max(1, n // 20)])
         rows = np.unique(np.concatenate(parts).astype(np.int64))
         return rows[rows >= 0]
 
