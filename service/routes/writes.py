@@ -7,9 +7,11 @@ send it back in ``If-Match`` to update or delete only if nobody changed the reco
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import asdict
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from pydantic import BaseModel
 
 from matcher.domain import ActionGroup, Partner, Project
 from matcher.editor import Editor
@@ -90,44 +92,24 @@ def _tagged(response: Response, stored: Stored[Any], location: str | None = None
         response.headers["Location"] = location
 
 
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+def _record(schema: type[RecordT], stored: Stored[Any]) -> RecordT:
+    """A stored domain record as its public schema (tuples become lists), with its version and update time."""
+    return schema(**asdict(stored.item), version=stored.version, updated_at=stored.updated_at)
+
+
 def partner_record(stored: Stored[Partner]) -> PartnerRecord:
-    p = stored.item
-    return PartnerRecord(
-        id=p.id,
-        name=p.name,
-        description=p.description,
-        type=p.type,
-        country=p.country,
-        city=p.city,
-        languages=list(p.languages),
-        website=p.website,
-        sdgs=list(p.sdgs),
-        discoverable=p.discoverable,
-        version=stored.version,
-        updated_at=stored.updated_at,
-    )
+    return _record(PartnerRecord, stored)
 
 
 def project_record(stored: Stored[Project]) -> ProjectRecord:
-    p = stored.item
-    return ProjectRecord(
-        id=p.id,
-        title=p.title,
-        description=p.description,
-        sdgs=list(p.sdgs),
-        status=p.status,
-        seeking=p.seeking,
-        start_date=p.start_date,
-        version=stored.version,
-        updated_at=stored.updated_at,
-    )
+    return _record(ProjectRecord, stored)
 
 
 def group_record(stored: Stored[ActionGroup]) -> GroupRecord:
-    g = stored.item
-    return GroupRecord(
-        id=g.id, name=g.name, description=g.description, version=stored.version, updated_at=stored.updated_at
-    )
+    return _record(GroupRecord, stored)
 
 
 def _get(matcher: MatcherDep, kind: Kind, item_id: str) -> Stored[Any]:
