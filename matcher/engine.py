@@ -63,13 +63,20 @@ class IngestReport:
     warnings: list[str]
 
 
+def _coalescing(embedder: Embedder) -> Embedder:
+    """Concurrent single-text calls (free-text requests) share one inference (:mod:`matcher.embedding.coalescing`)."""
+    from matcher.embedding.coalescing import CoalescingEmbedder
+
+    return embedder if isinstance(embedder, CoalescingEmbedder) else CoalescingEmbedder(embedder)
+
+
 class Matcher:
     """Owns the store, the embedder and the current recommender; rebuilds the latter after writes."""
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.store = store or Store(settings.store_url)
-        self._embedder = embedder
+        self._embedder = None if embedder is None else _coalescing(embedder)
         self._recommender: Recommender | None = None
         self._revision = -1
         self._lock = threading.RLock()  # one rebuild at a time; readers keep the previous snapshot meanwhile
@@ -81,7 +88,7 @@ class Matcher:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = create_embedder(self.settings)
+            self._embedder = _coalescing(create_embedder(self.settings))
         return self._embedder
 
     @property
@@ -120,7 +127,7 @@ class Matcher:
             found.update(fresh)
         if not hashes:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.stack([found[h] for h in hashes]).astype(np.float32)
+        return np.asarray(np.stack([found[h] for h in hashes]), dtype=np.float32)  # no second copy
 
     # -- import ---------------------------------------------------------------------------------------------------
     def ingest(self, directory: str | Path, *, show_progress: bool = False) -> IngestReport:
@@ -254,17 +261,23 @@ class Matcher:
     def _vector_lookup(self) -> VectorLookup:
         """Vectors for texts: the current catalog's when the text is unchanged, else the cache or the embedder."""
         known: dict[str, np.ndarray] = {}
-        if self._recommender is not None:
+        if self._recommender is not None:  # rows of the current arrays (views: no copy of the catalogue's vectors)
             c = self._recommender.catalog
-            texts = [p.text for p in c.partners] + [p.text for p in c.projects] + [g.text for g in c.groups]
-            vectors = np.concatenate([c.partner_vectors, c.project_vectors, c.group_vectors])
-            known.update((content_hash(t), v) for t, v in zip(texts, vectors, strict=True))
+            for texts, vectors in (
+                ([p.text for p in c.partners], c.partner_vectors),
+                ([p.text for p in c.projects], c.project_vectors),
+                ([g.text for g in c.groups], c.group_vectors),
+            ):
+                known.update((content_hash(t), v) for t, v in zip(texts, vectors, strict=True))
 
         def lookup(texts: Sequence[str]) -> np.ndarray:
             hashes = [content_hash(t) for t in texts]
-            missing = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
+            missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
             if missing:
-                known.update(zip([h for h, _ in missing], self.vectors_for([t for _, t in missing]), strict=True))
+                fresh = self.vectors_for(list(missing.values()))
+                known.update(zip(missing, fresh, strict=True))
+                if len(missing) == len(hashes):  # every text new and distinct: already the answer, in order
+                    return fresh
             return np.stack([known[h] for h in hashes]) if hashes else np.zeros((0, self.embedder.dim), np.float32)
 
         return lookup

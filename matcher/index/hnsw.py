@@ -112,7 +112,8 @@ class HnswIndex:
         if self._selector is None:
             faiss = faiss_module()
             bitmap = np.packbits(self._live, bitorder="little")
-            self._selector = (bitmap, faiss.IDSelectorBitmap(len(self._live), faiss.swig_ptr(bitmap)))
+            # n is the bitmap's size in bytes; slot i is live when bit i % 8 of byte i // 8 is set
+            self._selector = (bitmap, faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap)))
         return self._selector[1]
 
     # -- writing --------------------------------------------------------------------------------------------------
