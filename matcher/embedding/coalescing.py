@@ -21,7 +21,7 @@ from matcher.embedding.base import Embedder
 
 
 class _Call:
-    __slots__ = ("texts", "vectors", "error", "done")
+    __slots__ = ("done", "error", "texts", "vectors")
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
