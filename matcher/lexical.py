@@ -112,19 +112,27 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         sub = self.columns_[:, terms]
         return np.asarray(sub @ query.data, dtype=np.float32).ravel()
 
-    def top(self, query: sp.csr_matrix, n: int) -> np.ndarray:
-        """Row numbers of the ``n`` best-scoring documents with a positive score."""
-        scores = self.scores(query)
-        positive = np.flatnonzero(scores > 0)
-        if positive.size > n:
-            positive = positive[np.argpartition(-scores[positive], n)[:n]]
-        return positive[np.argsort(-scores[positive], kind="stable")]
+    def top(self, query: sp.csr_matrix, n: int, *, scores: np.ndarray | None = None) -> np.ndarray:
+        """Row numbers of the ``n`` best-scoring documents with a positive score, best first (``scores``: the
+        query's :meth:`scores` over every document, when the caller has them already)."""
+        if scores is None:
+            scores = self.scores(query)
+        return top_positive(scores, n)
 
     def shared_terms(self, query: sp.csr_matrix, row: int, n: int = 4) -> list[str]:
         """The terms that contribute most to the match of ``query`` with document ``row``."""
+        return self.shared_terms_of_rows(query, [row], n)[0]
+
+    def shared_terms_of_rows(self, query: sp.csr_matrix, rows: Sequence[int], n: int = 4) -> list[list[str]]:
+        """:meth:`shared_terms` of several documents at once (one pass over the query's term columns)."""
+        if not len(rows):
+            return []
         order = np.argsort(query.indices, kind="stable")
         terms, data = query.indices[order], query.data[order]
-        doc = self._values(terms, np.array([row], dtype=np.int64))[:, 0]
+        docs = self._values(terms, np.asarray(rows, dtype=np.int64))  # (terms, rows)
+        return [self._strongest(terms, data, docs[:, j], n) for j in range(len(rows))]
+
+    def _strongest(self, terms: np.ndarray, data: np.ndarray, doc: np.ndarray, n: int) -> list[str]:
         present = doc > 0
         if not present.any():
             return []
@@ -138,3 +146,32 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
             if len(picked) == n:
                 break
         return picked
+
+
+def top_positive(scores: np.ndarray, n: int, *, sample: int = 4096) -> np.ndarray:
+    """Indices of the ``n`` largest positive ``scores``, best first (stable among equal scores).
+
+    Exact, but avoids selecting among every positive score: the ``n``-th largest of an evenly spaced sample is a
+    lower bound candidates must pass, found in a small array; when too few pass (a sample is unlucky only when the
+    scores are concentrated), it falls back to selecting among all positive scores.
+    """
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    size = len(scores)
+    if size > 4 * sample and n < sample // 8:
+        step = size // sample
+        probe = scores[::step]
+        # the sample's k-th largest with k such that about 2n documents are expected to pass
+        rank = min(len(probe) - 1, max(2, -(-2 * n * len(probe) // size)))
+        bound = np.partition(probe, len(probe) - rank)[len(probe) - rank]
+        if bound > 0:
+            passing = np.flatnonzero(scores >= bound)
+            if len(passing) >= n:
+                return _best(passing, scores, n)
+    return _best(np.flatnonzero(scores > 0), scores, n)
+
+
+def _best(rows: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+    if rows.size > n:
+        rows = np.sort(rows[np.argpartition(-scores[rows], n)[:n]])
+    return rows[np.argsort(-scores[rows], kind="stable")]

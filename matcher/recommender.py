@@ -234,7 +234,7 @@ class Recommender:
         ``n // 20`` most active partners of the requester's country (more of them crowd the pool: on ETMUN, taking
         ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
-        parts = [c.lexical.top(query.terms, n)]
+        parts = [c.lexical.top(query.terms, n, scores=query.lexical_scores(c.lexical))]
         for index in (self.index, self.history_index):
             _, ids = index.search(query.vector[None, :], n)
             parts.append(np.array([c.partner_pos.get(i, -1) for i in ids[0]], dtype=np.int64))
@@ -315,7 +315,9 @@ class Recommender:
             order = self._diversify(rows, scores, order, k, query.diversity)
         matches = []
         query_theme = self.themes.predict(query.vector, query.text) if self.themes is not None else None
-        for i in order[:k].tolist():
+        top = order[:k].tolist()
+        key_terms = c.lexical.shared_terms_of_rows(query.terms, [int(rows[i]) for i in top])
+        for i, terms in zip(top, key_terms, strict=True):
             row = int(rows[i])
             partner = c.partners[row]
             feats = {name: float(features[i, j]) for j, name in enumerate(FEATURES)}
@@ -327,7 +329,7 @@ class Recommender:
                     type=partner.type,
                     country=partner.country,
                     score=round(float(scores[i]), 4),
-                    reasons=partner_reasons(c, query, row, feats) + self._theme_reasons(query_theme, partner.id),
+                    reasons=partner_reasons(c, query, row, feats, terms) + self._theme_reasons(query_theme, partner.id),
                     score_breakdown=breakdown,
                 )
             )

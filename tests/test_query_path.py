@@ -106,3 +106,61 @@ def test_features_match_their_definitions(recommender: Recommender) -> None:
         assert features[row, col["same_country"]] == float(partner.country == requester.country)
         assert features[row, col["type_complement"]] == float(partner.type is not None and partner.type != "school")
         assert 0.0 <= features[row, col["popularity"]] <= 1.0 and 0.0 <= features[row, col["recency"]] <= 1.0
+
+
+@pytest.mark.parametrize("size", [10, 1_000, 100_000])
+@pytest.mark.parametrize("n", [1, 5, 200])
+def test_top_positive_equals_a_full_sort(size: int, n: int) -> None:
+    from matcher.lexical import top_positive
+
+    rng = np.random.default_rng(size + n)
+    scores = rng.random(size).astype(np.float32) - 0.3  # ~30% non-positive
+    scores[rng.integers(0, size, size // 10)] = 0.5  # many ties
+    positive = np.flatnonzero(scores > 0)
+    expected = positive[np.argsort(-scores[positive], kind="stable")][:n]
+
+    got = top_positive(scores, n)
+
+    assert np.array_equal(scores[got], scores[expected])  # same scores, best first
+    assert set(got.tolist()) <= set(positive.tolist()) and len(got) == len(expected)
+    if len(np.unique(scores[expected])) == len(expected):
+        assert np.array_equal(got, expected)
+
+
+def test_top_positive_falls_back_when_the_sample_bound_passes_too_few() -> None:
+    """Scores concentrated in a few documents the sample misses: the sampled bound finds none; still exact."""
+    from matcher.lexical import top_positive
+
+    scores = np.zeros(100_000, dtype=np.float32)
+    scores[1::97] = np.linspace(0.1, 0.9, len(scores[1::97]), dtype=np.float32)
+    positive = np.flatnonzero(scores > 0)
+    expected = positive[np.argsort(-scores[positive], kind="stable")][:200]
+
+    assert np.array_equal(top_positive(scores, 200), expected)
+    assert top_positive(np.zeros(50_000, dtype=np.float32), 10).size == 0
+    assert top_positive(scores, 0).size == 0
+
+
+def test_lexical_feature_and_source_share_one_score_array(recommender: Recommender) -> None:
+    query = recommender._resolve(OCEAN_QUERY, None)
+    lexical = recommender.catalog.lexical
+    rows = np.arange(len(recommender.catalog.partners))
+
+    full = query.lexical_scores(lexical)
+
+    assert query.lexical_scores(lexical) is full  # computed once per query
+    assert np.allclose(full, lexical.scores(query.terms, rows), atol=1e-6)
+    assert np.array_equal(lexical.top(query.terms, 3, scores=full), lexical.top(query.terms, 3))
+
+
+def test_key_terms_of_several_rows_equal_one_by_one(recommender: Recommender) -> None:
+    lexical = recommender.catalog.lexical
+    query = recommender._resolve(OCEAN_QUERY, None)
+    rows = list(range(len(recommender.catalog.partners)))
+
+    together = lexical.shared_terms_of_rows(query.terms, rows)
+
+    assert together == [lexical.shared_terms(query.terms, r) for r in rows]
+    ocean = recommender.catalog.partner_pos["ocean-school"]
+    assert "ocean" in " ".join(together[ocean])
+    assert lexical.shared_terms_of_rows(query.terms, []) == []

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from matcher.lexical import LexicalModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +42,11 @@ class ResolvedQuery:
     project_id: str | None = None
     group_id: str | None = None
     diversity: float = 0.0
+    _lexical: tuple[LexicalModel, np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    def lexical_scores(self, lexical: LexicalModel) -> np.ndarray:
+        """TF-IDF cosine of the query with every document of ``lexical``: computed once, then shared by the
+        lexical candidate source and the ``lexical`` feature (do not modify the array)."""
+        if self._lexical is None or self._lexical[0] is not lexical:
+            self._lexical = (lexical, lexical.scores(self.terms))
+        return self._lexical[1]

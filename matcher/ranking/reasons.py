@@ -18,7 +18,11 @@ def country_name(code: str | None) -> str:
     return str(getattr(country, "common_name", None) or getattr(country, "name", code))
 
 
-def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: dict[str, float]) -> list[str]:
+def partner_reasons(
+    catalog: Catalog, query: ResolvedQuery, row: int, features: dict[str, float], terms: list[str] | None = None
+) -> list[str]:
+    """Reasons to suggest partner ``row``; ``terms``: its shared key terms when the caller has them already
+    (:meth:`~matcher.lexical.LexicalModel.shared_terms_of_rows`)."""
     partner = catalog.partners[row]
     reasons: list[str] = []
     anchors = ([query.requester_id] if query.requester_id else []) + sorted(query.team - {query.requester_id})
@@ -35,7 +39,8 @@ def partner_reasons(catalog: Catalog, query: ResolvedQuery, row: int, features: 
     shared = sorted(query.sdgs.intersection(partner.sdgs))
     if shared:
         reasons.append("shares " + ", ".join(sdg_label(g) for g in shared[:3]))
-    terms = catalog.lexical.shared_terms(query.terms, row)
+    if terms is None:
+        terms = catalog.lexical.shared_terms(query.terms, row)
     if terms:
         reasons.append("matching key terms: " + ", ".join(terms))
     if features.get("dense", 0.0) >= 0.3:

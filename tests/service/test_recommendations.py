@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from matcher.embedding.coalescing import CoalescingEmbedder
+from matcher.engine import Matcher
 from tests.conftest import OCEAN_QUERY
 
 URL = "/v1/recommendations/collaborators"
@@ -201,3 +204,19 @@ def test_the_text_limit_follows_the_max_text_length_setting(tiny_matcher) -> Non
     assert too_long.status_code == 422
     assert too_long.json()["detail"][0]["msg"] == "String should have at most 100 characters"
     assert too_long.json()["detail"][0]["loc"] == ["body", "text"]
+
+
+def test_concurrent_free_text_requests_each_get_their_own_answer(client: TestClient, tiny_matcher: Matcher) -> None:
+    """Concurrent requests share query inferences (CoalescingEmbedder); each must still get its own ranking."""
+    queries = [OCEAN_QUERY, "school gardens and food education", "girls in science and engineering careers",
+               "training teachers for climate education"] * 4  # fmt: skip
+    alone = {q: client.post(URL, json={"text": q, "k": 3}).json()["data"] for q in set(queries)}
+
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda q: client.post(URL, json={"text": q, "k": 3}), queries))
+
+    assert all(r.status_code == 200 for r in together)
+    for query, response in zip(queries, together, strict=True):
+        assert [m["partner_id"] for m in response.json()["data"]] == [m["partner_id"] for m in alone[query]]
+    assert {m["partner_id"] for m in alone[OCEAN_QUERY][:2]} == {"ocean-school", "ocean-ngo"}
+    assert isinstance(tiny_matcher.embedder, CoalescingEmbedder)
