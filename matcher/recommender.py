@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,6 +38,13 @@ class UnknownIdError(KeyError):
 def history_rows(catalog: Catalog) -> np.ndarray:
     """Rows of the partners with past projects: the ones the history index holds."""
     return np.flatnonzero(np.any(catalog.history_vectors != 0, axis=1))
+
+
+@functools.cache
+def _helpers() -> ThreadPoolExecutor:
+    """Threads that run a request's GIL-free parts (the query embedding, a FAISS search) beside its Python parts:
+    on two cores that takes ~1.5 ms off a 100k-partner free-text request (docs/performance.md)."""
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="matcher-query")
 
 
 class Recommender:
@@ -203,14 +212,16 @@ class Recommender:
 
     # -- internals ------------------------------------------------------------------------------------------------
     def _resolve(self, text: str, vector: np.ndarray | None, **fields: Any) -> ResolvedQuery:
-        if vector is None:
-            vector = self.embedder.encode([text])[0]
-        return ResolvedQuery(
-            text=text,
-            vector=np.asarray(vector, dtype=np.float32),
-            terms=self.catalog.lexical.transform([text]),
-            **fields,
-        )
+        """The query's vector (embedded when not given) and TF-IDF terms. While the embedding runs (outside the
+        GIL, in a helper thread), this thread computes the TF-IDF scores, which need only the text."""
+        lexical = self.catalog.lexical
+        pending = _helpers().submit(self.embedder.encode, [text]) if vector is None else None
+        terms = lexical.transform([text])
+        scores = lexical.scores(terms)
+        if pending is not None:
+            vector = pending.result()[0]
+        vector = np.asarray(vector, dtype=np.float32)
+        return ResolvedQuery(text=text, vector=vector, terms=terms, _lexical=(lexical, scores), **fields)
 
     def _candidate_rows(self, query: ResolvedQuery) -> np.ndarray:
         """Sorted candidate rows: the sources' top rows, restricted by the query's filters (see the class)."""
@@ -234,10 +245,10 @@ class Recommender:
         ``n // 20`` most active partners of the requester's country (more of them crowd the pool: on ETMUN, taking
         ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
-        parts = [c.lexical.top(query.terms, n, scores=query.lexical_scores(c.lexical))]
-        for index in (self.index, self.history_index):
-            _, ids = index.search(query.vector[None, :], n)
-            parts.append(np.array([c.partner_pos.get(i, -1) for i in ids[0]], dtype=np.int64))
+        history = _helpers().submit(self.history_index.search, query.vector[None, :], n)  # FAISS frees the GIL
+        parts = [self._rows_of(self.index.search(query.vector[None, :], n)[1][0])]
+        parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores(c.lexical)))
+        parts.append(self._rows_of(history.result()[1][0]))
         anchors = sorted(str(a) for a in {query.requester_id, *query.team} - {None})
         if anchors:  # the strongest past collaborators of the requester and team
             tied, weights = c.coworker_ties([c.partner_pos[a] for a in anchors if a in c.partner_pos])
@@ -250,6 +261,11 @@ class Recommender:
             parts.append(c.country_rows[requester.country][: max(1, n // 20)])
         rows = np.unique(np.concatenate(parts).astype(np.int64))
         return rows[rows >= 0]
+
+    def _rows_of(self, ids: list[str]) -> np.ndarray:
+        """Catalogue rows of partner ids (-1 for an id the catalogue does not have, e.g. added since)."""
+        get = self.catalog.partner_pos.get
+        return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
 
     def _filter_mask(self, filters: Filters) -> np.ndarray:
         """Partners passing ``filters``, as a boolean array over rows (array lookups; the last few are cached)."""
