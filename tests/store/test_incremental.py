@@ -15,6 +15,7 @@ import pytest
 
 from matcher.domain import Partner
 from matcher.editor import Editor
+from matcher.embedding.coalescing import CoalescingEmbedder
 from matcher.engine import Matcher
 from matcher.settings import Settings
 from tests.store.support import HashEmbedder, generated_dataset
@@ -68,7 +69,9 @@ def _assert_exact(matcher: Matcher) -> None:
 def test_a_write_embeds_only_its_text_and_moves_only_its_vector(
     loaded: Matcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    embedder = loaded.embedder
+    coalescing = loaded.embedder
+    assert isinstance(coalescing, CoalescingEmbedder)  # the engine's wrapper (concurrent queries share inferences)
+    embedder = coalescing.embedder
     assert isinstance(embedder, CountingEmbedder)
     embedder.texts.clear()
     index = loaded.recommender.index
