@@ -84,7 +84,10 @@ def recommend(
     if matcher.store.counts()["partners"] == 0:
         raise _fail("the store is empty: run `matcher ingest DIR` first (e.g. `matcher ingest data/sample`)")
     try:
-        results = matcher.recommender.collaborators(text=text, project_id=project, requester_id=requester, k=k)
+        declined = matcher.suppressed(requester, project_id=project)  # as the API: declined stays out
+        results = matcher.recommender.collaborators(
+            text=text, project_id=project, requester_id=requester, k=k, exclude=declined
+        )
     except UnknownIdError as exc:
         raise _fail(str(exc), code=2) from None
     if as_json:

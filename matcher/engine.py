@@ -253,6 +253,22 @@ class Matcher:
         finally:
             self._lock.release()
 
+    def suppressed(
+        self, requester_id: str | None, *, project_id: str | None = None, group_id: str | None = None
+    ) -> frozenset[str]:
+        """Partners the requester declined or dismissed in this scope (never suggested again there). For a stored
+        project without a requester, the project's lead is the requester (as in the recommender); for a group,
+        anyone's feedback on that group counts."""
+        if group_id is not None:
+            return self.store.suppressed_partners(requester_id, group_id=group_id)
+        if requester_id is None and project_id is not None:
+            members = self.catalog.project_members.get(project_id, [])
+            leads = [partner for partner, role in members if role == "lead"]
+            requester_id = leads[0] if leads else None
+        if requester_id is None:
+            return frozenset()
+        return self.store.suppressed_partners(requester_id, project_id=project_id)
+
     @property
     def revision(self) -> int:
         """The store revision the current catalog and index reflect (-1 before the first refresh)."""

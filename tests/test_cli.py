@@ -121,6 +121,29 @@ def test_recommend_with_requester(cli_home: Path) -> None:
     assert "ocean-hidden" not in found
 
 
+def test_recommend_leaves_out_what_the_requester_declined(tmp_path: Path) -> None:
+    """The CLI applies feedback as the API does: a declined partner is not suggested to that requester again."""
+    home = tmp_path / "home"
+    assert run(home, "ingest", str(TINY)).exit_code == 0
+    before = run(home, "recommend", "--text", OCEAN_QUERY, "--requester", "ocean-school", "--json")
+    ranked = [m["partner_id"] for m in json.loads(before.stdout)["data"]]
+    assert ranked[0] == "ocean-ngo"
+    store = Store(make_settings(home).store_url)
+    try:
+        store.add_feedback("ocean-school", "ocean-ngo", "decline")
+    finally:
+        store.close()
+
+    mine = run(home, "recommend", "--text", OCEAN_QUERY, "--requester", "ocean-school", "--json")
+    theirs = run(home, "recommend", "--text", OCEAN_QUERY, "--requester", "stem-uni", "--json")
+
+    assert mine.exit_code == 0, mine.output
+    found = [m["partner_id"] for m in json.loads(mine.stdout)["data"]]
+    assert "ocean-ngo" not in found
+    assert found[:5] == ranked[1:6]  # the rest keep their order
+    assert "ocean-ngo" in [m["partner_id"] for m in json.loads(theirs.stdout)["data"]][:3]  # others still see it
+
+
 def test_recommend_for_a_project(cli_home: Path) -> None:
     result = run(cli_home, "recommend", "--project", "reef-kit", "-k", "100", "--json")
 

@@ -185,6 +185,20 @@ def test_tokenizer_matches_sentence_transformers(embedder: Embedder, export_cach
     assert max(lengths) == 256
 
 
+def test_short_batches_are_padded_to_a_multiple_of_16_without_moving_the_vectors(
+    fast: Embedder, export_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batcher = TokenBatcher(export_onnx("packaged", export_cache))
+    (_, short), (_, long) = next(batcher.batches(["ocean literacy"], 1)), next(batcher.batches([" ".join(TEXTS)], 1))
+    assert short["input_ids"].shape == (1, 16) and short["attention_mask"].sum() == 4  # [CLS] ocean literacy [SEP]
+    assert long["input_ids"].shape == (1, 256)  # long batches keep their exact width
+
+    padded = fast.encode(["ocean literacy", TEXTS[3][:60]])
+    monkeypatch.setattr(TokenBatcher, "pad_multiple", 1)
+    exact = fast.encode(["ocean literacy", TEXTS[3][:60]])
+    np.testing.assert_allclose(np.einsum("ij,ij->i", padded, exact), 1.0, atol=1e-3)
+
+
 # --- export cache -----------------------------------------------------------------------------------------------
 
 

@@ -27,17 +27,8 @@ COLUMNS = ("id", "created_at", "requester_id", "partner_id", "project_id", "grou
 def suppressed_for(
     matcher: Matcher, requester_id: str | None, *, project_id: str | None = None, group_id: str | None = None
 ) -> frozenset[str]:
-    """Partners the requester declined or dismissed in this scope. For a stored project without a requester, the
-    project's lead is the requester (as in the recommender); for a group, anyone's feedback on that group counts."""
-    if group_id is not None:
-        return matcher.store.suppressed_partners(requester_id, group_id=group_id)
-    if requester_id is None and project_id is not None:
-        members = matcher.catalog.project_members.get(project_id, [])
-        leads = [partner for partner, role in members if role == "lead"]
-        requester_id = leads[0] if leads else None
-    if requester_id is None:
-        return frozenset()
-    return matcher.store.suppressed_partners(requester_id, project_id=project_id)
+    """Partners the requester declined or dismissed in this scope (:meth:`matcher.engine.Matcher.suppressed`)."""
+    return matcher.suppressed(requester_id, project_id=project_id, group_id=group_id)
 
 
 def _public(f: Feedback) -> FeedbackPublic:
