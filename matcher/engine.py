@@ -231,6 +231,11 @@ class Matcher:
         _trim_heap()
         return self._recommender
 
+    def check_due(self, *, max_age: float = 0.0) -> bool:
+        """Whether :meth:`refresh_if_stale` would look at the store now (no snapshot yet, or the last look is older
+        than ``max_age`` seconds). Only reads the clock."""
+        return self._recommender is None or time.monotonic() - self._checked_at >= max_age
+
     def refresh_if_stale(self, *, max_age: float = 0.0) -> bool:
         """Rebuild when another process (or a write) moved the store's revision; returns whether it did.
 

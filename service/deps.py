@@ -5,20 +5,25 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from matcher.engine import Matcher
 from matcher.recommender import Recommender
 
 
-def get_matcher(request: Request) -> Matcher:
+async def get_matcher(request: Request) -> Matcher:
     return request.app.state.matcher  # type: ignore[no-any-return]
 
 
-def get_recommender(request: Request) -> Recommender:
+async def get_recommender(request: Request) -> Recommender:
     """The current recommender; first picks up writes of other processes (store revision, checked at most every
-    MATCHER_REVISION_CHECK_INTERVAL seconds)."""
+    MATCHER_REVISION_CHECK_INTERVAL seconds). Async on purpose: the common case is a clock check on the event loop
+    (a sync dependency costs every request a hop through the thread pool); the store check, and a rebuild when
+    another process wrote, run in the thread pool."""
     matcher: Matcher = request.app.state.matcher
-    matcher.refresh_if_stale(max_age=matcher.settings.revision_check_interval)
+    interval = matcher.settings.revision_check_interval
+    if matcher.check_due(max_age=interval):
+        await run_in_threadpool(matcher.refresh_if_stale, max_age=interval)
     return matcher.recommender
 
 

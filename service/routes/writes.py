@@ -18,7 +18,7 @@ from matcher.editor import Editor
 from matcher.store.errors import RecordNotFoundError
 from matcher.store.records import KINDS, Kind, Stored
 from service.auth import Credentials, Reader, Writer, key_is_valid
-from service.deps import MatcherDep, get_matcher
+from service.deps import MatcherDep
 from service.write_schemas import (
     GroupCreate,
     GroupPatch,
@@ -40,8 +40,8 @@ from service.write_schemas import (
 router = APIRouter()
 
 
-def get_editor(request: Request) -> Editor:
-    return Editor(get_matcher(request))
+def get_editor(matcher: MatcherDep) -> Editor:
+    return Editor(matcher)
 
 
 EditorDep = Annotated[Editor, Depends(get_editor)]
