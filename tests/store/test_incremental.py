@@ -134,6 +134,7 @@ def test_two_processes_on_one_database_converge(loaded: Matcher, tmp_path: Path,
     editor.delete("partners", "gen-00009")
 
     assert other.refresh_if_stale(max_age=3600) is False  # throttled: it looked less than an hour ago
+    assert other.check_due(max_age=3600) is False and other.check_due(max_age=0) is True  # what the API asks first
     assert other.refresh_if_stale() is True
     assert other.refresh_if_stale() is False
     assert other.revision == loaded.revision == loaded.store.revision()
