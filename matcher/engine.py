@@ -242,10 +242,9 @@ class Matcher:
         ``max_age``: look at the store revision at most that often (seconds). While another thread rebuilds, return
         at once: the caller keeps the current snapshot.
         """
-        now = time.monotonic()
-        if self._recommender is not None and now - self._checked_at < max_age:
+        if not self.check_due(max_age=max_age):
             return False
-        self._checked_at = now
+        self._checked_at = time.monotonic()
         if self._recommender is not None and self.store.revision() == self._revision:
             return False
         if not self._lock.acquire(blocking=self._recommender is None):

@@ -221,7 +221,7 @@ class Recommender:
         if pending is not None:
             vector = pending.result()[0]
         vector = np.asarray(vector, dtype=np.float32)
-        return ResolvedQuery(text=text, vector=vector, terms=terms, _lexical=(lexical, scores), **fields)
+        return ResolvedQuery(text=text, vector=vector, terms=terms, lexical_scores=scores, **fields)
 
     def _candidate_rows(self, query: ResolvedQuery) -> np.ndarray:
         """Sorted candidate rows: the sources' top rows, restricted by the query's filters (see the class)."""
@@ -247,7 +247,7 @@ class Recommender:
         c = self.catalog
         history = _helpers().submit(self.history_index.search, query.vector[None, :], n)  # FAISS frees the GIL
         parts = [self._rows_of(self.index.search(query.vector[None, :], n)[1][0])]
-        parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores(c.lexical)))
+        parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores))
         parts.append(self._rows_of(history.result()[1][0]))
         anchors = sorted(str(a) for a in {query.requester_id, *query.team} - {None})
         if anchors:  # the strongest past collaborators of the requester and team

@@ -141,26 +141,38 @@ def test_top_positive_falls_back_when_the_sample_bound_passes_too_few() -> None:
     assert top_positive(scores, 0).size == 0
 
 
-def test_lexical_feature_and_source_share_one_score_array(recommender: Recommender) -> None:
-    query = recommender._resolve(OCEAN_QUERY, None)
+def test_lexical_feature_and_source_read_the_querys_tfidf_cosines(recommender: Recommender) -> None:
+    from matcher.ranking.features import FEATURES, compute_features
+
     lexical = recommender.catalog.lexical
+    query = recommender._resolve(OCEAN_QUERY, None)
+    documents = lexical.columns_.toarray()  # (partners, terms), rows of unit norm
+    expected = documents @ query.terms.toarray().ravel()  # the dense cosine, computed independently
+
+    np.testing.assert_allclose(query.lexical_scores, expected, atol=1e-6)
     rows = np.arange(len(recommender.catalog.partners))
+    feature = compute_features(recommender.catalog, query, rows)[:, FEATURES.index("lexical")]
+    np.testing.assert_allclose(feature, expected, atol=1e-6)
+    best = [recommender.catalog.partners[r].id for r in lexical.top(query.terms, 4, scores=query.lexical_scores)]
+    assert set(best[:3]) <= {"ocean-school", "ocean-ngo", "ocean-lab", "ocean-hidden"}  # opt-out filters come later
+    assert np.array_equal(lexical.top(query.terms, 3, scores=query.lexical_scores), lexical.top(query.terms, 3))
 
-    full = query.lexical_scores(lexical)
 
-    assert query.lexical_scores(lexical) is full  # computed once per query
-    assert np.allclose(full, lexical.scores(query.terms, rows), atol=1e-6)
-    assert np.array_equal(lexical.top(query.terms, 3, scores=full), lexical.top(query.terms, 3))
-
-
-def test_key_terms_of_several_rows_equal_one_by_one(recommender: Recommender) -> None:
+def test_key_terms_are_the_strongest_shared_terms(recommender: Recommender) -> None:
     lexical = recommender.catalog.lexical
     query = recommender._resolve(OCEAN_QUERY, None)
     rows = list(range(len(recommender.catalog.partners)))
+    documents = lexical.columns_.toarray()
+    q = query.terms.toarray().ravel()
 
     together = lexical.shared_terms_of_rows(query.terms, rows)
 
-    assert together == [lexical.shared_terms(query.terms, r) for r in rows]
-    ocean = recommender.catalog.partner_pos["ocean-school"]
-    assert "ocean" in " ".join(together[ocean])
+    for row, picked in zip(rows, together, strict=True):
+        weights = q * documents[row]  # each term's part of the cosine, computed independently
+        shared = {str(lexical.terms_[t]) for t in np.flatnonzero(weights > 0)}
+        assert set(picked) <= shared and (len(picked) > 0) == (len(shared) > 0)
+        if shared:
+            assert picked[0] == str(lexical.terms_[int(np.argmax(weights))])
+    assert together == [lexical.shared_terms(query.terms, r) for r in rows]  # one row at a time: the same
+    assert "ocean" in " ".join(together[recommender.catalog.partner_pos["ocean-school"]])
     assert lexical.shared_terms_of_rows(query.terms, []) == []

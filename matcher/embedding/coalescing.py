@@ -85,7 +85,7 @@ class CoalescingEmbedder:
 
     def _take(self) -> list[_Call]:
         """The oldest waiting calls, up to ``max_texts`` texts (always at least one call)."""
-        batch, size = [self._queue.popleft()], 0
+        batch = [self._queue.popleft()]
         size = len(batch[0].texts)
         while self._queue and size + len(self._queue[0].texts) <= self.max_texts:
             call = self._queue.popleft()

@@ -76,7 +76,7 @@ def compute_features(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -
     out[:, col["dense"]] = catalog.partner_vectors[rows] @ query.vector
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.vector
     out[:, col["history_max"]] = history_max(catalog, query, rows)
-    out[:, col["lexical"]] = query.lexical_scores(catalog.lexical)[rows]
+    out[:, col["lexical"]] = query.lexical_scores[rows]
     out[:, col["graph"]] = graph_scores(catalog, query, rows)
     if query.sdgs:
         out[:, col["sdg_overlap"]] = attrs.overlap(rows, query.sdgs) / len(query.sdgs)

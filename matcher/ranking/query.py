@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-
-if TYPE_CHECKING:
-    from matcher.lexical import LexicalModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +30,9 @@ class ResolvedQuery:
     text: str
     vector: np.ndarray
     terms: sp.csr_matrix
+    #: TF-IDF cosine of the query with every partner profile, computed once: the lexical candidate source and the
+    #: ``lexical`` feature both read it (do not modify it).
+    lexical_scores: np.ndarray
     sdgs: frozenset[int] = frozenset()
     requester_id: str | None = None
     team: frozenset[str] = frozenset()
@@ -42,11 +41,3 @@ class ResolvedQuery:
     project_id: str | None = None
     group_id: str | None = None
     diversity: float = 0.0
-    _lexical: tuple[LexicalModel, np.ndarray] | None = field(default=None, repr=False, compare=False)
-
-    def lexical_scores(self, lexical: LexicalModel) -> np.ndarray:
-        """TF-IDF cosine of the query with every document of ``lexical``: computed once, then shared by the
-        lexical candidate source and the ``lexical`` feature (do not modify the array)."""
-        if self._lexical is None or self._lexical[0] is not lexical:
-            self._lexical = (lexical, lexical.scores(self.terms))
-        return self._lexical[1]

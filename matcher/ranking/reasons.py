@@ -19,10 +19,10 @@ def country_name(code: str | None) -> str:
 
 
 def partner_reasons(
-    catalog: Catalog, query: ResolvedQuery, row: int, features: dict[str, float], terms: list[str] | None = None
+    catalog: Catalog, query: ResolvedQuery, row: int, features: dict[str, float], terms: list[str]
 ) -> list[str]:
-    """Reasons to suggest partner ``row``; ``terms``: its shared key terms when the caller has them already
-    (:meth:`~matcher.lexical.LexicalModel.shared_terms_of_rows`)."""
+    """Reasons to suggest partner ``row``; ``terms``: the key terms it shares with the query
+    (:meth:`~matcher.lexical.LexicalModel.shared_terms_of_rows`, computed for all shown partners at once)."""
     partner = catalog.partners[row]
     reasons: list[str] = []
     anchors = ([query.requester_id] if query.requester_id else []) + sorted(query.team - {query.requester_id})
@@ -39,8 +39,6 @@ def partner_reasons(
     shared = sorted(query.sdgs.intersection(partner.sdgs))
     if shared:
         reasons.append("shares " + ", ".join(sdg_label(g) for g in shared[:3]))
-    if terms is None:
-        terms = catalog.lexical.shared_terms(query.terms, row)
     if terms:
         reasons.append("matching key terms: " + ", ".join(terms))
     if features.get("dense", 0.0) >= 0.3:

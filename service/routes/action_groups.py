@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from service.deps import MatcherDep, RecommenderDep
 from service.routes.convert import matches
-from service.routes.feedback import suppressed_for
 from service.schemas import MatchesPublic
 
 router = APIRouter(prefix="/action-groups", tags=["action groups"])
@@ -19,6 +18,6 @@ def group_candidates(
     group_id: str, recommender: RecommenderDep, matcher: MatcherDep, k: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> MatchesPublic:
     """Partners who are not members yet, best fit first."""
-    declined = suppressed_for(matcher, None, group_id=group_id)  # declined or dismissed for this group
+    declined = matcher.suppressed(None, group_id=group_id)  # declined or dismissed for this group
     found = recommender.group_candidates(group_id, k=k + len(declined))
     return matches([m for m in found if m.partner_id not in declined][:k])

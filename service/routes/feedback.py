@@ -1,7 +1,7 @@
 """Feedback on suggestions: POST /v1/feedback records it, GET /v1/feedback exports it (JSON pages or CSV).
 
 Both need the API key: feedback says who turned down whom. A declined or dismissed partner is left out of that
-requester's later suggestions for the same project (see :func:`suppressed_for`).
+requester's later suggestions for the same project (see :meth:`matcher.engine.Matcher.suppressed`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from matcher.engine import Matcher
 from matcher.store.feedback import Feedback
 from service.auth import Writer
 from service.deps import MatcherDep
@@ -22,13 +21,6 @@ from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
 COLUMNS = ("id", "created_at", "requester_id", "partner_id", "project_id", "group_id", "action", "reason")
-
-
-def suppressed_for(
-    matcher: Matcher, requester_id: str | None, *, project_id: str | None = None, group_id: str | None = None
-) -> frozenset[str]:
-    """Partners the requester declined or dismissed in this scope (:meth:`matcher.engine.Matcher.suppressed`)."""
-    return matcher.suppressed(requester_id, project_id=project_id, group_id=group_id)
 
 
 def _public(f: Feedback) -> FeedbackPublic:

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from service.deps import MatcherDep, RecommenderDep
 from service.routes.convert import matches
-from service.routes.feedback import suppressed_for
 from service.schemas import MatchesPublic
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -19,5 +18,5 @@ def project_collaborators(
     project_id: str, recommender: RecommenderDep, matcher: MatcherDep, k: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> MatchesPublic:
     """Partners for a stored project (its lead is the requester; current members are never suggested)."""
-    declined = suppressed_for(matcher, None, project_id=project_id)  # by the lead, for this project
+    declined = matcher.suppressed(None, project_id=project_id)  # by the lead, for this project
     return matches(recommender.collaborators(project_id=project_id, k=k, exclude=declined))

@@ -8,7 +8,6 @@ from fastapi.exceptions import RequestValidationError
 from matcher.ranking.query import Filters
 from service.deps import MatcherDep, RecommenderDep
 from service.routes.convert import matches
-from service.routes.feedback import suppressed_for
 from service.routes.themes import theme_filter
 from service.schemas import CollaboratorQuery, MatchesPublic
 
@@ -50,7 +49,7 @@ def recommend_collaborators(
         requester_id=query.requester_id,
         k=query.k,
         filters=filters,
-        exclude=frozenset(query.exclude) | suppressed_for(matcher, query.requester_id, project_id=query.project_id),
+        exclude=frozenset(query.exclude) | matcher.suppressed(query.requester_id, project_id=query.project_id),
         diversity=query.diversity,
     )
     return matches(results)
