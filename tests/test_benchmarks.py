@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.ceiling import Ceiling, EncoderShape, cpu_flags, flops_per_text, native_formats, padded_lengths
 from benchmarks.loadgen import percentile, run_load, summarize
 from benchmarks.synthetic import generate
 from matcher.io.importer import read_directory
@@ -98,3 +99,39 @@ def test_run_load_counts_successes_and_errors_over_keep_alive_connections(server
     assert stats.requests > 10 and stats.errors > 10  # every second body fails
     assert abs(stats.requests - stats.errors) <= 2
     assert stats.seconds >= 0.5 and stats.p50_ms > 0
+
+
+def test_encoder_flops_count_projections_feed_forward_and_attention() -> None:
+    shape = EncoderShape(layers=1, hidden=2, intermediate=4)
+
+    # 3 tokens: projections 4·h² = 16 and feed-forward 2·h·i = 16 multiply-adds per token -> 2·3·32 = 192 FLOPs;
+    # attention QKᵀ and AV: 2 products · 2 · n² · h = 2·2·9·2 = 72 FLOPs.
+    assert shape.flops(3) == 264
+    assert EncoderShape(layers=6, hidden=2, intermediate=4).flops(3) == 6 * 264
+
+
+def test_flops_per_text_pads_each_sorted_batch_to_its_longest() -> None:
+    shape = EncoderShape(layers=1, hidden=2, intermediate=4)
+
+    assert padded_lengths([5, 1, 3, 2], batch_size=2) == [2, 2, 5, 5]
+    assert flops_per_text(shape, [5, 1, 3, 2], batch_size=2) == (2 * shape.flops(2) + 2 * shape.flops(5)) / 4
+    assert flops_per_text(shape, [3], batch_size=32) == 264
+    with pytest.raises(ValueError, match="at least one"):
+        flops_per_text(shape, [])
+
+
+def test_cpu_flags_and_native_formats() -> None:
+    zen3 = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx avx2 fma\n\nprocessor\t: 1\nflags\t: x"
+    zen4 = "flags\t\t: avx2 avx512f avx512_vnni avx512_bf16"
+
+    assert cpu_flags(zen3) == {"fpu", "sse2", "avx", "avx2", "fma"}
+    assert native_formats(cpu_flags(zen3)) == {"bf16": False, "int8 dot product": False}
+    assert native_formats(cpu_flags(zen4)) == {"bf16": True, "int8 dot product": True}
+    assert cpu_flags("") == frozenset()
+
+
+def test_speedup_bound_is_the_best_peak_over_achieved_throughput() -> None:
+    ceiling = Ceiling("cpu", frozenset(), {"fp32": 100.0, "int8": 250.0}, flops_per_text=5e9, tokens_per_text=180)
+
+    assert ceiling.achieved_gflops(16.0) == pytest.approx(80.0)  # 16 texts/s x 5 GFLOP
+    assert ceiling.speedup_bound(16.0) == ("int8", pytest.approx(250.0 / 80.0))
