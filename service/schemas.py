@@ -124,7 +124,10 @@ class PartnerPublic(BaseModel):
 
 class HealthPublic(BaseModel):
     status: str
-    partners: int
+    partners: int = Field(description="Every stored partner, including those that opted out of suggestions.")
+    discoverable_partners: int = Field(
+        description="Partners that can be suggested: `partners` minus those with `discoverable=false`."
+    )
     projects: int
     action_groups: int
     model: str

@@ -17,6 +17,7 @@ def health(matcher: MatcherDep) -> HealthPublic:
     return HealthPublic(
         status="ok",
         partners=len(catalog.partners),
+        discoverable_partners=int(catalog.discoverable.sum()),
         projects=len(catalog.projects),
         action_groups=len(catalog.groups),
         model=matcher.embedder.name,

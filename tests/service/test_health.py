@@ -20,6 +20,7 @@ def test_health(client: TestClient) -> None:
     expected = {
         "status": "ok",
         "partners": 12,
+        "discoverable_partners": 11,  # ocean-hidden opted out
         "projects": 4,
         "action_groups": 2,
         "model": "all-MiniLM-L6-v2:torch-fp32",
