@@ -17,7 +17,7 @@ from matcher.ranking.features import FEATURES, compute_features
 from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
-from matcher.results import GroupMatch, PartnerMatch
+from matcher.results import GroupMatch, PartnerMatch, Reason, texts
 
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
@@ -192,19 +192,24 @@ class Recommender:
             mates_in = sorted(m for m in c.group_members.get(group.id, set()) if m in mates)
             graph = 1.0 - float(np.exp(-len(mates_in)))
             breakdown = {"dense": 0.5 * dense, "lexical": 0.3 * lexical, "graph": 0.2 * graph}
-            reasons = []
+            reasons: list[Reason] = []
             named = [m for m in mates_in if c.partner(m).discoverable]  # never name a partner that opted out
             if named:
-                names = ", ".join(c.partner(m).name for m in named[:3])
-                reasons.append(f"{len(named)} of your past partners are members ({names})")
-            reasons.append(f"text similarity {dense:.2f} with your profile")
+                names = [c.partner(m).name for m in named[:3]]
+                text = f"{len(named)} of your past partners are members ({', '.join(names)})"
+                reasons.append(Reason("past_partners_in_group", text, {"count": len(named), "partners": names}))
+            value = round(dense, 2)
+            reasons.append(
+                Reason("profile_similarity", f"text similarity {value:.2f} with your profile", {"value": value})
+            )
             matches.append(
                 GroupMatch(
                     group.id,
                     group.name,
                     round(sum(breakdown.values()), 4),
-                    reasons,
+                    texts(reasons),
                     {k2: round(v, 4) for k2, v in breakdown.items()},
+                    reasons,
                 )
             )
         matches.sort(key=lambda m: -m.score)
@@ -338,6 +343,7 @@ class Recommender:
             partner = c.partners[row]
             feats = {name: float(features[i, j]) for j, name in enumerate(FEATURES)}
             breakdown = {name: round(float(contributions[i, j]), 4) for j, name in enumerate(FEATURES)}
+            reasons = partner_reasons(c, query, row, feats, terms) + self._theme_reasons(query_theme, partner.id)
             matches.append(
                 PartnerMatch(
                     partner_id=partner.id,
@@ -345,16 +351,18 @@ class Recommender:
                     type=partner.type,
                     country=partner.country,
                     score=round(float(scores[i]), 4),
-                    reasons=partner_reasons(c, query, row, feats, terms) + self._theme_reasons(query_theme, partner.id),
+                    reasons=texts(reasons),
                     score_breakdown=breakdown,
+                    explanations=reasons,
                 )
             )
         return matches
 
-    def _theme_reasons(self, query_theme: int | None, partner_id: str) -> list[str]:
+    def _theme_reasons(self, query_theme: int | None, partner_id: str) -> list[Reason]:
         if query_theme is None or self.themes is None or self.themes.theme_of(partner_id) != query_theme:
             return []
-        return [f"both work on {self.themes.label(query_theme)}"]
+        label = self.themes.label(query_theme)
+        return [Reason("same_theme", f"both work on {label}", {"theme": label})]
 
     def _diversify(self, rows: np.ndarray, scores: np.ndarray, order: np.ndarray, k: int, weight: float) -> np.ndarray:
         """Maximal marginal relevance: penalise candidates whose actor kind or region is already picked."""

@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+ReasonParam = str | int | float | list[str] | list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason for a suggestion: a stable ``code`` with its ``params``, and the English ``text``.
+
+    Clients that word reasons in another language use the code and parameters (the web page's ``reason.<code>``
+    messages); ``text`` is the English wording, also listed in the match's ``reasons``. Codes:
+    ``worked_with_you`` {project, more}, ``worked_with_partner`` {partner, project, more}, ``shared_sdgs`` {sdgs},
+    ``key_terms`` {terms}, ``text_similarity`` {value}, ``similar_projects`` {count}, ``same_country`` {country},
+    ``type_complement`` {type}, ``related_profile`` {value}, ``same_theme`` {theme}; for groups
+    ``past_partners_in_group`` {count, partners} and ``profile_similarity`` {value}.
+    """
+
+    code: str
+    text: str
+    params: dict[str, ReasonParam] = field(default_factory=dict)
+
+
+def texts(reasons: Sequence[Reason]) -> list[str]:
+    """The English wording of ``reasons``, in order."""
+    return [r.text for r in reasons]
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +39,7 @@ class PartnerMatch:
     score: float
     reasons: list[str] = field(default_factory=list)
     score_breakdown: dict[str, float] = field(default_factory=dict)
+    explanations: list[Reason] = field(default_factory=list)  # ``reasons`` as codes and parameters, same order
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +49,4 @@ class GroupMatch:
     score: float
     reasons: list[str] = field(default_factory=list)
     score_breakdown: dict[str, float] = field(default_factory=dict)
+    explanations: list[Reason] = field(default_factory=list)  # ``reasons`` as codes and parameters, same order

@@ -69,6 +69,20 @@ class CollaboratorQuery(BaseModel):
         return self
 
 
+class ReasonPublic(BaseModel):
+    code: str = Field(
+        description="Stable reason code, for clients that word reasons themselves (the web page's `reason.<code>` "
+        "messages): worked_with_you, worked_with_partner, shared_sdgs, key_terms, text_similarity, similar_projects, "
+        "same_country, type_complement, related_profile, same_theme; for groups past_partners_in_group and "
+        "profile_similarity."
+    )
+    text: str = Field(description="The reason in English, as listed in `reasons`.")
+    params: dict[str, str | int | float | list[str] | list[int]] = Field(
+        description="What the reason names: project titles, partner names, SDG numbers, ISO country codes, actor "
+        "kinds, key terms, similarity values, counts."
+    )
+
+
 class MatchPublic(BaseModel):
     partner_id: str
     name: str
@@ -77,6 +91,9 @@ class MatchPublic(BaseModel):
     score: float
     reasons: list[str]
     score_breakdown: dict[str, float]
+    explanations: list[ReasonPublic] = Field(
+        default_factory=list, description="`reasons` as codes and parameters, in the same order."
+    )
 
 
 class MatchesPublic(BaseModel):
@@ -90,6 +107,9 @@ class GroupMatchPublic(BaseModel):
     score: float
     reasons: list[str]
     score_breakdown: dict[str, float]
+    explanations: list[ReasonPublic] = Field(
+        default_factory=list, description="`reasons` as codes and parameters, in the same order."
+    )
 
 
 class GroupMatchesPublic(BaseModel):

@@ -106,6 +106,33 @@ def test_past_coworker_is_explained(recommender: Recommender) -> None:
         r.startswith("worked with") for m in matches.values() if m.partner_id != "ocean-ngo" for r in m.reasons
     )
     assert matches["ocean-ngo"].score_breakdown["graph"] > 0
+    first = matches["ocean-ngo"].explanations[0]
+    assert (first.code, first.params) == ("worked_with_you", {"project": "Reef in a Box", "more": 0})
+    for m in matches.values():  # one explanation per reason, same order, same English wording
+        assert [e.text for e in m.explanations] == m.reasons
+
+
+def test_explanations_name_sdgs_and_kinds_as_codes(recommender: Recommender) -> None:
+    catalog = recommender.catalog
+    matches = recommender.collaborators(project_id="reef-kit", k=100)  # SDGs 14 and 4; lead ocean-school (FJ)
+
+    shared = {}
+    for m in matches:
+        partner = catalog.partner(m.partner_id)
+        codes = {e.code: e.params for e in m.explanations}
+        shared[m.partner_id] = codes.get("shared_sdgs")
+        if "type_complement" in codes:
+            assert codes["type_complement"] == {"type": partner.type}
+            assert partner.type not in {"school", "ngo"}  # the team's kinds
+        assert "same_country" not in codes  # no other partner is in Fiji
+        assert set(codes) <= {
+            "worked_with_you", "worked_with_partner", "shared_sdgs", "key_terms", "text_similarity",
+            "similar_projects", "type_complement", "related_profile", "same_theme",
+        }  # fmt: skip
+    assert shared["ocean-lab"] == {"sdgs": [14]}  # 14;13
+    assert shared["garden-school"] == {"sdgs": [4]}  # 2;4
+    assert shared["teacher-uni"] == {"sdgs": [4]}  # 4;13
+    assert shared["stem-company"] is None  # 5;8
 
 
 def test_similar_partners_excludes_itself_and_finds_its_theme(recommender: Recommender) -> None:
@@ -196,6 +223,9 @@ def test_groups_for_partner_follows_past_coworkers(recommender: Recommender) -> 
     assert [g.group_id for g in groups] == ["teachers-for-the-planet", "youth-empowerment"]
     assert groups[0].name == "Teachers for the Planet"
     assert groups[0].reasons[0] == "1 of your past partners are members (Marine Classroom Trust)"
+    assert groups[0].explanations[0].code == "past_partners_in_group"
+    assert groups[0].explanations[0].params == {"count": 1, "partners": ["Marine Classroom Trust"]}
+    assert [e.code for e in groups[1].explanations] == ["profile_similarity"]
     assert groups[0].score_breakdown["graph"] > 0
     assert groups[0].score > groups[1].score
     for g in groups:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from matcher.results import GroupMatch, PartnerMatch
-from service.schemas import GroupMatchesPublic, GroupMatchPublic, MatchesPublic, MatchPublic
+from collections.abc import Sequence
+
+from matcher.results import GroupMatch, PartnerMatch, Reason
+from service.schemas import GroupMatchesPublic, GroupMatchPublic, MatchesPublic, MatchPublic, ReasonPublic
+
+
+def reasons_public(reasons: Sequence[Reason]) -> list[ReasonPublic]:
+    return [ReasonPublic(code=r.code, text=r.text, params=r.params) for r in reasons]
 
 
 def matches(results: list[PartnerMatch]) -> MatchesPublic:
@@ -16,6 +22,7 @@ def matches(results: list[PartnerMatch]) -> MatchesPublic:
             score=m.score,
             reasons=m.reasons,
             score_breakdown=m.score_breakdown,
+            explanations=reasons_public(m.explanations),
         )
         for m in results
     ]
@@ -25,7 +32,12 @@ def matches(results: list[PartnerMatch]) -> MatchesPublic:
 def group_matches(results: list[GroupMatch]) -> GroupMatchesPublic:
     data = [
         GroupMatchPublic(
-            group_id=g.group_id, name=g.name, score=g.score, reasons=g.reasons, score_breakdown=g.score_breakdown
+            group_id=g.group_id,
+            name=g.name,
+            score=g.score,
+            reasons=g.reasons,
+            score_breakdown=g.score_breakdown,
+            explanations=reasons_public(g.explanations),
         )
         for g in results
     ]

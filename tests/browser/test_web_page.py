@@ -116,6 +116,10 @@ def test_language_switch_to_french_and_back(page: Any, live_server: str, screens
     assert page.locator("#find-results .card .meta").first.inner_text() == "ONG · Australie"
     assert page.locator(".breakdown summary").first.inner_text() == "Détail du score"
     assert page.locator(".score strong").first.inner_text().count(",") == 1  # 0,58: French decimal comma
+    reasons = page.locator("#find-results .card").first.locator(".reasons li").all_inner_texts()
+    assert reasons[0].startswith("mots-clés communs : ")  # worded by the page from the reason codes
+    assert re.fullmatch(r"similarité de texte 0,\d\d avec votre description", reasons[1])
+    assert page.locator("#find-results .reasons li[lang='en']").count() == 0  # nothing left in English
     screenshot(page, "05-find-french")
 
     page.reload()  # the choice is remembered

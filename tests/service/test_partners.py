@@ -78,7 +78,7 @@ def test_action_groups_for_partner(client: TestClient) -> None:
     body = r.json()
     assert body["count"] == 2
     assert [g["group_id"] for g in body["data"]] == ["teachers-for-the-planet", "youth-empowerment"]
-    assert set(body["data"][0]) == {"group_id", "name", "score", "reasons", "score_breakdown"}
+    assert set(body["data"][0]) == {"group_id", "name", "score", "reasons", "score_breakdown", "explanations"}
     assert body["data"][0]["name"] == "Teachers for the Planet"
     assert "Marine Classroom Trust" in body["data"][0]["reasons"][0]
 

@@ -13,7 +13,7 @@ from matcher.engine import Matcher
 from tests.conftest import OCEAN_QUERY
 
 URL = "/v1/recommendations/collaborators"
-MATCH_KEYS = {"partner_id", "name", "type", "country", "score", "reasons", "score_breakdown"}
+MATCH_KEYS = {"partner_id", "name", "type", "country", "score", "reasons", "score_breakdown", "explanations"}
 
 
 def post(client: TestClient, body: Any) -> list[str]:

@@ -353,3 +353,21 @@ def _every_output(client: TestClient) -> dict[str, object]:
     out["partners"] = client.get("/v1/partners", params={"limit": 500})
     out["catalog summary"] = client.get("/v1/catalog/summary")
     return out
+
+
+def test_explanations_carry_codes_and_parameters_a_client_can_word(writer: TestClient) -> None:
+    fiji = {**KELP, "id": "fiji-ngo", "name": "Fiji Reef Rangers", "type": "ngo", "country": "FJ", "sdgs": "14"}
+    assert writer.post("/v1/partners", json=fiji, headers=AUTH).status_code == 201
+
+    body = writer.post(
+        "/v1/recommendations/collaborators", json={"text": "coral reef schools", "requester_id": "fiji-ngo", "k": 100}
+    ).json()
+    school = next(m for m in body["data"] if m["partner_id"] == "ocean-school")  # the other partner in Fiji
+
+    assert [e["text"] for e in school["explanations"]] == school["reasons"]
+    explained = {e["code"]: e["params"] for e in school["explanations"]}
+    assert explained["same_country"] == {"country": "FJ"}
+    assert "also in Fiji" in school["reasons"]
+    for match in body["data"]:
+        codes = [e["code"] for e in match["explanations"]]
+        assert ("same_country" in codes) == (match["country"] == "FJ")

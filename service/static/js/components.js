@@ -2,7 +2,7 @@
 
 import { apiKey, setApiKey } from "./api.js";
 import { field, h, setFieldError } from "./dom.js";
-import { countryName, formatNumber, has, t } from "./i18n.js";
+import { countryName, formatNumber, has, t, tn } from "./i18n.js";
 
 export function kindLabel(token, summary) {
   if (!token) return t("common.unknownKind");
@@ -206,7 +206,7 @@ export function matchCard(match, ctx) {
         ),
         scoreBadge(match.score),
       ),
-      reasonList(match.reasons),
+      reasonList(match, ctx.summary),
       breakdown(match.score_breakdown, match.name),
       ctx.feedback ? ctx.feedback(match) : null,
     ),
@@ -223,22 +223,41 @@ export function groupCard(group) {
       "article",
       { "aria-labelledby": titleId },
       h("header", { class: "card-head" }, h("h3", { id: titleId, class: "card-title" }, group.name), scoreBadge(group.score)),
-      reasonList(group.reasons),
+      reasonList(group, null),
       breakdown(group.score_breakdown, group.name),
     ),
   );
 }
 
-// The service writes reasons in English: say so, so that screen readers pronounce them right on a French page.
-const REASONS_LANGUAGE = "en";
-
-function reasonList(reasons) {
-  if (!reasons?.length) return null;
+// The service sends each reason twice: in English (`reasons`) and as a code with parameters (`explanations`). The page
+// words a reason in its own language from the `reason.<code>` messages; a code it has no message for (a newer
+// service) shows the English text, marked lang="en" so that screen readers pronounce it right on a French page.
+function reasonList(match, summary) {
+  const items = match.explanations?.length ? match.explanations : (match.reasons ?? []).map((text) => ({ text }));
+  if (!items.length) return null;
   return h(
     "ul",
-    { class: "reasons", "aria-label": t("match.reasons"), lang: REASONS_LANGUAGE },
-    reasons.map((reason) => h("li", {}, reason)),
+    { class: "reasons", "aria-label": t("match.reasons") },
+    items.map((reason) => {
+      const worded = wordReason(reason, summary);
+      return worded === null ? h("li", { lang: "en" }, reason.text) : h("li", {}, worded);
+    }),
   );
+}
+
+/** A reason in the page's language, or null when no message words its code. */
+export function wordReason({ code, params = {} }, summary) {
+  const key = `reason.${code}`;
+  if (!code || !(has(key) || has(`${key}.other`))) return null;
+  const { count, more, ...rest } = params;
+  const words = { ...rest };
+  if (Array.isArray(rest.sdgs)) words.sdgs = rest.sdgs.map((goal) => `${t("sdg.short", { n: goal })} — ${sdgName(goal, summary)}`).join(", ");
+  for (const list of ["terms", "partners"]) if (Array.isArray(rest[list])) words[list] = rest[list].join(", ");
+  if (typeof rest.value === "number") words.value = formatNumber(rest.value, 2);
+  if ("country" in rest) words.country = countryName(rest.country);
+  if ("type" in rest) words.kind = kindLabel(rest.type, summary);
+  const text = typeof count === "number" ? tn(key, count, words) : t(key, words);
+  return more ? `${text} ${tn("reason.more", more)}` : text;
 }
 
 export function cssSafe(id) {
