@@ -109,7 +109,10 @@ def test_recommend_json(cli_home: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["count"] == 3
     assert {m["partner_id"] for m in payload["data"][:2]} == {"ocean-school", "ocean-ngo"}
-    assert set(payload["data"][0]) == {"partner_id", "name", "type", "country", "score", "reasons", "score_breakdown"}
+    top = payload["data"][0]
+    assert set(top) == {"partner_id", "name", "type", "country", "score", "reasons", "score_breakdown", "explanations"}
+    assert [e["text"] for e in top["explanations"]] == top["reasons"]
+    assert all(set(e) == {"code", "text", "params"} for e in top["explanations"])
 
 
 def test_recommend_with_requester(cli_home: Path) -> None:
