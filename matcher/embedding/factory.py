@@ -13,6 +13,15 @@ words, batch 32, default threads, medians of 5 interleaved rounds, while other j
 
 On an idle machine the same code ran torch fp32 at ~31 texts/s and OpenVINO bf16 at 131-139 texts/s (4.2-4.5×).
 
+On a CPU without bf16 or int8 dot products (AMD Zen3, AVX2 only; same command, 3 rounds) nothing comes close,
+because torch fp32 already runs at ~70-75% of that CPU's fp32 matmul peak (``python -m benchmarks.ceiling``)::
+
+    backend          texts/s   speed-up   query ms   top-10 overlap   guard
+    torch (fp32)        17.8      1.00×       21.6            1.000   reference
+    onnx (fp32)         17.9      1.00×        6.9            1.000   pass
+    onnx-int8           26.9      1.51×        5.0            0.895   FAIL
+    openvino-f32        20.9      1.17×        8.3            1.000   pass
+
 ``auto`` therefore picks OpenVINO bf16 (f32 on CPUs without native bf16), then ONNX Runtime fp32 when openvino is
 not installed, then torch; it never picks int8, which moves 10-14% of top-10 neighbours.
 """
