@@ -14,7 +14,7 @@ words, batch 32, default threads, medians of 5 interleaved rounds, while other j
 On an idle machine the same code ran torch fp32 at ~31 texts/s and OpenVINO bf16 at 131-139 texts/s (4.2-4.5×).
 
 On a CPU without bf16 or int8 dot products (AMD Zen3, AVX2 only; same command, 3 rounds) nothing comes close,
-because torch fp32 already runs at ~70-75% of that CPU's fp32 matmul peak (``python -m benchmarks.ceiling``)::
+because torch fp32 already runs at about two thirds of that CPU's fp32 matmul peak (``python -m benchmarks.ceiling``)::
 
     backend          texts/s   speed-up   query ms   top-10 overlap   guard
     torch (fp32)        17.8      1.00×       21.6            1.000   reference
