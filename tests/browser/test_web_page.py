@@ -130,6 +130,39 @@ def test_language_switch_to_french_and_back(page: Any, live_server: str, screens
     assert page.locator("h1").inner_text() == "Find collaborators"
 
 
+def test_french_page_words_every_reason_code_and_keeps_unknown_codes_in_english(page: Any, live_server: str) -> None:
+    explanations = [
+        {"code": "worked_with_partner", "text": "-", "params": {"partner": "Kelp Lab", "project": "Reef", "more": 2}},
+        {"code": "shared_sdgs", "text": "-", "params": {"sdgs": [4, 14]}},
+        {"code": "similar_projects", "text": "-", "params": {"count": 1}},
+        {"code": "same_country", "text": "-", "params": {"country": "FJ"}},
+        {"code": "type_complement", "text": "-", "params": {"type": "research_centre"}},
+        {"code": "a_code_from_a_newer_service", "text": "worded by the service", "params": {}},
+    ]
+    match = {
+        "partner_id": "ocean-ngo", "name": "Marine Classroom Trust", "type": "ngo", "country": "AU", "score": 0.5,
+        "reasons": [e["text"] for e in explanations], "score_breakdown": {"dense": 0.5}, "explanations": explanations,
+    }  # fmt: skip
+    page.route("**/v1/recommendations/collaborators", lambda route: route.fulfill(json={"data": [match], "count": 1}))
+    open_app(page, live_server)
+    page.select_option("#lang-select", "fr")
+    page.wait_for_selector("html[lang='fr']", state="attached")
+    page.get_by_label("Décrivez votre projet").fill(OCEAN)
+    page.get_by_role("button", name="Trouver des partenaires").click()
+    page.wait_for_selector("#find-results[aria-busy='false'] .results-heading")
+
+    items = page.locator("#find-results .reasons li")
+    assert items.all_inner_texts() == [
+        "a travaillé avec Kelp Lab sur Reef (et 2 autres)",
+        "partage ODD 4 — Éducation de qualité, ODD 14 — Vie aquatique",
+        "a travaillé sur des projets semblables (1 projet dans l’alliance)",
+        "même pays que vous : Fidji",
+        "centre de recherche : un type d’acteur absent de votre projet",
+        "worded by the service",
+    ]
+    assert [items.nth(i).get_attribute("lang") for i in range(6)] == [None] * 5 + ["en"]
+
+
 def test_invalid_empty_and_error_states(page: Any, live_server: str, screenshot: Any) -> None:
     open_app(page, live_server)
     page.get_by_role("button", name="Find partners").click()
