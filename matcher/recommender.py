@@ -17,7 +17,7 @@ from matcher.ranking.features import FEATURES, compute_features
 from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
-from matcher.results import GroupMatch, PartnerMatch, Reason, texts
+from matcher.results import GroupMatch, PartnerMatch, Reason
 
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
@@ -207,7 +207,6 @@ class Recommender:
                     group.id,
                     group.name,
                     round(sum(breakdown.values()), 4),
-                    texts(reasons),
                     {k2: round(v, 4) for k2, v in breakdown.items()},
                     reasons,
                 )
@@ -351,7 +350,6 @@ class Recommender:
                     type=partner.type,
                     country=partner.country,
                     score=round(float(scores[i]), 4),
-                    reasons=texts(reasons),
                     score_breakdown=breakdown,
                     explanations=reasons,
                 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 ReasonParam = str | int | float | list[str] | list[int]
@@ -25,28 +24,32 @@ class Reason:
     params: dict[str, ReasonParam] = field(default_factory=dict)
 
 
-def texts(reasons: Sequence[Reason]) -> list[str]:
-    """The English wording of ``reasons``, in order."""
-    return [r.text for r in reasons]
+class _Explained:
+    """``reasons``: the English wording of ``explanations``, derived so that the two never disagree."""
+
+    __slots__ = ()
+    explanations: list[Reason]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [e.text for e in self.explanations]
 
 
 @dataclass(frozen=True, slots=True)
-class PartnerMatch:
+class PartnerMatch(_Explained):
     partner_id: str
     name: str
     type: str | None
     country: str | None
     score: float
-    reasons: list[str] = field(default_factory=list)
     score_breakdown: dict[str, float] = field(default_factory=dict)
-    explanations: list[Reason] = field(default_factory=list)  # ``reasons`` as codes and parameters, same order
+    explanations: list[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
-class GroupMatch:
+class GroupMatch(_Explained):
     group_id: str
     name: str
     score: float
-    reasons: list[str] = field(default_factory=list)
     score_breakdown: dict[str, float] = field(default_factory=dict)
-    explanations: list[Reason] = field(default_factory=list)  # ``reasons`` as codes and parameters, same order
+    explanations: list[Reason] = field(default_factory=list)
