@@ -121,15 +121,15 @@ def bench_embedding(sizes: Sizes, models_dir: Path) -> tuple[list[Row], object]:
         verdict(rate / base >= 4),
     )
     del torch_embedder
-    return [row, *ceiling_rows(texts, base, 2 * sizes.embed_rounds * 5)], fast
+    return [row, *ceiling_rows(texts, base)], fast
 
 
-def ceiling_rows(texts: list[str], torch_rate: float, repeats: int) -> list[Row]:
+def ceiling_rows(texts: list[str], torch_rate: float) -> list[Row]:
     """This CPU's matmul peaks against what torch fp32 achieves: the bound on any backend's speed-up (see ceiling)."""
-    from benchmarks.ceiling import describe, measure
+    from benchmarks.ceiling import describe, measure, text_work
     from matcher.embedding.sentence_transformers import packaged_model_path
 
-    ceiling = measure(texts, str(packaged_model_path()), repeats=repeats)
+    ceiling = measure(text_work(texts, str(packaged_model_path())))
     log(f"compute ceiling: {describe(ceiling)}")
     achieved = ceiling.achieved_gflops(torch_rate)
     best, bound = ceiling.speedup_bound(torch_rate)

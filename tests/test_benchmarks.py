@@ -135,3 +135,14 @@ def test_speedup_bound_is_the_best_peak_over_achieved_throughput() -> None:
 
     assert ceiling.achieved_gflops(16.0) == pytest.approx(80.0)  # 16 texts/s x 5 GFLOP
     assert ceiling.speedup_bound(16.0) == ("int8", pytest.approx(250.0 / 80.0))
+
+
+def test_text_work_reads_the_model_shape_and_counts_tokens_with_special_ones() -> None:
+    from benchmarks.ceiling import text_work
+    from matcher.embedding.sentence_transformers import packaged_model_path
+
+    work = text_work(["hello world", "hello"], str(packaged_model_path()), batch_size=32)
+
+    assert work.shape == EncoderShape(layers=6, hidden=384, intermediate=1536)  # all-MiniLM-L6-v2
+    assert work.tokens_per_text == 3.5  # [CLS] hello world [SEP] and [CLS] hello [SEP]
+    assert work.flops_per_text == work.shape.flops(4)  # one batch, padded to its longest
