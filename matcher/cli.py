@@ -91,7 +91,7 @@ def recommend(
     except UnknownIdError as exc:
         raise _fail(str(exc), code=2) from None
     if as_json:
-        payload = {"data": [{**asdict(m), "reasons": m.reasons} for m in results], "count": len(results)}
+        payload = {"data": [asdict(m) for m in results], "count": len(results)}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for rank, m in enumerate(results, start=1):

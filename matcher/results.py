@@ -25,14 +25,14 @@ class Reason:
 
 
 class _Explained:
-    """``reasons``: the English wording of ``explanations``, derived so that the two never disagree."""
+    """``reasons``: the English wording of ``explanations``, set from them so that the two never disagree (a field,
+    so that ``dataclasses.asdict`` keeps it)."""
 
     __slots__ = ()
     explanations: list[Reason]
 
-    @property
-    def reasons(self) -> list[str]:
-        return [e.text for e in self.explanations]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reasons", [e.text for e in self.explanations])
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class PartnerMatch(_Explained):
     type: str | None
     country: str | None
     score: float
+    reasons: list[str] = field(init=False)
     score_breakdown: dict[str, float] = field(default_factory=dict)
     explanations: list[Reason] = field(default_factory=list)
 
@@ -51,5 +52,6 @@ class GroupMatch(_Explained):
     group_id: str
     name: str
     score: float
+    reasons: list[str] = field(init=False)
     score_breakdown: dict[str, float] = field(default_factory=dict)
     explanations: list[Reason] = field(default_factory=list)
