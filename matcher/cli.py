@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +41,13 @@ def _open() -> tuple[Settings, object]:
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
+
+
+def _iso_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option} {value!r} is not a date; give it as YYYY-MM-DD (e.g. 2019-01-01)", code=2) from None
 
 
 @app.command()
@@ -199,17 +207,26 @@ def evaluate(
 
 @app.command()
 def convert(
-    kind: Annotated[str, typer.Argument(help="urbact or etmun")],
+    kind: Annotated[str, typer.Argument(help="urbact, etmun or h2020")],
     source: Annotated[Path, typer.Argument(help="The dataset folder, e.g. ../shared/datasets/urbact")],
     target: Annotated[Path, typer.Argument(help="Where to write the import files")],
     max_members: Annotated[int | None, typer.Option(help="etmun only: subsample members")] = None,
+    cutoff: Annotated[
+        str | None,
+        typer.Option(help="h2020 only: organisations are described by their projects starting before this date"),
+    ] = None,
 ) -> None:
     """Turn a real collaboration dataset into the import format (for `matcher evaluate`)."""
+    from matcher.datasets import LOADERS
     from matcher.datasets import convert as run_convert
 
-    if kind not in ("urbact", "etmun"):
-        raise _fail(f"unknown dataset kind {kind!r}; allowed: urbact, etmun", code=2)
-    options = {"max_members": max_members} if kind == "etmun" and max_members else {}
+    if kind not in LOADERS:
+        raise _fail(f"unknown dataset kind {kind!r}; allowed: {', '.join(LOADERS)}", code=2)
+    options: dict[str, object] = {"max_members": max_members} if kind == "etmun" and max_members else {}
+    if cutoff is not None:
+        if kind != "h2020":
+            raise _fail(f"--cutoff applies to h2020 only, not {kind}", code=2)
+        options["cutoff"] = _iso_date(cutoff, "--cutoff")
     try:
         dataset = run_convert(kind, source, target, **options)  # type: ignore[arg-type]
     except (OSError, ValueError) as exc:

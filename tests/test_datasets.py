@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.datasets import SourceError, convert, load_etmun, load_urbact
+from matcher.datasets import SourceError, convert, load_etmun, load_h2020, load_urbact
 from matcher.datasets._text import stable_id
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.io.importer import read_directory
@@ -342,7 +342,7 @@ def test_convert_writes_an_import_directory_the_importer_reads_back(urbact_sourc
         TypeError, match=r"option\(s\) its loader does not use: max_members; allowed: good_practices, today"
     ):
         convert("urbact", urbact_source, target, max_members=3)
-    with pytest.raises(ValueError, match="unknown dataset kind 'eurostat'; allowed: urbact, etmun"):
+    with pytest.raises(ValueError, match="unknown dataset kind 'eurostat'; allowed: urbact, etmun, h2020"):
         convert("eurostat", urbact_source, target)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="is the source folder"):
         convert("etmun", urbact_source, urbact_source)
@@ -431,6 +431,111 @@ def test_write_dataset_refuses_a_file_as_target(tmp_path: Path) -> None:
         write_dataset(_sample_dataset(), target)
 
 
+H2020_PROJECTS = [
+    "rcn", "acronym", "title", "objective", "start_date", "end_date", "programme", "topics", "funding_scheme",
+]  # fmt: skip
+FUTURE_TITLE = "Hydrogen storage beyond the cut-off"
+
+
+@pytest.fixture
+def h2020_source(tmp_path: Path) -> Path:
+    source = tmp_path / "h2020"
+
+    def project(rcn: str, acronym: str, title: str, objective: str, start: str, end: str) -> dict[str, str]:
+        return {"rcn": rcn, "acronym": acronym, "title": title, "objective": objective, "start_date": start,
+                "end_date": end, "programme": "H2020-EU.3.3.", "funding_scheme": "RIA"}  # fmt: skip
+
+    _write_table(
+        source / "projects.csv",
+        H2020_PROJECTS,
+        [
+            project(
+                "100", "SUNLAB", "Solar cells for schools", "Perovskite\nsolar  cells.", "2016-05-01", "2019-04-30"
+            ),
+            project("200", "WINDY", "WINDY", "Offshore wind turbines", "2018-11-01", "2021-10-31"),
+            project("300", "H2STORE", FUTURE_TITLE, "Storage of hydrogen.", "2019-03-01", "2022-02-28"),
+            project("400", "EMPTY", "No text", "  ", "2017-01-01", "2018-01-01"),
+        ],
+    )
+
+    def participation(rcn: str, pic: str, role: str, kind: str, country: str) -> dict[str, str]:
+        return {"rcn": rcn, "pic": pic, "role": role, "type": kind, "country": country}
+
+    _write_table(
+        source / "participations.csv",
+        ["rcn", "pic", "role", "type", "country"],
+        [
+            participation("100", "111", "coordinator", "HES", "EL"),
+            participation("100", "222", "participant", "PRC", "UK"),
+            participation("100", "222", "participant", "PRC", "UK"),  # a repeated row
+            participation("200", "222", "coordinator", "PRC", "UK"),
+            participation("200", "333", "partner", "REC", "DE"),
+            participation("300", "111", "participant", "HES", "EL"),
+            participation("300", "444", "coordinator", "PUB", "XX"),
+            participation("300", "555", "participant", "OTH", "FR"),  # not in organisations.csv
+            participation("400", "666", "coordinator", "HES", "IT"),  # only in a dropped project
+        ],
+    )
+    _write_table(
+        source / "organisations.csv",
+        ["pic", "name", "activity_type", "country", "city"],
+        [
+            {"pic": "111", "name": "Aristotle University", "activity_type": "HES", "country": "EL",
+             "city": "THESSALONIKI"},
+            {"pic": "222", "name": "", "activity_type": "PRC", "country": "UK", "city": "LEEDS"},
+            {"pic": "333", "name": "Wind Institute", "activity_type": "REC", "country": "DE", "city": ""},
+            {"pic": "444", "name": "Ministry of Energy", "activity_type": "PUB", "country": "XX", "city": ""},
+            {"pic": "666", "name": "Orphan", "activity_type": "HES", "country": "IT", "city": ""},
+            {"pic": "999", "name": "Lonely Ltd", "activity_type": "PRC", "country": "ES", "city": ""},
+        ],
+    )  # fmt: skip
+    return source
+
+
+def test_h2020_projects_organisations_and_roles(h2020_source: Path) -> None:
+    dataset = load_h2020(h2020_source, today=date(2020, 1, 1))
+    assert [(p.id, p.title, p.description, p.start_date, p.status) for p in dataset.projects] == [
+        ("h100", "Solar cells for schools", "Perovskite solar cells.", date(2016, 5, 1), "completed"),
+        ("h200", "WINDY", "Offshore wind turbines", date(2018, 11, 1), "running"),
+        ("h300", FUTURE_TITLE, "Storage of hydrogen.", date(2019, 3, 1), "running"),
+    ]
+    assert all(p.sdgs == () for p in dataset.projects)
+    assert [(p.id, p.name, p.type, p.country, p.city) for p in dataset.partners] == [
+        ("o111", "Aristotle University", "university", "GR", "THESSALONIKI"),
+        ("o222", "Organisation 222", "company", "GB", "LEEDS"),
+        ("o333", "Wind Institute", "research_centre", "DE", None),
+        ("o444", "Ministry of Energy", "public_actor", None, None),
+        ("o555", "Organisation 555", "other", "FR", None),  # kind and country from its participation
+    ]
+    assert _links(dataset) == {
+        ("h100", "o111", "lead"), ("h100", "o222", "member"), ("h200", "o222", "lead"), ("h200", "o333", "member"),
+        ("h300", "o111", "member"), ("h300", "o444", "lead"), ("h300", "o555", "member"),
+    }  # fmt: skip
+    assert len(dataset.project_members) == 7
+
+
+def test_h2020_organisations_are_described_only_by_projects_before_the_cutoff(h2020_source: Path) -> None:
+    dataset = load_h2020(h2020_source, cutoff=date(2019, 1, 1))
+    assert {p.id: p.description for p in dataset.partners} == {
+        "o111": "A university in Greece (Southern Europe). "
+        "Projects before 2019-01-01: Solar cells for schools (SUNLAB).",
+        "o222": "A company in United Kingdom (Northern Europe). "
+        "Projects before 2019-01-01: WINDY; Solar cells for schools (SUNLAB).",  # the most recent first
+        "o333": "A research centre in Germany (Western Europe). Projects before 2019-01-01: WINDY.",
+        "o444": "A public actor.",
+        "o555": "An organisation in France (Western Europe).",
+    }
+    assert not any(FUTURE_TITLE in p.text or "H2STORE" in p.text for p in dataset.partners)
+    later = load_h2020(h2020_source, cutoff=date(2020, 1, 1))
+    assert FUTURE_TITLE in {p.id: p.description for p in later.partners}["o111"]
+
+
+def test_convert_h2020_round_trips_with_a_cutoff(h2020_source: Path, tmp_path: Path) -> None:
+    dataset = convert("h2020", h2020_source, tmp_path / "out", cutoff=date(2018, 1, 1), today=date(2020, 1, 1))
+    assert read_directory(tmp_path / "out").dataset == dataset
+    assert {p.id: p.description for p in dataset.partners}["o333"] == "A research centre in Germany (Western Europe)."
+
+
 # --- the real datasets, when ../shared/datasets (or $MATCHER_DATASETS) is present --------------------------------
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -469,3 +574,23 @@ def test_real_etmun_converts_and_subsamples() -> None:
     small = load_etmun(DATASETS / "etmun", max_members=500, seed=0)
     per_partner = Counter(m.partner_id for m in small.project_members)
     assert len(small.partners) == 500 and min(per_partner.values()) >= 2
+
+
+@_needs("h2020_cleantech")
+def test_real_h2020_converts_every_project_and_organisation_without_leakage() -> None:
+    cutoff = date(2019, 1, 1)
+    dataset = load_h2020(DATASETS / "h2020_cleantech", cutoff=cutoff, today=date(2026, 11, 30))
+    assert (len(dataset.projects), len(dataset.partners), len(dataset.project_members)) == (1732, 5915, 11239)
+    leads = Counter(m.project_id for m in dataset.project_members if m.role == "lead")
+    assert len(leads) == 1732 and sum(leads.values()) == 1734  # two projects list two coordinators
+    assert Counter(p.type for p in dataset.partners) == {
+        "company": 3768, "university": 673, "research_centre": 600, "other": 479, "public_actor": 395,
+    }  # fmt: skip
+    assert all(p.country for p in dataset.partners) and "EL" not in {p.country for p in dataset.partners}
+    assert sum(p.name.startswith("Organisation ") for p in dataset.partners) == 5915 - 4144
+    later = {p.title for p in dataset.projects if p.start_date and p.start_date >= cutoff}
+    earlier = {p.title for p in dataset.projects if p.start_date and p.start_date < cutoff}
+    assert len(later) > 400
+    for partner in dataset.partners:
+        for title in later - earlier:
+            assert title not in partner.description, (partner.id, title)

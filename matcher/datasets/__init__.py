@@ -1,4 +1,4 @@
-"""Converters from public collaboration datasets (URBACT, ETMUN) to matcher's import format.
+"""Converters from public collaboration datasets (URBACT, ETMUN, H2020) to matcher's import format.
 
 The data stay outside the repository: every function takes the source folder as an argument.
 """
@@ -12,21 +12,23 @@ from typing import Any, Literal
 
 from matcher.datasets._tables import SourceError
 from matcher.datasets.etmun import load_etmun
+from matcher.datasets.h2020 import load_h2020
 from matcher.datasets.urbact import load_urbact
 from matcher.domain import Dataset
 from matcher.io.writer import write_dataset
 
-DatasetKind = Literal["urbact", "etmun"]
+DatasetKind = Literal["urbact", "etmun", "h2020"]
 
-LOADERS: dict[str, Callable[..., Dataset]] = {"urbact": load_urbact, "etmun": load_etmun}
+LOADERS: dict[str, Callable[..., Dataset]] = {"urbact": load_urbact, "etmun": load_etmun, "h2020": load_h2020}
 
-__all__ = ["LOADERS", "DatasetKind", "SourceError", "convert", "load_etmun", "load_urbact"]
+__all__ = ["LOADERS", "DatasetKind", "SourceError", "convert", "load_etmun", "load_h2020", "load_urbact"]
 
 
 def convert(kind: DatasetKind, source: Path, target: Path, **options: Any) -> Dataset:
     """Load dataset ``kind`` from ``source`` and write it as an import directory at ``target``.
 
-    ``options`` go to the loader (``load_urbact``: good_practices, today; ``load_etmun``: max_members, seed).
+    ``options`` go to the loader (``load_urbact``: good_practices, today; ``load_etmun``: max_members, seed;
+    ``load_h2020``: cutoff, today).
     """
     loader = LOADERS.get(kind)
     if loader is None:
