@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from matcher.io.fields import FieldError
+from matcher.io.fields import ID_RULE, FieldError
 from matcher.io.importer import SPEC_BY_STEM
 from matcher.vocab import ACTOR_TYPES, PROJECT_STATUSES
 
@@ -50,7 +50,6 @@ class _Strict(BaseModel):
 
 
 # -- partners ---------------------------------------------------------------------------------------------------------
-ID_RULE = "1-200 characters, no spaces, / \\ ? or #"
 PartnerId = Annotated[str, checked("partners", "id"), Field(description=ID_RULE)]
 OptionalId = Annotated[str | None, checked("partners", "id", optional=True), Field(description=ID_RULE)]
 ActorKind = Annotated[str | None, checked("partners", "type"), Field(json_schema_extra={"enum": [*ACTOR_TYPES, None]})]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,8 @@ def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if "\x00" in value:  # no database stores it in text (PostgreSQL refuses it)
+            raise FieldError("a NUL character (\\x00) is not allowed")
         return value.strip()
     if isinstance(value, bool | int | float):
         return str(value).lower() if isinstance(value, bool) else str(value)
@@ -40,10 +43,23 @@ def required_text(value: Any, max_length: int = 20_000) -> str:
     return text
 
 
+#: The id rule, in words (the API schema's description and the error message say the same).
+ID_RULE = "1-200 characters without spaces, control characters or any of / \\ ? #, and neither . nor .."
+
+
 def identifier(value: Any) -> str:
+    """An id: it appears in URL paths and headers, so it holds no space, no control character (Unicode category
+    Cc, e.g. NUL or DEL), none of ``/ \\ ? #``, and is not ``.`` or ``..`` (clients normalise those away).
+    Letters of any script are allowed."""
+    if isinstance(value, str) and "\x00" in value:
+        raise FieldError(f"an id is {ID_RULE}")
     text = required_text(value, max_length=200)
-    if any(ch in text for ch in "/\\?#") or any(ch.isspace() for ch in text):
-        raise FieldError("an id is 1-200 characters without spaces or any of / \\ ? #")
+    if (
+        text in (".", "..")
+        or any(ch in text for ch in "/\\?#")
+        or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text)
+    ):
+        raise FieldError(f"an id is {ID_RULE}")
     return text
 
 
@@ -99,7 +115,7 @@ def languages(value: Any) -> tuple[str, ...]:
 def sdgs(value: Any) -> tuple[int, ...]:
     goals: list[int] = []
     for part in _as_list(value):
-        goal = int(part) if part.isdigit() else 0
+        goal = int(part) if part.isascii() and part.isdigit() else 0  # not "²" nor "4_0", which int() misreads
         if not 1 <= goal <= 17:
             raise FieldError(f"{part!r} is not an SDG; allowed: integers 1-17 separated by ';' (4;13)")
         goals.append(goal)

@@ -7,6 +7,7 @@ A directory holds ``partners.csv`` (required), ``projects.csv``, ``action_groups
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -128,51 +129,86 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _rows(path: Path, issues: list[ImportIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, raw row) from a CSV (header on line 1) or JSON Lines file."""
-    data = path.read_bytes()
+def _decode(path: Path, issues: list[ImportIssue]) -> str | None:
+    """The file's text (UTF-8, with or without a BOM), or None with an issue saying why it cannot be read."""
     try:
-        text = data.decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as exc:
+        issues.append(ImportIssue(path.name, None, None, None, f"cannot be read ({exc.strerror or exc})"))
+        return None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad_line = data[: exc.start].count(b"\n") + 1
         message = f"is not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8"
         issues.append(ImportIssue(path.name, bad_line, None, None, message))
-        return
-    if path.suffix == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                issues.append(ImportIssue(path.name, number, None, line[:80], f"is not valid JSON ({exc.msg})"))
-                continue
-            if not isinstance(row, dict):
-                issues.append(ImportIssue(path.name, number, None, line[:80], "each line must be a JSON object"))
-                continue
-            yield number, row
-        return
-    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
+        return None
+
+
+def _jsonl_rows(name: str, text: str, issues: list[ImportIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of each non-blank line; lines end at \\n only (JSON strings may hold U+2028)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, too many digits, too deeply nested
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__
+            issues.append(ImportIssue(name, number, None, line[:80], f"is not valid JSON ({reason})"))
+            continue
+        if not isinstance(row, dict):
+            issues.append(ImportIssue(name, number, None, line[:80], "each line must be a JSON object"))
+            continue
+        yield number, row
+
+
+def _csv_rows(
+    name: str, reader: csv.DictReader[str], issues: list[ImportIssue]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, row) of each non-blank row after the header (line 1)."""
     try:
         for row in reader:
             if None in row:
                 issues.append(
-                    ImportIssue(path.name, reader.line_num, None, None, "has more values than the header has columns")
+                    ImportIssue(name, reader.line_num, None, None, "has more values than the header has columns")
                 )
                 continue
             if not any((value or "").strip() for value in row.values()):
                 continue
             yield reader.line_num, row
     except csv.Error as exc:
-        issues.append(ImportIssue(path.name, reader.reader.line_num, None, None, f"is not valid CSV ({exc})"))
+        issues.append(ImportIssue(name, reader.reader.line_num, None, None, f"is not valid CSV ({exc})"))
 
 
-def _find(directory: Path, stem: str) -> Path | None:
-    for suffix in (".csv", ".jsonl"):
-        candidate = directory / f"{stem}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
+def _csv_header(spec: FileSpec, name: str, reader: csv.DictReader[str], issues: list[ImportIssue]) -> list[str] | None:
+    """The header row, or None (with an issue) when it is unreadable or lacks a required column; checked before any
+    row, so a header-only file is checked too."""
+    try:
+        header = list(reader.fieldnames or [])
+    except csv.Error as exc:
+        issues.append(ImportIssue(name, 1, None, None, f"is not valid CSV ({exc})"))
+        return None
+    missing = [column for column in spec.required if column not in header]
+    if missing:
+        what = "has no header row" if not any(h.strip() for h in header) else "required column(s) missing"
+        issues.append(
+            ImportIssue(name, 1, ", ".join(missing), None, f"{what}; the columns are {', '.join(spec.fields)}")
+        )
+        return None
+    return header
+
+
+def _find(directory: Path, stem: str, issues: list[ImportIssue]) -> Path | None:
+    """The file of ``stem`` (CSV or JSON Lines); both present is an error (which one was meant is unknown)."""
+    found = [directory / f"{stem}{suffix}" for suffix in (".csv", ".jsonl")]
+    found = [path for path in found if path.is_file()]
+    if len(found) > 1:
+        names = " and ".join(path.name for path in found)
+        issues.append(
+            ImportIssue(found[0].name, None, None, None, f"{names} are both present; keep one of them, in one format")
+        )
+    return found[0] if found else None
 
 
 def _read_file(
@@ -180,36 +216,31 @@ def _read_file(
 ) -> tuple[list[Any], set[str] | None]:
     """The valid (line, record) pairs, and the ids of every row, valid or not (``None`` if the file could not be
     read whole), so that a reference to a rejected row is not reported a second time as an unknown id."""
+    text = _decode(path, issues)
+    if text is None:
+        return [], None
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    if path.suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = _csv_header(spec, path.name, reader, issues)
+        if header is None:
+            return [], None
+        unknown = sorted(name for name in header if name not in spec.fields)
+        if unknown:
+            warnings.append(f"{path.name}: unknown column(s) ignored: {', '.join(unknown)}")
+        rows = _csv_rows(path.name, reader, issues)
+    else:
+        rows = _jsonl_rows(path.name, text, issues)
     records: list[Any] = []
-    seen: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[str, ...], int] = {}  # key of every row, valid or not -> its first line
     listed: set[str] = set()
     extra: set[str] = set()  # unknown fields of JSON Lines rows (CSV columns are checked once, in the header)
     first_issue = len(issues)
-    columns_checked = False
-    for line, raw in _rows(path, issues):
+    for line, raw in rows:
         if raw.get("id") is not None:
             listed.add(str(raw["id"]).strip())
         if path.suffix == ".jsonl":
             extra.update(name for name in raw if name not in spec.fields)
-        if not columns_checked:
-            columns_checked = True
-            present = set(raw) if path.suffix == ".csv" else None
-            if present is not None:
-                missing = [name for name in spec.required if name not in present]
-                if missing:
-                    issues.append(
-                        ImportIssue(
-                            path.name,
-                            1,
-                            ", ".join(missing),
-                            None,
-                            f"required column(s) missing; the columns are {', '.join(spec.fields)}",
-                        )
-                    )
-                    return [], None
-                unknown = sorted(name for name in present if name not in spec.fields)
-                if unknown:
-                    warnings.append(f"{path.name}: unknown column(s) ignored: {', '.join(unknown)}")
         values: dict[str, Any] = {}
         ok = True
         for name, parse in spec.fields.items():
@@ -224,10 +255,9 @@ def _read_file(
                 shown = raw_value if isinstance(raw_value, str | None) else json.dumps(raw_value)
                 issues.append(ImportIssue(path.name, line, name, shown, str(exc)))
                 ok = False
-        if not ok:
-            continue
-        key = tuple(str(values[name]) for name in spec.key)
-        if key in seen:
+        # a duplicate is one whatever the validity of either copy: the key is read from the raw values
+        key = tuple("" if raw.get(name) is None else str(raw.get(name)).strip() for name in spec.key)
+        if all(key) and key in seen:
             issues.append(
                 ImportIssue(
                     path.name,
@@ -238,8 +268,10 @@ def _read_file(
                 )
             )
             continue
-        seen[key] = line
-        records.append((line, spec.build(values)))
+        if all(key):
+            seen[key] = line
+        if ok:
+            records.append((line, spec.build(values)))
     if extra:
         warnings.append(f"{path.name}: unknown field(s) ignored: {', '.join(sorted(extra))}")
     # row problems always name a column; file problems (not UTF-8, not CSV, not JSON, extra values) do not
@@ -272,7 +304,7 @@ def read_directory(directory: str | Path) -> ImportResult:
     read: dict[str, list[tuple[int, Any]]] = {}
     listed: dict[str, set[str] | None] = {}
     for spec in SPECS:
-        path = _find(directory, spec.stem)
+        path = _find(directory, spec.stem, issues)
         if path is None:
             if spec.stem == "partners":
                 issues.append(ImportIssue("partners.csv", None, None, None, f"is required and missing in {directory}"))
@@ -288,7 +320,7 @@ def read_directory(directory: str | Path) -> ImportResult:
         ("project_members", "project_id", project_ids, "projects"),
         ("group_members", "group_id", group_ids, "action_groups"),
     ):
-        name = (_find(directory, stem) or Path(f"{stem}.csv")).name
+        name = (_find(directory, stem, []) or Path(f"{stem}.csv")).name
         for line, member in read[stem]:
             owner = getattr(member, owner_field)
             if owners is not None and owner not in owners:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel
@@ -84,6 +85,13 @@ def _same_id(body_id: str | None, path_id: str, label: str) -> None:
             detail=f"The body's id {body_id!r} differs from the path's {path_id!r}: a {label}'s id cannot change "
             "(create a new one and delete the old one instead).",
         )
+
+
+def location(template: str, item_id: str) -> str:
+    """The ``Location`` of a new record: ``template`` with the id percent-encoded (any script, ASCII on the wire).
+
+    Built before the write, so a record is never committed when its success response could not be sent."""
+    return template.format(quote(item_id, safe=""))
 
 
 def _tagged(response: Response, stored: Stored[Any], location: str | None = None) -> None:
@@ -167,8 +175,9 @@ def list_partners(
 )
 def create_partner(body: PartnerCreate, editor: EditorDep, response: Response) -> PartnerRecord:
     """Add a partner; its description is embedded and it is matchable as soon as this returns."""
+    where = location("/v1/partners/{}/record", body.id)
     stored = editor.create("partners", Partner(**body.model_dump()))
-    _tagged(response, stored, f"/v1/partners/{stored.item.id}/record")
+    _tagged(response, stored, where)
     return partner_record(stored)
 
 
@@ -254,8 +263,9 @@ def get_project(project_id: str, matcher: MatcherDep, response: Response) -> Pro
 )
 def create_project(body: ProjectCreate, editor: EditorDep, response: Response) -> ProjectRecord:
     """Add a project (add its members with POST /v1/projects/{project_id}/members)."""
+    where = location("/v1/projects/{}", body.id)
     stored = editor.create("projects", Project(**body.model_dump()))
-    _tagged(response, stored, f"/v1/projects/{stored.item.id}")
+    _tagged(response, stored, where)
     return project_record(stored)
 
 
@@ -331,8 +341,9 @@ def get_group(group_id: str, matcher: MatcherDep, response: Response) -> GroupRe
 )
 def create_group(body: GroupCreate, editor: EditorDep, response: Response) -> GroupRecord:
     """Add an action group."""
+    where = location("/v1/action-groups/{}", body.id)
     stored = editor.create("action_groups", ActionGroup(**body.model_dump()))
-    _tagged(response, stored, f"/v1/action-groups/{stored.item.id}")
+    _tagged(response, stored, where)
     return group_record(stored)
 
 

@@ -435,3 +435,101 @@ def test_all_errors_of_all_files_are_reported_at_once(tiny_dir: Path) -> None:
         ("group_members.csv", 4, "partner_id", "stem-kid"),
     ]
     assert str(info.value).startswith("The import has 6 error(s); nothing was written:")
+
+
+# -- duplicates, header-only files, one file in two formats -----------------------------------------------------------
+
+
+def test_a_duplicate_is_reported_even_when_its_first_copy_is_invalid(tiny_dir: Path) -> None:
+    edit_file(tiny_dir / "partners.csv", "research_centre,PT,Lisbon", "research_centre,XX,Lisbon")  # line 4
+    edit_file(tiny_dir / "partners.csv", "garden-city,City of Lyon", "ocean-lab,City of Lyon")  # line 8: same id
+
+    issues = issues_of(tiny_dir)
+
+    assert [where(i) for i in issues] == [("partners.csv", 4, "country", "XX"), ("partners.csv", 8, "id", "ocean-lab")]
+    assert issues[1].message == "duplicate of line 4; ids must be unique in a file"
+
+
+@pytest.mark.parametrize(
+    ("file", "header", "missing"),
+    [
+        ("projects.csv", "id,title,sdgs", "description"),
+        ("project_members.csv", "project_id,role", "partner_id"),
+        ("group_members.csv", "group,partner_id", "group_id"),
+        ("action_groups.csv", "name", "id, description"),
+    ],
+)
+def test_a_header_only_file_missing_required_columns_is_an_error(
+    tiny_dir: Path, file: str, header: str, missing: str
+) -> None:
+    for members in ("project_members.csv", "group_members.csv"):  # no references to what the file no longer holds
+        (tiny_dir / members).unlink()
+    (tiny_dir / file).write_text(header + "\n", encoding="utf-8")
+
+    issues = issues_of(tiny_dir)
+
+    assert [where(i) for i in issues] == [(file, 1, missing, None)]
+    assert issues[0].message.startswith("required column(s) missing; the columns are ")
+
+
+def test_an_empty_optional_file_is_an_error_naming_its_columns(tiny_dir: Path) -> None:
+    (tiny_dir / "project_members.csv").write_text("", encoding="utf-8")
+
+    issues = issues_of(tiny_dir)
+
+    assert [where(i) for i in issues] == [("project_members.csv", 1, "project_id, partner_id", None)]
+    assert issues[0].message == "has no header row; the columns are project_id, partner_id, role"
+
+
+def test_a_header_only_file_with_its_required_columns_is_an_empty_table(tiny_dir: Path) -> None:
+    (tiny_dir / "project_members.csv").write_text("project_id,partner_id\n", encoding="utf-8")
+
+    assert read_directory(tiny_dir).dataset.counts()["project_members"] == 0
+
+
+@pytest.mark.parametrize("stem", ["partners", "projects", "group_members"])
+def test_one_file_given_in_two_formats_is_an_error(tiny_dir: Path, stem: str) -> None:
+    (tiny_dir / f"{stem}.jsonl").write_text("", encoding="utf-8")
+
+    issues = issues_of(tiny_dir)
+
+    assert [where(i) for i in issues] == [(f"{stem}.csv", None, None, None)]
+    assert issues[0].message == f"{stem}.csv and {stem}.jsonl are both present; keep one of them, in one format"
+
+
+# -- ids --------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["\u0001a", "a\u007f", "a\u0085b", ".", "..", "a b", "a/b", "a#b"])
+def test_ids_refuse_control_characters_dot_and_dot_dot(tmp_path: Path, bad: str) -> None:
+    rows = [{"id": bad, "name": "N", "description": "D"}, {"id": "pé漢", "name": "N", "description": "D"}]
+    (tmp_path / "partners.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+
+    issues = issues_of(tmp_path)
+
+    assert [where(i) for i in issues] == [("partners.jsonl", 1, "id", bad)]
+    assert issues[0].message == (
+        "an id is 1-200 characters without spaces, control characters or any of / \\ ? #, and neither . nor .."
+    )
+
+
+def test_non_latin_ids_and_a_line_separator_inside_a_json_string_are_kept(tmp_path: Path) -> None:
+    rows = [
+        {"id": "pé漢", "name": "N", "description": "two\u2028lines"},
+        {"id": "دال", "name": "N", "description": "D"},
+    ]
+    (tmp_path / "partners.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+
+    partners = read_directory(tmp_path).dataset.partners
+
+    assert [(p.id, p.description) for p in partners] == [("pé漢", "two\u2028lines"), ("دال", "D")]
+
+
+@pytest.mark.parametrize(("sdgs", "ok"), [("²", False), ("4_0", False), ("٣", False), ("4;13", True)])
+def test_sdgs_are_ascii_integers(tmp_path: Path, sdgs: str, ok: bool) -> None:
+    (tmp_path / "partners.csv").write_text(f"id,name,description,sdgs\np1,N,D,{sdgs}\n", encoding="utf-8")
+
+    if ok:
+        assert read_directory(tmp_path).dataset.partners[0].sdgs == (4, 13)
+    else:
+        assert [where(i) for i in issues_of(tmp_path)] == [("partners.csv", 2, "sdgs", sdgs)]

@@ -371,3 +371,37 @@ def test_explanations_carry_codes_and_parameters_a_client_can_word(writer: TestC
     for match in body["data"]:
         codes = [e["code"] for e in match["explanations"]]
         assert ("same_country" in codes) == (match["country"] == "FJ")
+
+
+@pytest.mark.parametrize(
+    ("new_id", "created"),
+    [("pé漢", True), ("\u0000x", False), ("a\u007f", False), ("x\u0001y", False), (".", False), ("..", False)],
+)
+def test_an_id_is_refused_or_committed_with_a_percent_encoded_location(
+    writer: TestClient, ingested: Matcher, new_id: str, created: bool
+) -> None:
+    """Any script is allowed in an id; control characters, '.' and '..' are refused and nothing is written."""
+    bodies = {
+        "/v1/partners": {"id": new_id, "name": "N", "description": "A partner with an unusual id."},
+        "/v1/projects": {"id": new_id, "title": "T", "description": "A project with an unusual id."},
+        "/v1/action-groups": {"id": new_id, "name": "N", "description": "A group with an unusual id."},
+    }
+    for path, body in bodies.items():
+        before = ingested.store.counts()
+        response = writer.post(path, json=body, headers=AUTH)
+        if not created:
+            assert response.status_code == 422, (path, response.text)
+            assert response.json()["detail"][0]["loc"] == ["body", "id"]
+            assert response.json()["detail"][0]["msg"] == (
+                "an id is 1-200 characters without spaces, control characters or any of / \\ ? #, and neither . nor .."
+            )
+            assert ingested.store.counts() == before
+            continue
+        assert response.status_code == 201, (path, response.text)
+        assert response.json()["id"] == new_id
+        suffix = "/record" if path == "/v1/partners" else ""
+        assert response.headers["location"] == f"{path}/p%C3%A9%E6%BC%A2{suffix}"
+        fetched = writer.get(response.headers["location"], headers=AUTH)
+        assert fetched.status_code == 200 and fetched.json()["id"] == new_id
+        after = ingested.store.counts()
+        assert sum(after.values()) == sum(before.values()) + 1
