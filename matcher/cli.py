@@ -241,3 +241,5 @@ app.add_typer(themes_app, name="themes")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+from matcher.keys_cli import app as keys_app  # noqa: E402
+app.add_typer(keys_app, name="keys")

@@ -101,3 +101,23 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ApiKeyRow(Base):
+    """An API key of the service: only the SHA-256 of the token is kept, with its last 4 characters to recognise it.
+
+    ``scope`` is ``admin`` (every write) or ``partner`` (may act as ``partner_id`` only). Revoked keys stay listed
+    with ``revoked_at``; a partner's keys go with the partner.
+    """
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    partner_id: Mapped[str | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    last4: Mapped[str] = mapped_column(String(4))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,7 +1,9 @@
 """Feedback on suggestions: POST /v1/feedback records it, GET /v1/feedback exports it (JSON pages or CSV).
 
-Both need the API key: feedback says who turned down whom. A declined or dismissed partner is left out of that
-requester's later suggestions for the same project (see :meth:`matcher.engine.Matcher.suppressed`).
+Both need an API key: feedback says who turned down whom. An admin key may give and export anyone's feedback; a
+partner key only its own (``requester_id`` is that partner; 403 otherwise), about partners it may see (a hidden one
+is refused exactly as an unknown id). A declined or dismissed partner is left out of that requester's later
+suggestions for the same project (see :meth:`matcher.engine.Matcher.suppressed`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
+from matcher.editor import InvalidReferenceError
 from matcher.store.feedback import Feedback
-from service.auth import Writer
+from service.auth import KeyHolder, forbidden
 from service.deps import MatcherDep
 from service.routes.writes import WRITE_ERRORS, EditorDep
+from service.visibility import hidden_from
 from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
@@ -40,12 +44,16 @@ def _public(f: Feedback) -> FeedbackPublic:
     "",
     response_model=FeedbackPublic,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Writer],
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, 403: {"description": "A partner key giving feedback as another partner"}},
 )
-def add_feedback(body: FeedbackIn, editor: EditorDep) -> FeedbackPublic:
+def add_feedback(body: FeedbackIn, editor: EditorDep, caller: KeyHolder) -> FeedbackPublic:
     """Record a reaction to a suggestion, with a timestamp. ``decline``/``dismiss``: never suggested again to this
-    requester for this project (or group); ``accept``: a collaboration signal for the ranker."""
+    requester for this project (or group); ``accept``: a collaboration signal for the ranker. A partner key gives
+    feedback as its partner only."""
+    if not caller.acts_for(body.requester_id):
+        raise forbidden(caller, f"feedback as requester {body.requester_id!r} needs an admin key or its own key")
+    if hidden_from(caller, editor.store, [body.partner_id]):  # as for an id that does not exist
+        raise InvalidReferenceError("partner_id", body.partner_id, "no such id in partners")
     feedback = editor.add_feedback(
         body.requester_id,
         body.partner_id,
@@ -58,10 +66,17 @@ def add_feedback(body: FeedbackIn, editor: EditorDep) -> FeedbackPublic:
 
 
 @router.get(
-    "", response_model=FeedbackPagePublic, dependencies=[Writer], responses={200: {"content": {"text/csv": {}}}}
+    "",
+    response_model=FeedbackPagePublic,
+    responses={
+        200: {"content": {"text/csv": {}}},
+        401: {"description": "Missing or invalid API key"},
+        403: {"description": "A partner key asking for another partner's feedback"},
+    },
 )
 def export_feedback(
     matcher: MatcherDep,
+    caller: KeyHolder,
     requester_id: Annotated[str | None, Query(max_length=200)] = None,
     partner_id: Annotated[str | None, Query(max_length=200)] = None,
     project_id: Annotated[str | None, Query(max_length=200)] = None,
@@ -71,7 +86,12 @@ def export_feedback(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     format: Annotated[Literal["json", "csv"], Query(description="csv: one row per feedback, with a header")] = "json",
 ) -> FeedbackPagePublic | Response:
-    """Feedback oldest first, filtered; ``format=csv`` for a spreadsheet."""
+    """Feedback oldest first, filtered; ``format=csv`` for a spreadsheet. A partner key exports the feedback its
+    partner gave (``requester_id`` defaults to it)."""
+    if caller.scope == "partner":
+        requester_id = requester_id or caller.partner_id
+        if requester_id is None or not caller.acts_for(requester_id):
+            raise forbidden(caller, "another partner's feedback needs an admin key")
     page = matcher.store.list_feedback(
         requester_id=requester_id,
         partner_id=partner_id,

@@ -1,15 +1,17 @@
 """Memberships: partners in projects (with a role) and in action groups. Writes need the API key.
 
-Listings leave out partners that opted out of discovery, unless the request carries a valid key.
+Listings leave out partners that opted out of discovery, except for an admin key and the partner's own key
+(:mod:`service.visibility`).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from service.auth import Credentials, Reader, Writer, key_is_valid
+from service.auth import CallerDep, Reader, Writer
 from service.deps import MatcherDep
 from service.routes.writes import WRITE_ERRORS, EditorDep
+from service.visibility import hidden_from
 from service.write_schemas import (
     GroupMemberIn,
     GroupMemberPublic,
@@ -24,24 +26,19 @@ router = APIRouter()
 MEMBER_ERRORS = {**WRITE_ERRORS, 409: {"description": "The partner is a member already"}}
 
 
-def _visible(matcher: MatcherDep, request: Request, credentials: Credentials, ids: list[str]) -> set[str]:
-    if key_is_valid(request.app.state.settings, credentials):
-        return set(ids)
-    return set(ids) - matcher.store.hidden_partners(ids)
-
-
 # -- projects ---------------------------------------------------------------------------------------------------------
 @router.get(
     "/projects/{project_id}/members", response_model=ProjectMembersPublic, tags=["projects"], dependencies=[Reader]
 )
-def project_members(
-    project_id: str, matcher: MatcherDep, request: Request, credentials: Credentials
-) -> ProjectMembersPublic:
+def project_members(project_id: str, matcher: MatcherDep, caller: CallerDep) -> ProjectMembersPublic:
     """The partners of a project and their roles."""
     members = matcher.store.project_members(project_id)
-    shown = _visible(matcher, request, credentials, [m.partner_id for m in members])
-    data = [ProjectMemberPublic(project_id=m.project_id, partner_id=m.partner_id, role=m.role) for m in members]
-    data = [m for m in data if m.partner_id in shown]
+    hidden = hidden_from(caller, matcher.store, [m.partner_id for m in members])
+    data = [
+        ProjectMemberPublic(project_id=m.project_id, partner_id=m.partner_id, role=m.role)
+        for m in members
+        if m.partner_id not in hidden
+    ]
     return ProjectMembersPublic(data=data, count=len(data))
 
 
@@ -99,11 +96,12 @@ def remove_project_member(project_id: str, partner_id: str, editor: EditorDep) -
     tags=["action groups"],
     dependencies=[Reader],
 )
-def group_members(group_id: str, matcher: MatcherDep, request: Request, credentials: Credentials) -> GroupMembersPublic:
+def group_members(group_id: str, matcher: MatcherDep, caller: CallerDep) -> GroupMembersPublic:
     """The partners of an action group."""
     members = matcher.store.group_members(group_id)
-    shown = _visible(matcher, request, credentials, [m.partner_id for m in members])
-    data = [GroupMemberPublic(group_id=m.group_id, partner_id=m.partner_id) for m in members if m.partner_id in shown]
+    hidden = hidden_from(caller, matcher.store, [m.partner_id for m in members])
+    shown = [m for m in members if m.partner_id not in hidden]
+    data = [GroupMemberPublic(group_id=m.group_id, partner_id=m.partner_id) for m in shown]
     return GroupMembersPublic(data=data, count=len(data))
 
 

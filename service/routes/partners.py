@@ -6,21 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matcher.recommender import UnknownIdError
+from service.auth import CallerDep
 from service.deps import RecommenderDep
 from service.routes.convert import group_matches, matches
 from service.schemas import GroupMatchesPublic, GroupRefPublic, MatchesPublic, MembershipPublic, PartnerPublic
+from service.visibility import require_visible
 
 router = APIRouter(prefix="/partners", tags=["partners"])
 K = Annotated[int, Query(ge=1, le=100, description="How many results")]
 
 
 @router.get("/{partner_id}", response_model=PartnerPublic)
-def get_partner(partner_id: str, recommender: RecommenderDep) -> PartnerPublic:
-    """A partner's public card. Partners that opted out of discovery are not shown."""
+def get_partner(partner_id: str, recommender: RecommenderDep, caller: CallerDep) -> PartnerPublic:
+    """A partner's public card. Partners that opted out of discovery are shown only to their own key (and admin)."""
     c = recommender.catalog
-    if partner_id not in c.partner_pos or not c.partner(partner_id).discoverable:
-        raise UnknownIdError("partner", partner_id)
+    require_visible(caller, c, partner_id)
     p = c.partner(partner_id)
     projects = [
         MembershipPublic(id=proj, title=c.project(proj).title, role=role)
@@ -45,12 +45,16 @@ def get_partner(partner_id: str, recommender: RecommenderDep) -> PartnerPublic:
 
 
 @router.get("/{partner_id}/similar", response_model=MatchesPublic)
-def similar_partners(partner_id: str, recommender: RecommenderDep, k: K = 10) -> MatchesPublic:
+def similar_partners(partner_id: str, recommender: RecommenderDep, caller: CallerDep, k: K = 10) -> MatchesPublic:
     """Partners whose work resembles this partner's."""
+    require_visible(caller, recommender.catalog, partner_id)
     return matches(recommender.similar_partners(partner_id, k=k))
 
 
 @router.get("/{partner_id}/action-groups", response_model=GroupMatchesPublic)
-def groups_for_partner(partner_id: str, recommender: RecommenderDep, k: K = 10) -> GroupMatchesPublic:
+def groups_for_partner(
+    partner_id: str, recommender: RecommenderDep, caller: CallerDep, k: K = 10
+) -> GroupMatchesPublic:
     """Action groups this partner is not in yet, best fit first."""
+    require_visible(caller, recommender.catalog, partner_id)
     return group_matches(recommender.groups_for_partner(partner_id, k=k))

@@ -6,23 +6,30 @@ from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 
 from matcher.ranking.query import Filters
+from service.auth import CallerDep, forbidden
 from service.deps import MatcherDep, RecommenderDep
 from service.routes.convert import matches
 from service.routes.themes import theme_filter
 from service.schemas import CollaboratorQuery, MatchesPublic
+from service.visibility import require_visible
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 
 @router.post("/collaborators", response_model=MatchesPublic)
 def recommend_collaborators(
-    query: CollaboratorQuery, recommender: RecommenderDep, matcher: MatcherDep
+    query: CollaboratorQuery, recommender: RecommenderDep, matcher: MatcherDep, caller: CallerDep
 ) -> MatchesPublic:
     """Partners to build a project with, best first, each with the reasons and a score breakdown.
 
     Never returns the requester, the project's current members, anything in ``exclude``, a partner that opted out
     (``discoverable=false``), or one the requester declined or dismissed for this project (POST /v1/feedback).
+    With a partner key, ``requester_id`` may only be that partner (403 otherwise).
     """
+    if query.requester_id is not None:
+        if caller.scope == "partner" and not caller.acts_for(query.requester_id):
+            raise forbidden(caller, f"acting as requester {query.requester_id!r} needs an admin key or its own key")
+        require_visible(caller, recommender.catalog, query.requester_id)
     limit = matcher.settings.max_text_length
     if query.text and len(query.text) > limit:
         raise RequestValidationError(

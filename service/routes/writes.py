@@ -11,15 +11,16 @@ from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
 from pydantic import BaseModel
 
 from matcher.domain import ActionGroup, Partner, Project
 from matcher.editor import Editor
 from matcher.store.errors import RecordNotFoundError
 from matcher.store.records import KINDS, Kind, Stored
-from service.auth import Credentials, Reader, Writer, key_is_valid
+from service.auth import CallerDep, PartnerWriter, Reader, Writer, forbidden
 from service.deps import MatcherDep
+from service.visibility import hidden_from
 from service.write_schemas import (
     GroupCreate,
     GroupPatch,
@@ -131,8 +132,7 @@ def _get(matcher: MatcherDep, kind: Kind, item_id: str) -> Stored[Any]:
 @router.get("/partners", response_model=PartnersPage, tags=["partners"], dependencies=[Reader])
 def list_partners(
     matcher: MatcherDep,
-    request: Request,
-    credentials: Credentials,
+    caller: CallerDep,
     offset: Offset = 0,
     limit: Limit = 50,
     country: Annotated[str | None, Query(max_length=2, description="ISO 3166-1 alpha-2")] = None,
@@ -141,11 +141,14 @@ def list_partners(
     sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of the name (any case)")] = None,
     include_hidden: Annotated[
-        bool, Query(description="Also partners that opted out of discovery (needs the API key)")
+        bool, Query(description="Also partners that opted out of discovery (needs an admin key)")
     ] = False,
 ) -> PartnersPage:
-    """Partners by id. Partners with ``discoverable=false`` are left out (unless ``include_hidden`` with a key)."""
-    if include_hidden and not key_is_valid(request.app.state.settings, credentials):
+    """Partners by id. Partners with ``discoverable=false`` are left out (unless ``include_hidden`` with an admin
+    key)."""
+    if include_hidden and caller.has_key and not caller.is_admin:
+        raise forbidden(caller, "include_hidden=true needs an admin key")
+    if include_hidden and not caller.is_admin:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="include_hidden=true needs an API key: send the header `Authorization: Bearer <key>`.",
@@ -181,16 +184,18 @@ def create_partner(body: PartnerCreate, editor: EditorDep, response: Response) -
     return partner_record(stored)
 
 
-@router.get("/partners/{partner_id}/record", response_model=PartnerRecord, tags=["partners"], dependencies=[Writer])
+@router.get(
+    "/partners/{partner_id}/record", response_model=PartnerRecord, tags=["partners"], dependencies=[PartnerWriter]
+)
 def get_partner_record(partner_id: str, matcher: MatcherDep, response: Response) -> PartnerRecord:
-    """The stored partner with its version (ETag), hidden or not: what to edit. Needs the API key."""
+    """The stored partner with its version (ETag), hidden or not: what to edit. Needs an admin key or its own."""
     stored = _get(matcher, "partners", partner_id)
     _tagged(response, stored)
     return partner_record(stored)
 
 
 @router.put(
-    "/partners/{partner_id}", response_model=PartnerRecord, tags=["partners"], dependencies=[Writer],
+    "/partners/{partner_id}", response_model=PartnerRecord, tags=["partners"], dependencies=[PartnerWriter],
     responses=WRITE_ERRORS,
 )  # fmt: skip
 def replace_partner(
@@ -205,7 +210,7 @@ def replace_partner(
 
 
 @router.patch(
-    "/partners/{partner_id}", response_model=PartnerRecord, tags=["partners"], dependencies=[Writer],
+    "/partners/{partner_id}", response_model=PartnerRecord, tags=["partners"], dependencies=[PartnerWriter],
     responses=WRITE_ERRORS,
 )  # fmt: skip
 def patch_partner(
@@ -232,6 +237,7 @@ def delete_partner(partner_id: str, editor: EditorDep, if_match: IfMatch = None)
 @router.get("/projects", response_model=ProjectsPage, tags=["projects"], dependencies=[Reader])
 def list_projects(
     matcher: MatcherDep,
+    caller: CallerDep,
     offset: Offset = 0,
     limit: Limit = 50,
     status_: Annotated[str | None, Query(alias="status", max_length=20, description="idea, running, completed")] = None,
@@ -240,6 +246,8 @@ def list_projects(
     q: Annotated[str | None, Query(max_length=200, description="Part of the title (any case)")] = None,
 ) -> ProjectsPage:
     """Projects by id."""
+    if partner_id and hidden_from(caller, matcher.store, [partner_id]):  # answered as for an unknown id
+        return ProjectsPage(data=[], count=0, total=0, offset=offset, limit=limit)
     page = matcher.store.list_projects(offset=offset, limit=limit, status=status_, sdg=sdg, partner_id=partner_id, q=q)
     data = [project_record(s) for s in page.items]
     return ProjectsPage(data=data, count=len(data), total=page.total, offset=offset, limit=limit)
@@ -312,12 +320,15 @@ def delete_project(project_id: str, editor: EditorDep, if_match: IfMatch = None)
 @router.get("/action-groups", response_model=GroupsPage, tags=["action groups"], dependencies=[Reader])
 def list_groups(
     matcher: MatcherDep,
+    caller: CallerDep,
     offset: Offset = 0,
     limit: Limit = 50,
     partner_id: Annotated[str | None, Query(max_length=200, description="Groups this partner is in")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of the name (any case)")] = None,
 ) -> GroupsPage:
     """Action groups by id."""
+    if partner_id and hidden_from(caller, matcher.store, [partner_id]):  # answered as for an unknown id
+        return GroupsPage(data=[], count=0, total=0, offset=offset, limit=limit)
     page = matcher.store.list_groups(offset=offset, limit=limit, partner_id=partner_id, q=q)
     data = [group_record(s) for s in page.items]
     return GroupsPage(data=data, count=len(data), total=page.total, offset=offset, limit=limit)
