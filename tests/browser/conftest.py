@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DOC_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"  # kept in git, shown by the README
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 API_KEY = "browser-test-key"
@@ -184,11 +185,13 @@ def phone_page(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def screenshot() -> Callable[..., Path]:
     """``screenshot(page, "name")`` keeps ``artifacts/screenshots/name.png``: the whole page, or only what is in view
-    with ``full_page=False`` (for an open dialog, whose backdrop covers only the viewport)."""
+    with ``full_page=False`` (for an open dialog, whose backdrop covers only the viewport); ``docs=True`` keeps it in
+    ``docs/screenshots/`` instead, for the README."""
 
-    def take(page: Any, name: str, *, full_page: bool = True) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+    def take(page: Any, name: str, *, full_page: bool = True, docs: bool = False) -> Path:
+        folder = DOC_SCREENSHOTS if docs else SCREENSHOTS
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
         return path
 

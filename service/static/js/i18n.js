@@ -1,10 +1,11 @@
 // Texts live in /static/i18n/<code>.json; the languages offered are listed in /static/i18n/index.json.
-// Adding a language = one JSON file + one line in index.json. Country and language names come from the browser (Intl).
+// Adding a language = one JSON file + one line in index.json (and its code in "rtl" when it is written right to left).
+// Country, region and language names, plurals, numbers and lists come from the browser (Intl), in the page's language.
 
 const STORAGE_KEY = "matcher.lang";
 const BASE = "/static/i18n/";
 
-let manifest = { default: "en", languages: { en: "English" } };
+let manifest = { default: "en", rtl: [], languages: { en: "English" } };
 let current = "en";
 let messages = {};
 let fallback = {};
@@ -46,6 +47,7 @@ export async function setLanguage(code, { save = true } = {}) {
   messages = code === manifest.default ? fallback : await fetchJson(`${BASE}${code}.json`);
   current = code;
   document.documentElement.lang = code;
+  document.documentElement.dir = (manifest.rtl ?? []).includes(code) ? "rtl" : "ltr";
   if (save) {
     try {
       localStorage.setItem(STORAGE_KEY, code);
@@ -85,12 +87,41 @@ export function countryName(code) {
   }
 }
 
-export function languageName(code) {
+/**
+ * A region's name from its UN M49 code ("011" → "Western Africa"). The names are in the message files
+ * (``region.<code>``, from CLDR through Babel, 419 and 202 as M49 words them): Debian's Chromium has no
+ * Intl.DisplayNames entry for most M49 codes (it answers "011"), so Intl is only the fallback.
+ */
+export function regionName(code) {
+  if (!code) return "";
+  if (has(`region.${code}`)) return t(`region.${code}`);
   try {
-    const name = new Intl.DisplayNames([current], { type: "language" }).of(code) ?? code;
-    return name.charAt(0).toLocaleUpperCase(current) + name.slice(1);
+    return new Intl.DisplayNames([current], { type: "region" }).of(String(code).toUpperCase()) ?? code;
   } catch {
     return code;
+  }
+}
+
+/** A language's name as it reads inside a sentence ("français" in French); ``languageName`` capitalises it. */
+export function languageWord(code) {
+  try {
+    return new Intl.DisplayNames([current], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function languageName(code) {
+  const name = languageWord(code);
+  return name.charAt(0).toLocaleUpperCase(current) + name.slice(1);
+}
+
+/** "a, b and c" in the page's language. */
+export function formatList(items) {
+  try {
+    return new Intl.ListFormat(current, { style: "long", type: "conjunction" }).format(items.map(String));
+  } catch {
+    return items.join(", ");
   }
 }
 
