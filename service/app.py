@@ -17,6 +17,7 @@ from service import errors
 from service.auth import Reader
 from service.limits import BodySizeLimit
 from service.routes import action_groups, feedback, health, members, partners, projects, recommendations, web, writes
+from service.routes import teams as teams_routes
 from service.routes import themes as themes_routes
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (recommendations, partners, projects, action_groups, themes_routes, health):
+    for module in (recommendations, partners, projects, action_groups, themes_routes, teams_routes, health):
         app.include_router(module.router, prefix="/v1", dependencies=[] if module is health else [Reader])
     for module in (writes, members, feedback):
         app.include_router(module.router, prefix="/v1")

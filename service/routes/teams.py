@@ -1,0 +1,202 @@
+"""Whole teams: POST /v1/recommendations/consortium and POST /v1/action-groups/assignments.
+
+The library checks every request (:class:`~matcher.team.constraints.TeamRequestError`); its errors become 422 with a
+``detail`` naming the field or constraint, e.g. ``"constraints.kinds[0].min: at least 3 universities: only 2
+candidates match the filters"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+
+from matcher.editor import Editor
+from matcher.ranking.query import Filters
+from matcher.team.assignment import apply_assignments, assign_groups
+from matcher.team.consortium import propose_consortium
+from matcher.team.constraints import (
+    AssignmentRequest,
+    ConsortiumRequest,
+    Constraints,
+    GroupSpec,
+    KindBound,
+    RegionBound,
+    TeamRequestError,
+    TeamSize,
+)
+from matcher.team.results import Binding
+from service.auth import CallerDep, forbidden, require_writer
+from service.deps import MatcherDep, RecommenderDep
+from service.routes.convert import reasons_public
+from service.routes.themes import theme_filter
+from service.schemas_teams import (
+    AlternativePublic,
+    AssignmentPublic,
+    AssignmentQuery,
+    AssignmentsPublic,
+    BindingPublic,
+    ConsortiumPublic,
+    ConsortiumQuery,
+    CoveragePublic,
+    GroupCompositionPublic,
+    KindBoundIn,
+    TeamMemberPublic,
+)
+from service.visibility import require_visible
+
+router = APIRouter()
+T = TypeVar("T")
+TEAM_ERRORS = {422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"}}
+
+
+def _checked(build: Callable[[], T]) -> T:
+    """Run library code; its request errors become 422 with the message as ``detail``."""
+    try:
+        return build()
+    except TeamRequestError as exc:
+        raise HTTPException(422, detail=str(exc)) from None
+
+
+def _kinds(bounds: list[KindBoundIn]) -> tuple[KindBound, ...]:
+    return tuple(KindBound(b.kind, b.min, b.max) for b in bounds)
+
+
+def _binding(items: list[Binding]) -> list[BindingPublic]:
+    return [BindingPublic(**dataclasses.asdict(b)) for b in items]
+
+
+@router.post(
+    "/recommendations/consortium", response_model=ConsortiumPublic, tags=["recommendations"], responses=TEAM_ERRORS
+)
+def propose(
+    query: ConsortiumQuery, recommender: RecommenderDep, matcher: MatcherDep, caller: CallerDep
+) -> ConsortiumPublic:
+    """A whole team for a project: the members in order (the requester, the project's members and `include` first),
+    what each brings, 2 alternatives per proposed member, the team's coverage, the binding constraints.
+
+    Chosen by an exact 0/1 program over the ranker's top candidates: the members' relevance plus the kinds,
+    regions, languages and project SDGs they add, under the constraints. The collaborators endpoint's rules hold:
+    no partner that opted out, nothing in `exclude`, nobody the requester declined for this project.
+    """
+    if query.requester_id is not None:
+        if caller.scope == "partner" and not caller.acts_for(query.requester_id):
+            raise forbidden(caller, f"acting as requester {query.requester_id!r} needs an admin key or its own key")
+        require_visible(caller, recommender.catalog, query.requester_id)
+    limit = matcher.settings.max_text_length
+    if query.text and len(query.text) > limit:
+        raise RequestValidationError(
+            [{"type": "string_too_long", "loc": ("body", "text"), "input": query.text[:80],
+              "msg": f"String should have at most {limit} characters", "ctx": {"max_length": limit}}]
+        )  # fmt: skip
+    c = query.constraints
+    request = _checked(
+        lambda: ConsortiumRequest(
+            text=query.text.strip() if query.text else None,
+            project_id=query.project_id,
+            requester_id=query.requester_id,
+            size=TeamSize(query.size.min, query.size.max),
+            constraints=Constraints(
+                kinds=_kinds(c.kinds),
+                min_distinct_countries=c.min_distinct_countries,
+                max_per_country=c.max_per_country,
+                regions=tuple(RegionBound(r.region, r.min) for r in c.regions),
+                languages=tuple(lang.strip().lower() for lang in c.languages),
+                sdgs=tuple(c.sdgs),
+            ),
+            include=tuple(query.include),
+            exclude=tuple(query.exclude),
+            conflicts=tuple(tuple(pair) for pair in query.conflicts),  # type: ignore[misc]
+            filters=Filters(
+                countries=frozenset(query.filters.countries),
+                types=frozenset(query.filters.types),
+                languages=frozenset(query.filters.languages),
+                sdgs=frozenset(query.filters.sdgs),
+                themes=theme_filter(recommender, query.filters.themes),
+            ),
+            candidates=query.candidates,
+            time_limit=query.time_limit,
+        )
+    )
+    suppressed = matcher.suppressed(query.requester_id, project_id=query.project_id)
+    proposal = _checked(lambda: propose_consortium(recommender, request, suppressed=suppressed))
+    members = [
+        TeamMemberPublic(
+            partner_id=m.partner_id,
+            name=m.name,
+            type=m.type,
+            country=m.country,
+            role=m.role,
+            score=m.score,
+            reasons=m.reasons,
+            explanations=reasons_public(m.explanations),
+            brings=reasons_public(m.brings),
+            alternatives=[AlternativePublic(**dataclasses.asdict(a)) for a in m.alternatives],
+        )
+        for m in proposal.members
+    ]
+    return ConsortiumPublic(
+        members=members,
+        coverage=CoveragePublic(**dataclasses.asdict(proposal.coverage)),
+        binding=_binding(proposal.binding),
+        objective=proposal.objective,
+        optimal=proposal.optimal,
+        candidates=proposal.candidates,
+    )
+
+
+@router.post(
+    "/action-groups/assignments", response_model=AssignmentsPublic, tags=["action groups"], responses=TEAM_ERRORS
+)
+def assign(
+    query: AssignmentQuery, recommender: RecommenderDep, matcher: MatcherDep, request: Request, caller: CallerDep
+) -> AssignmentsPublic:
+    """Assign partners to action groups, maximising the summed group-candidate score under per-group bounds,
+    quotas, preferences and exclusions. A dry run unless `apply` is true, which writes the memberships and needs an
+    admin API key (as `POST /v1/action-groups/{id}/members`)."""
+    if query.apply:
+        require_writer(request, caller)
+    spec = _checked(
+        lambda: AssignmentRequest(
+            partners=tuple(query.partners),
+            groups=tuple(GroupSpec(g.group_id, g.min, g.max, _kinds(g.kinds), g.min_regions) for g in query.groups),
+            default_min=query.default_min,
+            default_max=query.default_max,
+            min_groups_per_partner=query.min_groups_per_partner,
+            max_groups_per_partner=query.max_groups_per_partner,
+            preferences=tuple((p.partner_id, p.group_id) for p in query.preferences),
+            exclusions=tuple((p.partner_id, p.group_id) for p in query.exclusions),
+            time_limit=query.time_limit,
+        )
+    )
+    group_ids = [g.group_id for g in spec.groups] or [g.id for g in recommender.catalog.groups]
+    declined = {g: matcher.suppressed(None, group_id=g) for g in group_ids}
+    proposal = _checked(lambda: assign_groups(recommender, spec, suppressed=declined))
+    if query.apply:
+        proposal = apply_assignments(Editor(matcher), proposal)
+    return AssignmentsPublic(
+        assignments=[
+            AssignmentPublic(
+                partner_id=a.partner_id,
+                name=a.name,
+                type=a.type,
+                country=a.country,
+                group_id=a.group_id,
+                group_name=a.group_name,
+                score=a.score,
+                preferred=a.preferred,
+                reasons=a.reasons,
+                explanations=reasons_public(a.explanations),
+            )
+            for a in proposal.assignments
+        ],
+        groups=[GroupCompositionPublic(**dataclasses.asdict(g)) for g in proposal.groups],
+        unassigned=proposal.unassigned,
+        binding=_binding(proposal.binding),
+        objective=proposal.objective,
+        optimal=proposal.optimal,
+        applied=proposal.applied,
+    )
