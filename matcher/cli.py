@@ -238,6 +238,9 @@ def convert(
 from matcher.themes.cli import app as themes_app  # noqa: E402
 
 app.add_typer(themes_app, name="themes")
+from matcher.team.cli import app as team_app  # noqa: E402
+
+app.add_typer(team_app)  # consortium, assign-groups
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -46,31 +46,14 @@ SDG_NAMES: dict[int, str] = {
 PROJECT_STATUSES: tuple[str, ...] = ("idea", "running", "completed")
 MEMBER_ROLES: tuple[str, ...] = ("lead", "member")
 
-# UN M49 sub-regions by ISO 3166-1 alpha-2 (continents in REGION_CONTINENT). Compact on purpose: it is data, not logic.
-_M49: dict[str, str] = {
-    "Northern Africa": "DZ EG LY MA SD TN EH",
-    "Sub-Saharan Africa": (
-        "AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ GQ ER SZ ET GA GM GH GN GW KE LS LR MG MW ML MR MU YT MZ NA NE NG "
-        "RE RW SH ST SN SC SL SO ZA SS TZ TG UG ZM ZW IO TF"
-    ),
-    "Latin America and the Caribbean": (
-        "AI AG AR AW BS BB BZ BO BQ BV BR VG KY CL CO CR CU CW DM DO EC SV FK GF GD GP GT GY HT HN JM MQ MX MS NI PA "
-        "PY PE PR BL KN LC MF VC SX GS SR TT TC UY VI VE"
-    ),
-    "Northern America": "BM CA GL PM US UM",
-    "Central Asia": "KZ KG TJ TM UZ",
-    "Eastern Asia": "CN HK MO KP JP MN KR TW",
-    "South-eastern Asia": "BN KH ID LA MY MM PH SG TH TL VN",
-    "Southern Asia": "AF BD BT IN IR MV NP PK LK",
-    "Western Asia": "AM AZ BH CY GE IQ IL JO KW LB OM QA SA PS SY TR AE YE",
-    "Eastern Europe": "BY BG CZ HU PL MD RO RU SK UA",
-    "Northern Europe": "AX DK EE FO FI GG IS IE IM JE LV LT NO SJ SE GB",
-    "Southern Europe": "AL AD BA HR GI GR VA IT MT ME MK PT SM RS SI ES XK",
-    "Western Europe": "AT BE FR DE LI LU MC NL CH",
-    "Oceania": "AS AU CX CC CK FJ PF GU HM KI MH FM NR NC NZ NU NF MP PW PG PN WS SB TK TO TV VU WF",
-    "Antarctica": "AQ",
-}
 
+def _region_names() -> dict[str, str]:
+    from matcher.understand import m49  # the one M49 table (imported here: matcher.understand imports this module)
+
+    return {code: m49.english_name(code) or code for code in m49.SUB_REGIONS}
+
+
+#: M49 sub-region name -> its continent's name ("Western Africa" is under "Sub-Saharan Africa", under "Africa").
 REGION_CONTINENT: dict[str, str] = {
     "Northern Africa": "Africa",
     "Sub-Saharan Africa": "Africa",
@@ -92,7 +75,17 @@ REGION_CONTINENT: dict[str, str] = {
 
 @lru_cache(maxsize=1)
 def _country_region() -> dict[str, str]:
-    return {code: region for region, codes in _M49.items() for code in codes.split()}
+    """ISO alpha-2 -> the name of its M49 sub-region (from :mod:`matcher.understand.m49`, the one table)."""
+    from matcher.understand import m49
+
+    names = _region_names()
+    out: dict[str, str] = {}
+    for country, regions in m49.ancestors().items():
+        sub = next((r for r in regions if r in names), None)
+        if sub is not None:
+            out[country] = names[sub]
+    out["AQ"] = "Antarctica"  # in no M49 region
+    return out
 
 
 def region_of(country: str | None) -> str | None:
