@@ -1,12 +1,16 @@
 """Saved indexes kept in step with the store: ``<name>.faiss`` + ``<name>.ids.json`` + ``<name>.manifest.json``.
 
-The manifest maps each id to the content hash of what its vector was computed from, and names the embedding
-model. :func:`sync_index` brings an index (loaded or live) to the wanted ids and hashes by removing and adding only
+The manifest maps each id to the content hash of what its vector was computed from, names the embedding model, and
+holds the SHA-256 of the index files: a damaged file (e.g. zeroed blocks in the vectors) is found on load and the
+index rebuilt. Every repair (a missing file, a missing or invalid manifest, a checksum mismatch) is logged at WARNING.
+
+:func:`sync_index` brings an index (loaded or live) to the wanted ids and hashes by removing and adding only
 the ids whose hash changed, and rebuilds it from scratch when the index kind the settings want has changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -56,29 +60,68 @@ class IndexFiles:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
+    @property
+    def ids_path(self) -> Path:
+        return self.index_path.with_suffix(".ids.json")
+
+    def checksums(self) -> dict[str, str]:
+        """SHA-256 of the index file (the vectors) and of its ids file, by file name."""
+        sums = {}
+        for path in (self.index_path, self.ids_path):
+            with open(path, "rb") as handle:
+                sums[path.name] = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+        return sums
+
     def load(self, model: str, *, threads: int | None = None) -> tuple[VectorIndex, dict[str, str]] | None:
-        """The saved index and its hashes, or None when missing, of another model, or inconsistent."""
-        if not (self.index_path.exists() and self.manifest_path.exists()):
+        """The saved index and its hashes, or None (rebuild it) when missing, of another model, damaged or out of
+        step with its manifest. Nothing saved yet is silent; every other rebuild is logged at WARNING."""
+        paths = (self.index_path, self.ids_path, self.manifest_path)
+        missing = [path.name for path in paths if not path.exists()]
+        if len(missing) == len(paths):
             return None
-        try:
-            with self.lock():
+        if missing:
+            logger.warning("index files missing in %s: %s; rebuilding the index", self.directory, ", ".join(missing))
+            return None
+        with self.lock():
+            try:
                 manifest = json.loads(self.manifest_path.read_text())
-                if manifest.get("model") != model:
+                hashes = {str(k): str(v) for k, v in manifest["hashes"].items()}
+                expected = dict(manifest["checksums"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                logger.warning("index manifest %s is invalid (%s); rebuilding the index", self.manifest_path, exc)
+                return None
+            if manifest.get("model") != model:
+                logger.info(
+                    "%s index: built with the model %s, not %s; rebuilding it", self.name, manifest.get("model"), model
+                )
+                return None
+            try:
+                damaged = [name for name, digest in self.checksums().items() if expected.get(name) != digest]
+                if damaged:
+                    logger.warning(
+                        "index file(s) %s in %s do not match the checksum in %s (damaged); rebuilding the index",
+                        ", ".join(damaged),
+                        self.directory,
+                        self.manifest_path.name,
+                    )
                     return None
                 index = load_index(self.index_path, threads=threads)
-                hashes = {str(k): str(v) for k, v in manifest["hashes"].items()}
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            logger.warning("index at %s is unreadable (%s); rebuilding it from the store", self.index_path, exc)
-            return None
+            except (OSError, ValueError, KeyError, RuntimeError) as exc:
+                logger.warning("index at %s is unreadable (%s); rebuilding it from the store", self.index_path, exc)
+                return None
         if set(hashes) != set(index.ids()):
+            logger.warning(
+                "index %s holds other ids than its manifest %s; rebuilding it", self.index_path, self.manifest_path.name
+            )
             return None
         return index, hashes
 
     def save(self, index: VectorIndex, hashes: dict[str, str], model: str) -> None:
         with self.lock():
             index.save(self.index_path)
+            manifest = {"model": model, "hashes": hashes, "checksums": self.checksums()}
             tmp = self.manifest_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"model": model, "hashes": hashes}))
+            tmp.write_text(json.dumps(manifest))
             tmp.replace(self.manifest_path)
 
 
