@@ -32,13 +32,13 @@ class TeamMember:
     country: str | None
     role: MemberRole
     score: float | None
+    reasons: list[str] = field(init=False)  # the English wording of ``explanations`` (a field: ``asdict`` keeps it)
     explanations: list[Reason] = field(default_factory=list)
     brings: list[Reason] = field(default_factory=list)
     alternatives: list[Alternative] = field(default_factory=list)
 
-    @property
-    def reasons(self) -> list[str]:
-        return [e.text for e in self.explanations]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reasons", [e.text for e in self.explanations])
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +84,11 @@ class Assignment:
     group_name: str
     score: float
     preferred: bool
+    reasons: list[str] = field(init=False)
     explanations: list[Reason] = field(default_factory=list)
 
-    @property
-    def reasons(self) -> list[str]:
-        return [e.text for e in self.explanations]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reasons", [e.text for e in self.explanations])
 
 
 @dataclass(frozen=True, slots=True)
