@@ -63,6 +63,19 @@ class PartnerAttributes:
             mask[self.language_rows.get(language, np.zeros(0, dtype=np.int64))] = True
         return mask
 
+    def region_mask(self, regions: Iterable[str]) -> np.ndarray:
+        """Rows whose country lies in one of the UN M49 ``regions`` (any level: "002" Africa, "011" Western Africa)."""
+        return self.place_mask(regions, ())
+
+    def place_mask(self, regions: Iterable[str], countries: Iterable[str]) -> np.ndarray:
+        """Rows whose country is one of ``countries`` or lies in one of the M49 ``regions``."""
+        from matcher.understand.regions import region_members
+
+        wanted = set(countries)
+        for region in regions:
+            wanted |= region_members(region)
+        return self.code_mask(self.country, self.country_codes, wanted)
+
     def overlap(self, rows: np.ndarray, goals: Iterable[int]) -> np.ndarray:
         """Number of ``goals`` each row's partner works on."""
         return np.bitwise_count(self.sdgs[rows] & np.int32(sdg_bits(goals))).astype(np.int32)

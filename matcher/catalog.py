@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from matcher.affinity import CollaborationWalk, pair_affinity
 from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
@@ -48,6 +49,11 @@ class Catalog:
     attributes: PartnerAttributes = field(default_factory=PartnerAttributes)
     group_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     by_column: dict[str, sp.csc_matrix] = field(default_factory=dict, repr=False)  # column-major link copies
+    #: log-lift of partners from country a joining projects with partners from country b (attribute codes)
+    country_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
+    #: the same for actor kinds (who coordinates whom: universities with companies, cities with NGOs, ...)
+    kind_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
+    walk: CollaborationWalk | None = field(default=None, repr=False)
 
     @property
     def partners(self) -> list[Partner]:
@@ -191,7 +197,10 @@ def build_catalog(
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
         last_active=_last_active(partners, partner_projects, projects, project_pos),
     )
-    catalog.attributes = partner_attributes(partners, catalog.regions, catalog.popularity, catalog.last_active)
+    catalog.attributes = attrs = partner_attributes(partners, catalog.regions, catalog.popularity, catalog.last_active)
+    catalog.country_affinity = pair_affinity(attrs.country, membership, len(attrs.country_codes))
+    catalog.kind_affinity = pair_affinity(attrs.kind, membership, len(attrs.kind_codes))
+    catalog.walk = CollaborationWalk.of(sp.hstack([membership, tie_matrix]).tocsr())
     catalog.lexical.fit([catalog.profile_text(p.id) for p in partners])
     if groups:
         catalog.group_terms = catalog.lexical.transform([g.text for g in groups])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -101,3 +102,10 @@ class Dataset:
 def content_hash(text: str) -> str:
     """Stable hash of an embedded text; the embedding cache and the index repair key on it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def lead_of(members: Iterable[tuple[str, str]]) -> str | None:
+    """Who leads a project, given its ``(partner_id, role)`` members in the store's order: the first member whose
+    role is ``lead``; ``None`` when no member has that role. The one definition of the rule (the recommender, the
+    feedback suppressions, training and evaluation all ask here)."""
+    return next((partner for partner, role in members if role == "lead"), None)

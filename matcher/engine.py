@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from matcher.catalog import Catalog, VectorLookup, build_catalog
-from matcher.domain import Dataset, content_hash
+from matcher.domain import Dataset, content_hash, lead_of
 from matcher.embedding.base import Embedder
 from matcher.index.base import VectorIndex
 from matcher.index.factory import choose_kind, kind_of
 from matcher.index.files import IndexFiles, VectorsOf, sync_index
 from matcher.io.importer import ImportResult, read_directory
-from matcher.ranking.learned import LearnedRanker, train_ranker
+from matcher.ranking.features import DenseLayout
+from matcher.ranking.selection import LearnedModel, load_ranker, train_ranker
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
@@ -164,18 +165,20 @@ class Matcher:
         )
 
     # -- ranker ---------------------------------------------------------------------------------------------------
-    def train(self, path: Path | None = None) -> LearnedRanker | None:
+    def train(self, path: Path | None = None) -> LearnedModel | None:
         """Learn the ranker from the store's history and save it (with its model card) to ``path`` (default
         ``$MATCHER_HOME/models/ranker.joblib``). With too little history, remove any stale model and return None."""
         path = path or self.settings.ranker_path
         dataset = self.store.load_dataset()
-        ranker = train_ranker(dataset, self.vectors_for, self.embedder)
+        ranker = train_ranker(dataset, self.vectors_for, self.embedder, layout=DenseLayout.of(self.embedder))
         if ranker is None:
             path.unlink(missing_ok=True)
             return None
+        selection = getattr(ranker, "selection_", None)
         ranker.save(
             path,
             extra={
+                **(selection.card() if selection is not None else {}),
                 "store revision": self.store.revision(),
                 "partners": len(dataset.partners),
                 "projects": len(dataset.projects),
@@ -194,7 +197,7 @@ class Matcher:
         path = self.settings.ranker_path
         if self.settings.ranker == "auto" and path.exists():
             try:
-                return LearnedRanker.load(path)
+                return load_ranker(path)
             except (OSError, ValueError, EOFError) as exc:
                 logger.warning("ignoring the learned ranker at %s (%s); using the default weights", path, exc)
         return LinearRanker()
@@ -227,6 +230,7 @@ class Matcher:
             history_index=history,
             ranker=self._ranker(),
             themes=self._themes(catalog),
+            layout=DenseLayout.of(self.embedder),
         )
         self._revision = revision
         self._checked_at = time.monotonic()
@@ -268,9 +272,7 @@ class Matcher:
         if group_id is not None:
             return self.store.suppressed_partners(requester_id, group_id=group_id)
         if requester_id is None and project_id is not None:
-            members = self.catalog.project_members.get(project_id, [])
-            leads = [partner for partner, role in members if role == "lead"]
-            requester_id = leads[0] if leads else None
+            requester_id = lead_of(self.catalog.project_members.get(project_id, []))
         if requester_id is None:
             return frozenset()
         return self.store.suppressed_partners(requester_id, project_id=project_id)

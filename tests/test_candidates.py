@@ -20,8 +20,8 @@ def test_the_requesters_compatriots_are_candidates_even_without_shared_words() -
     embedder = BagOfWordsEmbedder()
     catalog = build_catalog(Dataset(partners=partners), CachedVectors(embedder), embedder.dim)
     rec = Recommender(catalog, embedder, candidates_per_source=40)
-    query = rec._resolve("ocean reef school", None, requester_id="ke-requester")
-    rows = {catalog.partners[r].id for r in rec._source_rows(query, 40).tolist()}
+    query = rec.resolve("ocean reef school", None, requester_id="ke-requester")
+    rows = {catalog.partners[r].id for r in rec.candidates.source_rows(query, 40).tolist()}
     assert "ke-quiet" in rows
-    without_requester = rec._resolve("ocean reef school", None)
-    assert "ke-quiet" not in {catalog.partners[r].id for r in rec._source_rows(without_requester, 40).tolist()}
+    without_requester = rec.resolve("ocean reef school", None)
+    assert "ke-quiet" not in {catalog.partners[r].id for r in rec.candidates.source_rows(without_requester, 40).tolist()}

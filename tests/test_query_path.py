@@ -38,7 +38,7 @@ FILTERS = [
 def test_filter_mask_equals_the_rule_partner_by_partner(recommender: Recommender, filters: Filters) -> None:
     expected = [python_filter(p, filters) for p in recommender.catalog.partners]
 
-    assert recommender._filter_mask(filters).tolist() == expected
+    assert recommender.candidates.filter_mask(filters).tolist() == expected
 
 
 def twin(recommender: Recommender, **attributes: int) -> Recommender:
@@ -47,7 +47,7 @@ def twin(recommender: Recommender, **attributes: int) -> Recommender:
         recommender.catalog, recommender.embedder, index=recommender.index, history_index=recommender.history_index
     )
     for name, value in attributes.items():
-        setattr(other, name, value)
+        setattr(other.candidates, "per_source" if name == "candidates_per_source" else name, value)
     return other
 
 
@@ -91,7 +91,7 @@ def test_features_match_their_definitions(recommender: Recommender) -> None:
     from matcher.ranking.features import FEATURES, compute_features
 
     c = recommender.catalog
-    query = recommender._resolve(
+    query = recommender.resolve(
         OCEAN_QUERY, None, requester_id="ocean-school", team=frozenset({"ocean-school"}), sdgs=frozenset({14, 4})
     )
     rows = np.arange(len(c.partners))
@@ -145,7 +145,7 @@ def test_lexical_feature_and_source_read_the_querys_tfidf_cosines(recommender: R
     from matcher.ranking.features import FEATURES, compute_features
 
     lexical = recommender.catalog.lexical
-    query = recommender._resolve(OCEAN_QUERY, None)
+    query = recommender.resolve(OCEAN_QUERY, None)
     documents = lexical.columns_.toarray()  # (partners, terms), rows of unit norm
     expected = documents @ query.terms.toarray().ravel()  # the dense cosine, computed independently
 
@@ -160,7 +160,7 @@ def test_lexical_feature_and_source_read_the_querys_tfidf_cosines(recommender: R
 
 def test_key_terms_are_the_strongest_shared_terms(recommender: Recommender) -> None:
     lexical = recommender.catalog.lexical
-    query = recommender._resolve(OCEAN_QUERY, None)
+    query = recommender.resolve(OCEAN_QUERY, None)
     rows = list(range(len(recommender.catalog.partners)))
     documents = lexical.columns_.toarray()
     q = query.terms.toarray().ravel()

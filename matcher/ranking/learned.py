@@ -7,8 +7,7 @@ from the same generator the service uses; members are the positives.
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,113 +20,47 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from matcher.catalog import VectorLookup, build_catalog
+from matcher.catalog import VectorLookup
 from matcher.domain import Dataset
 from matcher.embedding.base import Embedder
-from matcher.ranking.features import FEATURES, compute_features
-
-MIN_TRAINING_PROJECTS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingData:
-    features: np.ndarray
-    labels: np.ndarray
-    groups: np.ndarray
-    n_queries: int
-
-
-def _without_projects(dataset: Dataset, held: set[str]) -> Dataset:
-    return Dataset(
-        partners=dataset.partners,
-        projects=[p for p in dataset.projects if p.id not in held],
-        action_groups=dataset.action_groups,
-        project_members=[m for m in dataset.project_members if m.project_id not in held],
-        group_members=dataset.group_members,
-    )
-
-
-def usable_projects(dataset: Dataset) -> list[str]:
-    """Projects with at least two members: each can be asked to find its other members."""
-    sizes: dict[str, int] = {}
-    for member in dataset.project_members:
-        sizes[member.project_id] = sizes.get(member.project_id, 0) + 1
-    return [p.id for p in dataset.projects if sizes.get(p.id, 0) >= 2]
-
-
-def simulate_queries(
-    dataset: Dataset,
-    vectors: VectorLookup,
-    embedder: Embedder,
-    *,
-    folds: int = 4,
-    max_queries: int = 400,
-    random_state: int = 0,
-) -> TrainingData:
-    """Features and labels of candidates for leave-fold-out queries built from past projects."""
-    from matcher.recommender import Recommender  # local: recommender imports rankers
-
-    projects = usable_projects(dataset)
-    rng = random.Random(random_state)
-    rng.shuffle(projects)
-    projects = projects[:max_queries]
-    members: dict[str, list[tuple[str, str]]] = {}
-    for m in dataset.project_members:
-        members.setdefault(m.project_id, []).append((m.partner_id, m.role))
-    by_id = {p.id: p for p in dataset.projects}
-    xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    gs: list[np.ndarray] = []
-    n_queries = 0
-    for fold in range(folds):
-        held = set(projects[fold::folds])
-        if not held:
-            continue
-        rec = Recommender(build_catalog(_without_projects(dataset, held), vectors, embedder.dim), embedder)
-        catalog = rec.catalog
-        for project_id in sorted(held):
-            team = members[project_id]
-            lead = next((p for p, role in team if role == "lead"), team[0][0])
-            positives = {p for p, _ in team if p != lead}
-            project = by_id[project_id]
-            query = rec._resolve(
-                project.text,
-                vectors([project.text])[0],
-                sdgs=frozenset(project.sdgs),
-                requester_id=lead if lead in catalog.partner_pos else None,
-            )
-            rows = rec._allowed(query, rec._candidate_rows(query))
-            if len(rows) == 0:
-                continue
-            labels = np.array([catalog.partners[r].id in positives for r in rows.tolist()], dtype=np.int8)
-            if labels.sum() == 0:
-                continue
-            xs.append(compute_features(catalog, query, rows))
-            ys.append(labels)
-            gs.append(np.full(len(rows), n_queries, dtype=np.int32))
-            n_queries += 1
-    if not xs:
-        return TrainingData(np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.int8), np.zeros(0, np.int32), 0)
-    return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries)
+from matcher.ranking.features import FEATURES, DenseLayout
+from matcher.ranking.training import MIN_TRAINING_PROJECTS, TrainingData, simulate_queries
 
 
 class LearnedRanker(BaseEstimator):  # type: ignore[misc]
     """Logistic regression over :data:`~matcher.ranking.features.FEATURES`; a linear score, so every feature's
     contribution is shown in the score breakdown."""
 
-    def __init__(self, *, C: float = 1.0, folds: int = 4, max_queries: int = 400, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        folds: int = 4,
+        max_queries: int = 400,
+        random_state: int = 0,
+        features: Sequence[str] | None = None,
+    ) -> None:
         self.C = C
         self.folds = folds
         self.max_queries = max_queries
         self.random_state = random_state
+        self.features = features  # the columns it may weigh (None: all of FEATURES); the others get weight 0
 
     @property
     def name(self) -> str:
         return "learned-logistic"
 
-    def fit(self, dataset: Dataset, vectors: VectorLookup, embedder: Embedder) -> LearnedRanker:
+    def fit(
+        self, dataset: Dataset, vectors: VectorLookup, embedder: Embedder, *, layout: DenseLayout | None = None
+    ) -> LearnedRanker:
         data = simulate_queries(
-            dataset, vectors, embedder, folds=self.folds, max_queries=self.max_queries, random_state=self.random_state
+            dataset,
+            vectors,
+            embedder,
+            folds=self.folds,
+            max_queries=self.max_queries,
+            random_state=self.random_state,
+            layout=layout,
         )
         return self.fit_features(data)
 
@@ -142,7 +75,11 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         standardised = (data.features - scaler.mean_) / scale
         # Non-negative weights: more evidence never lowers a score, so every bar of the score breakdown reads the same
         # way. Backward elimination keeps scikit-learn's solver: drop the most negative feature, refit, repeat.
-        active = list(range(len(FEATURES)))
+        allowed = set(FEATURES if self.features is None else self.features)
+        unknown = allowed - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown feature(s) {sorted(unknown)}; the features are {list(FEATURES)}")
+        active = [j for j, name in enumerate(FEATURES) if name in allowed]
         coef = np.zeros(len(FEATURES))
         while active:
             model = LogisticRegression(C=self.C, max_iter=2000).fit(standardised[:, active], data.labels)
@@ -207,13 +144,3 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
 |---|---|
 {rows}
 """
-
-
-def train_ranker(dataset: Dataset, vectors: VectorLookup, embedder: Embedder, **params: Any) -> LearnedRanker | None:
-    """Fit a :class:`LearnedRanker` when there is enough history, else ``None`` (cold start)."""
-    if len(usable_projects(dataset)) < MIN_TRAINING_PROJECTS:
-        return None
-    try:
-        return LearnedRanker(**params).fit(dataset, vectors, embedder)
-    except ValueError:
-        return None

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from matcher.catalog import Catalog
+    from matcher.understand import Understood
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +19,7 @@ class Filters:
     """Hard filters on suggested partners; an empty list means no filter."""
 
     countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()  # UN M49 region codes ("011" Western Africa, "419" Latin America, ...)
     types: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     sdgs: frozenset[int] = frozenset()
@@ -20,7 +27,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.countries or self.types or self.languages or self.sdgs or self.themes)
+        return bool(self.countries or self.regions or self.types or self.languages or self.sdgs or self.themes)
 
 
 @dataclass(slots=True)
@@ -41,3 +48,17 @@ class ResolvedQuery:
     project_id: str | None = None
     group_id: str | None = None
     diversity: float = 0.0
+    #: what the text asks for (regions, countries, kinds, languages, SDGs), see :mod:`matcher.understand`
+    understood: Understood | None = None
+    #: the detected language of the text (ISO 639-1), None when unknown
+    language: str | None = None
+    #: the vector searched in the dense indexes when it differs from ``vector`` (a query in another language searches
+    #: with its multilingual block only)
+    search_vector: np.ndarray | None = None
+    #: random walk with restart from the requester and team over the partner-project graph (a score per partner row)
+    walk: np.ndarray | None = None
+
+    def anchor_rows(self, catalog: Catalog) -> list[int]:
+        """Catalogue rows of the requester and the team: where collaboration-graph signals start."""
+        anchors = sorted(str(a) for a in {self.requester_id, *self.team} - {None})
+        return [catalog.partner_pos[a] for a in anchors if a in catalog.partner_pos]

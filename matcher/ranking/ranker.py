@@ -11,14 +11,22 @@ from matcher.ranking.features import FEATURES
 #: Cold-start weights: text (dense + lexical) dominates, collaboration history and SDGs refine.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "dense": 0.35,
+    "dense_ml": 0.0,
     "dense_history": 0.10,
     "history_max": 0.05,
     "lexical": 0.35,
     "graph": 0.10,
+    "walk": 0.0,
     "sdg_overlap": 0.05,
     "same_country": 0.0,
     "same_region": 0.0,
+    "country_affinity": 0.0,
+    "kind_affinity": 0.0,
     "type_complement": 0.02,
+    # what the text asks for: strong enough to lift a partner that fits the ask above one that only shares words
+    "asked_place": 0.15,
+    "asked_kind": 0.15,
+    "asked_language": 0.10,
     "popularity": 0.0,
     "recency": 0.0,
 }

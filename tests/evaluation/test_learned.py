@@ -18,7 +18,8 @@ from matcher.domain import Dataset, Partner, Project, ProjectMember
 from matcher.evaluation import evaluate
 from matcher.evaluation.vectors import CachedVectors
 from matcher.ranking.features import FEATURES
-from matcher.ranking.learned import LearnedRanker, train_ranker
+from matcher.ranking.learned import LearnedRanker
+from matcher.ranking.selection import load_ranker, train_ranker
 from tests.evaluation.fakes import BagOfWordsEmbedder
 
 
@@ -48,7 +49,7 @@ def embedder() -> BagOfWordsEmbedder:
 
 def test_the_learned_ranker_weighs_collaboration_history_when_text_says_nothing(embedder: BagOfWordsEmbedder) -> None:
     dataset = club_alliance()
-    ranker = train_ranker(dataset, CachedVectors(embedder), embedder)
+    ranker = train_ranker(dataset, CachedVectors(embedder), embedder, model="logistic")
     assert isinstance(ranker, LearnedRanker)
     weights = ranker.weights
     assert weights["graph"] > 0
@@ -77,18 +78,19 @@ def test_saved_ranker_loads_with_a_model_card(embedder: BagOfWordsEmbedder, tmp_
     ranker = train_ranker(club_alliance(), CachedVectors(embedder), embedder)
     assert ranker is not None
     ranker.save(tmp_path / "ranker.joblib", extra={"partners": 64})
-    loaded = LearnedRanker.load(tmp_path / "ranker.joblib")
+    loaded = load_ranker(tmp_path / "ranker.joblib")
     features = np.random.default_rng(0).random((5, len(FEATURES))).astype(np.float32)
     np.testing.assert_allclose(loaded.contributions(features), ranker.contributions(features))
     card = (tmp_path / "ranker.md").read_text()
     assert "| graph |" in card and "partners: 64" in card and "simulated queries" in card
+    assert ranker.selection_.chosen in {"logistic", "lambdarank"}  # chosen by held-out measurement
 
 
 def test_training_queries_never_see_their_own_project(embedder: BagOfWordsEmbedder) -> None:
     """A held-out project's members are not tied through that project in the catalogue it is asked of."""
-    from matcher.ranking.learned import _without_projects
+    from matcher.ranking.training import without_projects
 
     dataset = club_alliance()
-    catalog = build_catalog(_without_projects(dataset, {"prj-0-0"}), CachedVectors(embedder), embedder.dim)
+    catalog = build_catalog(without_projects(dataset, {"prj-0-0"}), CachedVectors(embedder), embedder.dim)
     assert "prj-0-0" not in catalog.project_pos
     assert all("prj-0-0" not in projects for projects in catalog.partner_projects.values())

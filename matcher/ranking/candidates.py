@@ -1,0 +1,166 @@
+"""Step 2 of the query pipeline: candidate generation. Which partners are scored at all, and which may be shown.
+
+Sources: both dense indexes (own description, past projects), TF-IDF, the requester's and team's collaborators, a
+random walk from them over the collaboration graph, and the most active partners of the requester's country. Filters
+become boolean masks over catalogue rows.
+"""
+
+from __future__ import annotations
+
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matcher.attributes import sdg_bits
+from matcher.catalog import Catalog
+from matcher.index.base import VectorIndex
+from matcher.ranking.query import Filters, ResolvedQuery
+
+if TYPE_CHECKING:
+    from matcher.themes.lookup import ThemeLookup
+
+
+class FilterError(ValueError):
+    """A filter that cannot be applied (e.g. ``themes`` without fitted themes); the message says what to do."""
+
+
+@functools.cache
+def helper_threads() -> ThreadPoolExecutor:
+    """Threads that run a request's GIL-free parts (the query embedding, a FAISS search) beside its Python parts:
+    on two cores that takes ~1.5 ms off a 100k-partner free-text request (docs/performance.md)."""
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="matcher-query")
+
+
+def history_rows(catalog: Catalog) -> np.ndarray:
+    """Rows of the partners with past projects: the ones the history index holds."""
+    return np.flatnonzero(np.any(catalog.history_vectors != 0, axis=1))
+
+
+class CandidateGenerator:
+    """Candidate rows for a resolved query.
+
+    With filters, every matching partner is a candidate while at most ``exhaustive_filter_limit`` match; above, the
+    unfiltered candidates are filtered and the sources searched deeper (4x per round) until at least
+    ``min_filtered_candidates`` remain.
+    """
+
+    exhaustive_filter_limit = 2_000
+    min_filtered_candidates = 50
+
+    def __init__(
+        self, catalog: Catalog, index: VectorIndex, history_index: VectorIndex, *, per_source: int = 200
+    ) -> None:
+        self.catalog = catalog
+        self.index = index
+        self.history_index = history_index
+        self.per_source = per_source
+        self._masks: dict[tuple[Filters, int], np.ndarray] = {}  # filter masks of recent requests
+        self._theme_rows: tuple[object, np.ndarray] | None = None  # (themes, theme id per row or -1)
+
+    def generate(self, query: ResolvedQuery, themes: ThemeLookup | None = None) -> np.ndarray:
+        """The rows to score: the sources' candidates that may be shown for this query."""
+        return self.allowed(query, self.candidate_rows(query, themes), themes)
+
+    def candidate_rows(self, query: ResolvedQuery, themes: ThemeLookup | None = None) -> np.ndarray:
+        """Sorted candidate rows: the sources' top rows, restricted by the query's filters (see the class)."""
+        depth = self.per_source
+        rows = self.source_rows(query, depth)
+        if not query.filters.active:
+            return rows
+        mask = self.filter_mask(query.filters, themes)
+        matching = np.flatnonzero(mask)
+        if len(matching) <= self.exhaustive_filter_limit:
+            return matching
+        rows = rows[mask[rows]]
+        while len(rows) < self.min_filtered_candidates and depth < len(self.catalog.partners):
+            depth *= 4
+            rows = self.source_rows(query, depth)
+            rows = rows[mask[rows]]
+        return rows
+
+    def source_rows(self, query: ResolvedQuery, n: int) -> np.ndarray:
+        """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, past collaborators, the random
+        walk from the requester and team, and the ``n // 20`` most active partners of the requester's country (more
+        of them crowd the pool: on ETMUN, taking ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
+        c = self.catalog
+        search_vector = query.search_vector if query.search_vector is not None else query.vector
+        history = helper_threads().submit(self.history_index.search, search_vector[None, :], n)  # frees the GIL
+        parts = [self._rows_of(self.index.search(search_vector[None, :], n)[1][0])]
+        parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores))
+        parts.append(self._rows_of(history.result()[1][0]))
+        anchors = query.anchor_rows(c)
+        if len(anchors):  # the strongest past collaborators of the requester and team
+            tied, weights = c.coworker_ties(anchors)
+            tied, weights = tied[weights > 0], weights[weights > 0]
+            if tied.size > n:
+                tied = tied[np.argpartition(-weights, n)[:n]]
+            parts.append(tied)
+            if query.walk is not None:  # partners a few hops away (personalised PageRank)
+                walk_rows = np.flatnonzero(query.walk > 0)
+                if walk_rows.size > n:
+                    walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
+                parts.append(walk_rows)
+        requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
+        if requester is not None and requester.country in c.country_rows:
+            parts.append(c.country_rows[requester.country][: max(1, n // 20)])
+        rows = np.unique(np.concatenate(parts).astype(np.int64))
+        return rows[rows >= 0]
+
+    def _rows_of(self, ids: list[str]) -> np.ndarray:
+        """Catalogue rows of partner ids (-1 for an id the catalogue does not have, e.g. added since)."""
+        get = self.catalog.partner_pos.get
+        return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
+
+    def filter_mask(self, filters: Filters, themes: ThemeLookup | None = None) -> np.ndarray:
+        """Partners passing ``filters``, as a boolean array over rows (array lookups; the last few are cached)."""
+        if filters.themes and themes is None:
+            raise FilterError("the themes filter needs fitted themes: run `matcher themes fit` first")
+        key = (filters, id(themes))
+        mask = self._masks.get(key)
+        if mask is not None:
+            return mask
+        a = self.catalog.attributes
+        mask = np.ones(len(a), dtype=bool)
+        if filters.countries:
+            mask &= a.code_mask(a.country, a.country_codes, filters.countries)
+        if filters.regions:
+            mask &= a.region_mask(filters.regions)
+        if filters.types:
+            mask &= a.code_mask(a.kind, a.kind_codes, filters.types)
+        if filters.languages:
+            mask &= a.language_mask(filters.languages)
+        if filters.sdgs:
+            mask &= (a.sdgs & sdg_bits(filters.sdgs)) != 0
+        if filters.themes:
+            mask &= np.isin(self._theme_of_rows(themes), sorted(filters.themes))
+        if len(self._masks) >= 32:
+            self._masks.pop(next(iter(self._masks)))
+        self._masks[key] = mask
+        return mask
+
+    def _theme_of_rows(self, themes: ThemeLookup | None) -> np.ndarray:
+        """Theme id of each partner row (-1: none), recomputed when the themes are replaced."""
+        if self._theme_rows is None or self._theme_rows[0] is not themes:
+            of = themes.theme_of if themes is not None else (lambda _: None)
+            codes = [of(p.id) for p in self.catalog.partners]
+            self._theme_rows = (themes, np.array([-1 if t is None else t for t in codes], dtype=np.int64))
+        return self._theme_rows[1]
+
+    def allowed(self, query: ResolvedQuery, rows: np.ndarray, themes: ThemeLookup | None = None) -> np.ndarray:
+        """``rows`` that may be suggested for ``query``: never the requester, the team, exclusions or a partner that
+        opted out (``discoverable=false``), and (with filters) only those the filters accept; order kept. The one
+        definition of "which partners may be shown"."""
+        c = self.catalog
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[c.discoverable[rows]]
+        banned = set(query.exclude) | set(query.team)
+        if query.requester_id:
+            banned.add(query.requester_id)
+        banned_rows = [c.partner_pos[i] for i in banned if i in c.partner_pos]
+        if banned_rows:
+            rows = rows[~np.isin(rows, banned_rows)]
+        if query.filters.active:
+            rows = rows[self.filter_mask(query.filters, themes)[rows]]
+        return rows

@@ -1,0 +1,115 @@
+"""Which learned ranker a store gets: the logistic one unless the boosted one is better on held-out simulated
+queries beyond the noise (the lower end of a paired bootstrap 95 % interval of the recall@10 gain above 0)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+
+from matcher.catalog import VectorLookup
+from matcher.domain import Dataset
+from matcher.embedding.base import Embedder
+from matcher.ranking.boosted import BoostedRanker
+from matcher.ranking.features import FEATURES, DenseLayout
+from matcher.ranking.learned import LearnedRanker
+from matcher.ranking.training import MIN_TRAINING_PROJECTS, TrainingData, simulate_queries, usable_projects
+
+LearnedModel = LearnedRanker | BoostedRanker
+
+
+def query_recalls(model: LearnedModel, data: TrainingData, k: int = 10) -> np.ndarray:
+    """Recall@k of each query of ``data`` when its candidates are ranked by ``model``."""
+    scores = model.contributions(data.features).sum(axis=1)
+    out = np.zeros(data.n_queries)
+    for q in range(data.n_queries):
+        at = np.flatnonzero(data.groups == q)
+        labels = data.labels[at]
+        top = np.argsort(-scores[at], kind="stable")[:k]
+        out[q] = labels[top].sum() / max(int(labels.sum()), 1)
+    return out
+
+
+def paired_interval(diff: np.ndarray, *, resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap 95 % interval of the mean of ``diff`` (resampling queries)."""
+    if len(diff) == 0:
+        return (0.0, 0.0)
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(resamples, len(diff)))].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The held-out comparison behind the choice (recorded in the model card)."""
+
+    chosen: str
+    logistic_recall: float
+    boosted_recall: float
+    gain_interval: tuple[float, float]
+    held_out_queries: int
+
+    def card(self) -> dict[str, Any]:
+        lo, hi = self.gain_interval
+        return {
+            "model selection": (
+                f"{self.chosen} chosen on {self.held_out_queries} held-out simulated queries: recall@10 logistic "
+                f"{self.logistic_recall:.3f}, lambdarank {self.boosted_recall:.3f}, gain 95 % CI [{lo:+.3f}, {hi:+.3f}]"
+                " (lambdarank only when the whole interval is above 0)"
+            )
+        }
+
+
+def select_model(data: TrainingData, *, held_out: float = 0.25, seed: int = 0) -> tuple[LearnedModel, Selection]:
+    """Fit both models on part of the queries, compare them on the rest, refit the chosen one on all of them."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(data.n_queries)
+    n_test = max(1, round(held_out * data.n_queries))
+    test, train = data.subset(order[:n_test]), data.subset(order[n_test:])
+    chosen: LearnedModel
+    if train.n_queries < MIN_TRAINING_PROJECTS or train.labels.min() == train.labels.max() or test.n_queries < 5:
+        selection = Selection("logistic", float("nan"), float("nan"), (0.0, 0.0), test.n_queries)
+        return LearnedRanker().fit_features(data), selection
+    logistic = query_recalls(LearnedRanker().fit_features(train), test)
+    boosted = query_recalls(BoostedRanker(random_state=seed).fit_features(train), test)
+    interval = paired_interval(boosted - logistic, seed=seed)
+    name = "lambdarank" if interval[0] > 0 else "logistic"
+    selection = Selection(name, float(logistic.mean()), float(boosted.mean()), interval, test.n_queries)
+    chosen = BoostedRanker(random_state=seed) if name == "lambdarank" else LearnedRanker()
+    return chosen.fit_features(data), selection
+
+
+def train_ranker(
+    dataset: Dataset,
+    vectors: VectorLookup,
+    embedder: Embedder,
+    *,
+    layout: DenseLayout | None = None,
+    model: str = "auto",
+) -> LearnedModel | None:
+    """The ranker learned from ``dataset``'s history (``model``: ``auto`` picks by held-out measurement,
+    ``logistic`` or ``lambdarank`` force one), or ``None`` with too little history (cold start: default weights).
+    The held-out comparison is kept in the model's ``selection_``."""
+    if len(usable_projects(dataset)) < MIN_TRAINING_PROJECTS:
+        return None
+    data = simulate_queries(dataset, vectors, embedder, layout=layout)
+    if data.n_queries == 0 or data.labels.min() == data.labels.max():
+        return None
+    if model == "logistic":
+        return LearnedRanker().fit_features(data)
+    if model == "lambdarank":
+        return BoostedRanker().fit_features(data)
+    ranker, selection = select_model(data)
+    ranker.selection_ = selection
+    return ranker
+
+
+def load_ranker(path: Path) -> LearnedModel:
+    """A saved learned ranker; ValueError when it is not one, or was learned for other features."""
+    model = joblib.load(path)
+    if not isinstance(model, LearnedRanker | BoostedRanker) or tuple(getattr(model, "feature_names_", ())) != FEATURES:
+        raise ValueError(f"{path} is not a ranker for the current features; retrain it with `matcher train`")
+    return model

@@ -1,0 +1,166 @@
+"""Training data for the learned rankers: simulated queries from the store's own past projects.
+
+Each past project with two or more members becomes a query (its text, its lead as requester) asked of a catalog
+built *without* that project (k-fold), so its members' features carry no trace of the answer. Candidates come from
+the same pipeline the service uses; members are the positives.
+
+Real requests often name who they look for ("a research partner in West Africa"); past project texts rarely do. So
+that the ranker learns how much such an ask is worth, a share of the simulated queries (``ask_rate``) also asks for
+the actor kind, the country or a language of one of the project's real members, chosen at random: the feature then
+says "fits the ask", and how many candidates fit it too decides the weight it earns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matcher.catalog import VectorLookup, build_catalog
+from matcher.domain import Dataset, Partner, lead_of
+from matcher.embedding.base import Embedder
+from matcher.ranking.features import FEATURES, DenseLayout, compute_features
+
+if TYPE_CHECKING:
+    from matcher.understand import Understood
+
+MIN_TRAINING_PROJECTS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingData:
+    """Candidates of simulated queries: ``features`` (n x len(FEATURES)), 0/1 ``labels``, query id per candidate
+    (``groups``, consecutive), and how many queries."""
+
+    features: np.ndarray
+    labels: np.ndarray
+    groups: np.ndarray
+    n_queries: int
+
+    def subset(self, queries: np.ndarray) -> TrainingData:
+        """The candidates of the given query ids, renumbered 0..n-1 in order."""
+        keep = np.isin(self.groups, queries)
+        _, renumbered = np.unique(self.groups[keep], return_inverse=True)
+        return TrainingData(
+            self.features[keep], self.labels[keep], renumbered.astype(np.int32), int(len(np.unique(queries)))
+        )
+
+    def group_sizes(self) -> np.ndarray:
+        """Candidates per query, in query order (LightGBM's ``group``)."""
+        return np.bincount(self.groups, minlength=self.n_queries)
+
+
+def without_projects(dataset: Dataset, held: set[str]) -> Dataset:
+    """``dataset`` as if the ``held`` projects had never happened."""
+    return Dataset(
+        partners=dataset.partners,
+        projects=[p for p in dataset.projects if p.id not in held],
+        action_groups=dataset.action_groups,
+        project_members=[m for m in dataset.project_members if m.project_id not in held],
+        group_members=dataset.group_members,
+    )
+
+
+def usable_projects(dataset: Dataset) -> list[str]:
+    """Projects with at least two members: each can be asked to find its other members."""
+    sizes: dict[str, int] = {}
+    for member in dataset.project_members:
+        sizes[member.project_id] = sizes.get(member.project_id, 0) + 1
+    return [p.id for p in dataset.projects if sizes.get(p.id, 0) >= 2]
+
+
+def simulated_ask(partner: Partner, rng: random.Random) -> Understood | None:
+    from matcher.understand import Understood
+
+    """An ask that ``partner`` fits: its actor kind, its country or one of its languages (one, at random)."""
+    options: list[dict[str, tuple[str, ...]]] = []
+    if partner.type and partner.type != "other":
+        options.append({"kinds": (partner.type,)})
+    if partner.country:
+        options.append({"countries": (partner.country,)})
+    if partner.languages:
+        options.append({"languages": (rng.choice(sorted(partner.languages)),)})
+    if not options:
+        return None
+    from matcher.understand import Understood
+
+    return Understood(**rng.choice(options))  # type: ignore[arg-type]
+
+
+def _merged(understood: Understood | None, ask: Understood) -> Understood:
+    if understood is None:
+        return ask
+    return dataclasses.replace(
+        understood,
+        kinds=tuple(dict.fromkeys(understood.kinds + ask.kinds)),
+        countries=tuple(dict.fromkeys(understood.countries + ask.countries)),
+        languages=tuple(dict.fromkeys(understood.languages + ask.languages)),
+    )
+
+
+def simulate_queries(
+    dataset: Dataset,
+    vectors: VectorLookup,
+    embedder: Embedder,
+    *,
+    folds: int = 4,
+    max_queries: int = 400,
+    ask_rate: float = 0.3,
+    random_state: int = 0,
+    layout: DenseLayout | None = None,
+) -> TrainingData:
+    """Features and labels of candidates for leave-fold-out queries built from past projects."""
+    from matcher.recommender import Recommender  # local: the recommender imports the rankers
+
+    projects = usable_projects(dataset)
+    rng = random.Random(random_state)
+    rng.shuffle(projects)
+    projects = projects[:max_queries]
+    members: dict[str, list[tuple[str, str]]] = {}
+    for m in dataset.project_members:
+        members.setdefault(m.project_id, []).append((m.partner_id, m.role))
+    by_id = {p.id: p for p in dataset.projects}
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    gs: list[np.ndarray] = []
+    n_queries = 0
+    for fold in range(folds):
+        held = set(projects[fold::folds])
+        if not held:
+            continue
+        rec = Recommender(
+            build_catalog(without_projects(dataset, held), vectors, embedder.dim), embedder, layout=layout
+        )
+        catalog = rec.catalog
+        for project_id in sorted(held):
+            team = members[project_id]
+            lead = lead_of(team) or team[0][0]
+            positives = sorted({p for p, _ in team if p != lead})
+            project = by_id[project_id]
+            query = rec.resolve(
+                project.text,
+                vectors([project.text])[0],
+                sdgs=frozenset(project.sdgs),
+                requester_id=lead if lead in catalog.partner_pos else None,
+            )
+            if positives and rng.random() < ask_rate:
+                ask = simulated_ask(catalog.partner(rng.choice(positives)), rng)
+                if ask is not None:
+                    query.understood = _merged(query.understood, ask)
+            rows = rec.candidates.generate(query)
+            if len(rows) == 0:
+                continue
+            labels = np.array([catalog.partners[r].id in positives for r in rows.tolist()], dtype=np.int8)
+            if labels.sum() == 0:
+                continue
+            xs.append(compute_features(catalog, query, rows, layout))
+            ys.append(labels)
+            gs.append(np.full(len(rows), n_queries, dtype=np.int32))
+            n_queries += 1
+    if not xs:
+        return TrainingData(np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.int8), np.zeros(0, np.int32), 0)
+    return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries)
