@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -169,6 +170,7 @@ class Matcher:
         """Learn the ranker from the store's history and save it (with its model card) to ``path`` (default
         ``$MATCHER_HOME/models/ranker.joblib``). With too little history, remove any stale model and return None."""
         path = path or self.settings.ranker_path
+        revision = self.store.revision()  # read first: a write during training makes the model stale, not current
         dataset = self.store.load_dataset()
         ranker = train_ranker(dataset, self.vectors_for, self.embedder, layout=DenseLayout.of(self.embedder))
         if ranker is None:
@@ -179,13 +181,27 @@ class Matcher:
             path,
             extra={
                 **(selection.card() if selection is not None else {}),
-                "store revision": self.store.revision(),
+                "store revision": revision,
                 "partners": len(dataset.partners),
                 "projects": len(dataset.projects),
                 "embedding model": self.embedder.name,
             },
         )
+        # the card's facts a program reads (ranker_is_stale), beside the model
+        path.with_suffix(".json").write_text(json.dumps({"store revision": revision}), encoding="utf-8")
         return ranker
+
+    def ranker_is_stale(self) -> bool:
+        """Whether the saved learned ranker was trained on another store revision than the store's (an ingest
+        killed between its commit and the training, or writes since). False when none is saved or in use."""
+        path = self.settings.ranker_path
+        if self.settings.ranker != "auto" or not path.exists():
+            return False
+        try:
+            facts = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return True  # saved by an older version (no revision recorded) or damaged
+        return not isinstance(facts, dict) or facts.get("store revision") != self.store.revision()
 
     def _themes(self, catalog: Catalog) -> ThemeLookup | None:
         """The themes saved in $MATCHER_HOME/themes.json (``matcher themes fit``), or None."""
