@@ -1,9 +1,12 @@
 // "Find collaborators": describe a project (or pick one), filter, see explained suggestions, accept or dismiss them.
+// What the service understood from the text shows as chips; a pressed chip is a hard filter of the next search.
 
 import { api, apiKey } from "../api.js";
 import { emptyState, errorState, initialState, keyForm, loadingState, matchCard, resultsHeading, sdgName } from "../components.js";
 import { field, fill, h, select, setFieldError } from "../dom.js";
-import { countryName, languageName, t, tn } from "../i18n.js";
+import { countryName, languageName, regionName, t, tn } from "../i18n.js";
+import { regionOptions } from "../regions.js";
+import { FILTER_OF, chipLabel, understoodChips } from "../understood.js";
 
 const K_CHOICES = [5, 10, 20, 50];
 
@@ -11,7 +14,9 @@ const state = {
   text: "",
   projectId: "",
   requesterId: "",
-  filters: { country: "", type: "", language: "", sdg: "", theme: "" },
+  filters: { country: "", type: "", language: "", sdg: "", theme: "", region: "" },
+  extra: emptyExtra(), // filters added from the "what we understood" chips, by filter name
+  understood: null,
   k: 10,
   phase: "initial", // initial | loading | done | error
   results: [],
@@ -22,6 +27,10 @@ const state = {
 };
 
 let controller = null;
+
+function emptyExtra() {
+  return { regions: [], countries: [], types: [], languages: [], sdgs: [] };
+}
 
 function sortedBy(items, key) {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
@@ -38,15 +47,24 @@ function filterOptions(summary, themes) {
     language: languages.map((l) => [l, languageName(l)]),
     sdg: Array.from({ length: 17 }, (_, i) => [String(i + 1), `${i + 1}. ${sdgName(i + 1, summary)}`]),
     theme: (themes ?? []).map((theme) => [String(theme.id), theme.label]),
+    region: regionOptions(regionName),
   };
 }
 
+/** The select's value (if any) and the chips' values of one filter list, without repeats. */
+function activeFilters() {
+  const merged = {};
+  const selects = { countries: "country", types: "type", languages: "language", sdgs: "sdg", regions: "region" };
+  for (const [filter, name] of Object.entries(selects)) {
+    const values = [...(state.filters[name] ? [state.filters[name]] : []), ...state.extra[filter]].map(String);
+    const unique = [...new Set(values)];
+    if (unique.length) merged[filter] = filter === "sdgs" ? unique.map(Number) : unique;
+  }
+  return merged;
+}
+
 function buildQuery() {
-  const filters = {};
-  if (state.filters.country) filters.countries = [state.filters.country];
-  if (state.filters.type) filters.types = [state.filters.type];
-  if (state.filters.language) filters.languages = [state.filters.language];
-  if (state.filters.sdg) filters.sdgs = [Number(state.filters.sdg)];
+  const filters = activeFilters();
   if (state.filters.theme) filters.themes = [Number(state.filters.theme)];
   const query = { k: state.k, filters };
   if (state.text.trim()) query.text = state.text.trim();
@@ -81,6 +99,7 @@ export function createFindView(ctx) {
     try {
       const body = await api.collaborators(state.lastQuery, controller.signal);
       state.results = body.data;
+      state.understood = body.understood ?? null;
       state.phase = "done";
       ctx.announce(state.results.length ? tn("find.results", state.results.length) : t("find.empty.title"));
     } catch (error) {
@@ -110,10 +129,35 @@ export function createFindView(ctx) {
   function onClear() {
     controller?.abort();
     Object.assign(state, { text: "", projectId: "", requesterId: "", k: 10, phase: "initial", results: [], error: null });
-    state.filters = { country: "", type: "", language: "", sdg: "", theme: "" };
+    state.filters = { country: "", type: "", language: "", sdg: "", theme: "", region: "" };
+    state.extra = emptyExtra();
+    state.understood = null;
     state.lastQuery = null;
     render();
     root.querySelector("textarea")?.focus();
+  }
+
+  // -- chips: one click adds the filter and searches again, another removes it -----------------------------------
+  async function toggleChip(group, value) {
+    const filter = FILTER_OF[group];
+    const selectName = { regions: "region", countries: "country", types: "type", languages: "language", sdgs: "sdg" }[filter];
+    const on = (activeFilters()[filter] ?? []).some((v) => String(v) === String(value));
+    const label = chipLabel(group, value, ctx.summary);
+    if (on) {
+      state.extra[filter] = state.extra[filter].filter((v) => String(v) !== String(value));
+      if (String(state.filters[selectName]) === String(value)) state.filters[selectName] = "";
+    } else {
+      state.extra[filter] = [...state.extra[filter], value];
+    }
+    const select = root.querySelector(`#filter-${selectName}`);
+    if (select) select.value = state.filters[selectName];
+    await search({ focusResults: false });
+    ctx.announce(t(on ? "understood.removed" : "understood.added", { label }));
+    resultsRegion.querySelector(`.understood button[data-group="${group}"][data-value="${CSS.escape(String(value))}"]`)?.focus();
+  }
+
+  function chips() {
+    return understoodChips(state.understood, activeFilters(), ctx.summary, toggleChip);
   }
 
   // -- feedback (accept / dismiss): shown only when a requester is chosen and the server may have the endpoint ------
@@ -212,15 +256,17 @@ export function createFindView(ctx) {
     if (state.phase === "initial") content = initialState(t("find.initial.title"), t("find.initial.body"));
     else if (state.phase === "loading") content = loadingState(t("find.loading"));
     else if (state.phase === "error") content = errorState(state.error, () => search());
-    else if (!state.results.length) content = emptyState(t("find.empty.title"), t("find.empty.body"));
+    else if (!state.results.length) content = [emptyState(t("find.empty.title"), t("find.empty.body")), chips()];
     else {
       content = [
         resultsHeading(tn("find.results", state.results.length)),
+        chips(),
         state.feedbackNotice ? h("p", { class: "notice", role: "status", tabindex: "-1" }, state.feedbackNotice) : null,
         h("ol", { class: "cards" }, state.results.map((m) => matchCard(m, cardContext()))),
       ];
     }
-    if (content instanceof Node) content.setAttribute("tabindex", "-1");
+    const first = [content].flat()[0];
+    if (first instanceof Node) first.setAttribute("tabindex", "-1");
     fill(resultsRegion, ...[content].flat().filter(Boolean));
     for (const [id, decision] of Object.entries(state.decisions)) {
       if (decision.status === "done") resultsRegion.querySelector(`li[data-partner-id="${CSS.escape(id)}"]`)?.classList.add(`decided-${decision.action}`);
@@ -281,6 +327,7 @@ export function createFindView(ctx) {
           filter("type", t("filters.type")),
           filter("language", t("filters.language")),
           filter("sdg", t("filters.sdg")),
+          filter("region", t("filters.region")),
           options.theme.length ? filter("theme", t("filters.theme")) : null,
         ),
       ),
