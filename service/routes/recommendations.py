@@ -16,7 +16,14 @@ from service.visibility import require_visible
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 
-@router.post("/collaborators", response_model=MatchesPublic)
+@router.post(
+    "/collaborators",
+    response_model=MatchesPublic,
+    responses={
+        403: {"description": "A partner key with another partner as requester_id"},
+        404: {"description": "Unknown requester_id or project_id"},
+    },
+)
 def recommend_collaborators(
     query: CollaboratorQuery, recommender: RecommenderDep, matcher: MatcherDep, caller: CallerDep
 ) -> MatchesPublic:

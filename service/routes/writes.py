@@ -59,6 +59,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or invalid API key; nothing was written"},
+    403: {"description": "A partner key used beyond its own partner; nothing was written"},
     404: {"description": "Unknown id"},
     412: {"description": "If-Match names an older version; the response's ETag is the current one"},
     413: {"description": "Request body over MATCHER_MAX_BODY_BYTES"},
