@@ -81,9 +81,7 @@ class CollaborationWalk:
         project_degree = np.asarray(binary.sum(axis=0)).ravel()
         inv_p = sp.diags(np.where(partner_degree > 0, 1.0 / np.maximum(partner_degree, 1), 0.0).astype(np.float32))
         inv_j = sp.diags(np.where(project_degree > 0, 1.0 / np.maximum(project_degree, 1), 0.0).astype(np.float32))
-        return CollaborationWalk(
-            to_projects=(binary.T @ inv_p).tocsr(), to_partners=(binary @ inv_j).tocsr()
-        )
+        return CollaborationWalk(to_projects=(binary.T @ inv_p).tocsr(), to_partners=(binary @ inv_j).tocsr())
 
     def scores(self, anchor_rows: list[int], *, restart: float = 0.3, steps: int = 4) -> np.ndarray | None:
         """Visit probability of every partner for walks that start at ``anchor_rows`` and restart there with

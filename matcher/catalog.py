@@ -17,6 +17,7 @@ from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
 from matcher.lexical import LexicalModel
+from matcher.understand import detect_language
 from matcher.vocab import region_of
 
 VectorLookup = Callable[[Sequence[str]], np.ndarray]
@@ -54,6 +55,19 @@ class Catalog:
     #: the same for actor kinds (who coordinates whom: universities with companies, cities with NGOs, ...)
     kind_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
     walk: CollaborationWalk | None = field(default=None, repr=False)
+    _languages: dict[int, str] = field(default_factory=dict, repr=False)  # row -> detected language, filled lazily
+
+    def text_languages(self, rows: np.ndarray) -> np.ndarray:
+        """The language each partner's text is written in (ISO 639-1, "" when unclear), detected on first use and
+        kept for the catalogue's life (cheap: stop-word votes; only the rows that a query scores)."""
+        known = self._languages
+        out = []
+        for row in np.asarray(rows, dtype=np.int64).tolist():
+            language = known.get(row)
+            if language is None:
+                language = known[row] = detect_language(self.partners[row].text) or ""
+            out.append(language)
+        return np.asarray(out, dtype=object)
 
     @property
     def partners(self) -> list[Partner]:

@@ -25,6 +25,7 @@ from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import asked_terms_removed, partner_reasons
 from matcher.results import GroupMatch, PartnerMatch, Reason
+from matcher.understand import understand
 
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
@@ -42,14 +43,6 @@ class UnknownIdError(KeyError):
 
     def __str__(self) -> str:
         return f"No {self.kind} with id {self.item_id!r}."
-
-
-def _understand(text: str):  # type: ignore[no-untyped-def]
-    try:  # TEMPORARY while matcher.understand lands
-        from matcher.understand import understand
-    except ImportError:
-        return None
-    return understand(text)
 
 
 class MissingQueryError(ValueError):
@@ -222,7 +215,7 @@ class Recommender:
         thread), this thread does the rest, which needs only the text."""
         c = self.catalog
         pending = helper_threads().submit(self.embedder.encode, [text]) if vector is None else None
-        asked = _understand(text) if understand_text else None
+        asked = understand(text) if understand_text else None
         language = asked.language if asked is not None else None
         terms = c.lexical.transform([text])
         scores = c.lexical.scores(terms)

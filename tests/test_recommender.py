@@ -126,7 +126,7 @@ def test_explanations_name_sdgs_and_kinds_as_codes(recommender: Recommender) -> 
         assert "same_country" not in codes  # no other partner is in Fiji
         assert set(codes) <= {
             "worked_with_you", "worked_with_partner", "shared_sdgs", "key_terms", "text_similarity",
-            "similar_projects", "type_complement", "related_profile", "same_theme",
+            "similar_projects", "type_complement", "related_profile", "same_theme", "as_asked", "network_proximity",
         }  # fmt: skip
     assert shared["ocean-lab"] == {"sdgs": [14]}  # 14;13
     assert shared["garden-school"] == {"sdgs": [4]}  # 2;4

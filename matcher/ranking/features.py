@@ -68,7 +68,7 @@ class DenseLayout:
         """The layout of ``embedder``'s vectors, from its blocks (:func:`~matcher.embedding.composite.blocks_of`)."""
         blocks = {b.name: (b.start, b.stop) for b in blocks_of(embedder)}
         if len(blocks) == 1:
-            (name, span), = blocks.items()
+            ((name, span),) = blocks.items()
             return DenseLayout(span, span if name == DENSE_ML else None, 1.0)
         primary = blocks.get(DENSE_EN, next(iter(blocks.values())))
         return DenseLayout(primary, blocks.get(DENSE_ML), 1.0 / math.sqrt(len(blocks)))
@@ -127,8 +127,8 @@ def dense_scores(
     m0, m1 = layout.multilingual
     primary = (vectors[:, p0:p1] @ query.vector[p0:p1]) / norm
     multilingual = (vectors[:, m0:m1] @ query.vector[m0:m1]) / norm
-    if query.language and len(catalog.text_languages):
-        other = catalog.text_languages[rows]
+    if query.language:
+        other = catalog.text_languages(rows)
         crossing = (other != "") & (other != query.language)
         primary = np.where(crossing, multilingual, primary)
     return primary.astype(np.float32), multilingual.astype(np.float32)

@@ -3,18 +3,14 @@ feature. A reason is given only when its feature adds to that suggestion's score
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
-
 import pycountry
 
 from matcher.catalog import Catalog
 from matcher.ranking.query import ResolvedQuery
 from matcher.results import Reason
+from matcher.understand import Understood, describe_value, region_members
+from matcher.understand.text import fold_words
 from matcher.vocab import actor_label, sdg_label, with_article
-
-if TYPE_CHECKING:
-    from matcher.understand import Understood
 
 
 def country_name(code: str | None) -> str:
@@ -31,8 +27,8 @@ def asked_terms_removed(terms: list[str], understood: Understood | None) -> list
     "africa", "research"): those are answered by the ``as_asked`` reason, they are not what the work is about."""
     if understood is None or not understood.spans:
         return terms
-    asked = {w for span in understood.spans for w in re.findall(r"\w+", span.casefold())}
-    return [t for t in terms if not set(re.findall(r"\w+", t.casefold())) & asked]
+    asked = understood.words
+    return [t for t in terms if not set(fold_words(t)) & asked]
 
 
 def _positive(contributions: dict[str, float], *names: str) -> bool:
@@ -65,9 +61,6 @@ def as_asked_reasons(catalog: Catalog, query: ResolvedQuery, row: int, contribut
     understood = query.understood
     if understood is None:
         return []
-    from matcher.understand import describe_value
-    from matcher.understand.regions import region_members
-
     partner = catalog.partners[row]
     out: list[Reason] = []
     if contributions.get("asked_place", 0.0) > 0 and partner.country:

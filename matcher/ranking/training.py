@@ -16,17 +16,13 @@ import dataclasses
 import random
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matcher.catalog import VectorLookup, build_catalog
 from matcher.domain import Dataset, Partner, lead_of
 from matcher.embedding.base import Embedder
 from matcher.ranking.features import FEATURES, DenseLayout, compute_features
-
-if TYPE_CHECKING:
-    from matcher.understand import Understood
+from matcher.understand import Understood
 
 MIN_TRAINING_PROJECTS = 12
 
@@ -46,7 +42,7 @@ class TrainingData:
         keep = np.isin(self.groups, queries)
         _, renumbered = np.unique(self.groups[keep], return_inverse=True)
         return TrainingData(
-            self.features[keep], self.labels[keep], renumbered.astype(np.int32), int(len(np.unique(queries)))
+            self.features[keep], self.labels[keep], renumbered.astype(np.int32), len(np.unique(queries))
         )
 
     def group_sizes(self) -> np.ndarray:
@@ -86,8 +82,6 @@ def simulated_ask(partner: Partner, rng: random.Random) -> Understood | None:
         options.append({"languages": (rng.choice(sorted(partner.languages)),)})
     if not options:
         return None
-    from matcher.understand import Understood
-
     return Understood(**rng.choice(options))  # type: ignore[arg-type]
 
 
@@ -97,6 +91,7 @@ def _merged(understood: Understood | None, ask: Understood) -> Understood:
     return dataclasses.replace(
         understood,
         kinds=tuple(dict.fromkeys(understood.kinds + ask.kinds)),
+        regions=tuple(dict.fromkeys(understood.regions + ask.regions)),
         countries=tuple(dict.fromkeys(understood.countries + ask.countries)),
         languages=tuple(dict.fromkeys(understood.languages + ask.languages)),
     )
