@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer, strip_accents_unicode
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-# A short list of French and Spanish function words: partners write in their own languages.
-_FR_ES = frozenset(
-    """
-au aux avec ce ces dans de des du elle en et eux il je la le les leur lui ma mais me même mes moi mon ne nos
-notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous est sont
-être avoir fait plus été afin entre chaque comme aussi ainsi al como con cual de del desde donde el ella ellos
-en entre era es esta este esto estos fue ha hay la las le les lo los mas muy nos nuestra nuestro o para pero
-por que se sin sobre su sus también tiene un una uno unos y ya
-""".split()
-)
+from matcher.understand.language import detect_language
+from matcher.understand.stopwords import all_stop_words, shared_stop_words, stop_words
+from matcher.understand.text import fold
 
-STOP_WORDS = sorted({strip_accents_unicode(w) for w in set(ENGLISH_STOP_WORDS) | _FR_ES})
+_TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W_]+\b")
+
+
+@lru_cache(maxsize=16)
+def dropped_words(language: str | None) -> frozenset[str]:
+    """The words a text in ``language`` (None: unknown) loses before TF-IDF: its own stop words and the shared ones."""
+    return shared_stop_words() | stop_words(language) if language else shared_stop_words()
+
+
+class Analyzer:
+    """Terms of a text for TF-IDF: folded words (lower-case, no accents) of two or more letters, without the stop
+    words of the text's own language (detected from its function words) nor those shared by languages or English
+    ("de", "la", "the"), then unigrams and bigrams of what is left ("climate and education" -> "climate education").
+
+    A French text loses "pour" and "dans"; an English one keeps "sea" (a Spanish stop word only), so function words
+    never match across languages while the words of the text's own language keep their meaning."""
+
+    def __call__(self, text: str) -> list[str]:
+        drop = dropped_words(detect_language(text))
+        words = [w for w in _TOKEN.findall(fold(text)) if w not in drop]
+        return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
 class LexicalModel(BaseEstimator):  # type: ignore[misc]
@@ -35,12 +51,9 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
     def fit(self, documents: Sequence[str]) -> LexicalModel:
         self.vectorizer_ = TfidfVectorizer(
             sublinear_tf=True,
-            ngram_range=(1, 2),
+            analyzer=Analyzer(),
             min_df=self.min_df,
             max_features=self.max_features,
-            stop_words=STOP_WORDS,
-            strip_accents="unicode",
-            token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b",
             dtype=np.float32,
         )
         documents = list(documents) or [""]
@@ -119,18 +132,29 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
             scores = self.scores(query)
         return top_positive(scores, n)
 
-    def shared_terms(self, query: sp.csr_matrix, row: int, n: int = 4) -> list[str]:
-        """The terms that contribute most to the match of ``query`` with document ``row``."""
-        return self.shared_terms_of_rows(query, [row], n)[0]
+    def shared_terms(self, query: sp.csr_matrix, row: int, n: int = 4, *, exclude: Collection[str] = ()) -> list[str]:
+        """The terms that contribute most to the match of ``query`` with document ``row``: never a stop word of any
+        supported language, nor a term holding one of the folded words ``exclude`` (the place and kind words the
+        query asked with: :attr:`matcher.understand.Understood.words`)."""
+        return self.shared_terms_of_rows(query, [row], n, exclude=exclude)[0]
 
-    def shared_terms_of_rows(self, query: sp.csr_matrix, rows: Sequence[int], n: int = 4) -> list[list[str]]:
+    def shared_terms_of_rows(
+        self, query: sp.csr_matrix, rows: Sequence[int], n: int = 4, *, exclude: Collection[str] = ()
+    ) -> list[list[str]]:
         """:meth:`shared_terms` of several documents at once (one pass over the query's term columns)."""
         if not len(rows):
             return []
         order = np.argsort(query.indices, kind="stable")
         terms, data = query.indices[order], query.data[order]
+        keep = self._shown(terms, frozenset(exclude))
+        terms, data = terms[keep], data[keep]
         docs = self._values(terms, np.asarray(rows, dtype=np.int64))  # (terms, rows)
         return [self._strongest(terms, data, docs[:, j], n) for j in range(len(rows))]
+
+    def _shown(self, terms: np.ndarray, exclude: frozenset[str]) -> np.ndarray:
+        """Which of ``terms`` may be shown as key terms."""
+        hidden = all_stop_words() | exclude
+        return np.array([not hidden.intersection(str(self.terms_[t]).split()) for t in terms.tolist()], dtype=bool)
 
     def _strongest(self, terms: np.ndarray, data: np.ndarray, doc: np.ndarray, n: int) -> list[str]:
         present = doc > 0

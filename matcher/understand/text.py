@@ -21,6 +21,8 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, one character for one (so offsets in the folded text are offsets in ``text``)."""
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 

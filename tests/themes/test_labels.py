@@ -79,5 +79,5 @@ def test_detect_language(text: str, language: str | None) -> None:
 
 def test_languages_present_and_unknown_language() -> None:
     assert languages_present(["Nous sommes avec les écoles et les élèves.", "short"]) == ["en", "fr"]
-    with pytest.raises(ValueError, match="no stop words for language 'xx'; supported: de, en, es, fr, it, pt"):
+    with pytest.raises(ValueError, match="no stop words for language 'xx'; supported: de, en, es, fr, it, nl, pt"):
         stop_words_for(["xx"])
