@@ -9,13 +9,14 @@ from matcher.domain import Partner
 from matcher.ranking.query import Filters
 from matcher.results import PartnerMatch
 from matcher.team.constraints import ConsortiumRequest, TeamRequestError
-from matcher.team.rules import Candidate
+from matcher.team.regions import Region
+from matcher.team.rules import Candidate, Quota, quotas
 
 if TYPE_CHECKING:
     from matcher.catalog import Catalog
     from matcher.recommender import Recommender
 
-TOP_UP = 3  # each quota of n brings in its best TOP_UP * n (at least 10) candidates, whatever their overall rank
+TOP_UP = 3  # a quota of n met by fewer than TOP_UP * n top candidates brings in its best TOP_UP * n (at least 10)
 
 
 def candidate(partner: Partner, match: PartnerMatch | None = None) -> Candidate:
@@ -70,13 +71,29 @@ def fixed_members(catalog: Catalog, request: ConsortiumRequest) -> list[tuple[st
 def ranked_pool(
     recommender: Recommender, request: ConsortiumRequest, exclude: frozenset[str]
 ) -> tuple[list[PartnerMatch], dict[str, PartnerMatch]]:
-    """The ranker's top ``request.candidates`` (and the matches of included partners, which the pool leaves out)."""
+    """The ranker's top ``request.candidates`` (and the matches of included partners, which the pool leaves out),
+    topped up with the best candidates of each quota (:func:`~matcher.team.rules.quotas`) that fewer than
+    ``TOP_UP`` times its need of the top ones meet. The query is resolved (embedded) once; a top-up ranks it again
+    under narrower filters, so its scores are the same as in the main list."""
     include = frozenset(request.include)
-    matches = _ask(recommender, request, request.filters, request.candidates + len(include), exclude)
+    query = recommender.collaborator_query(
+        text=request.text,
+        project_id=request.project_id,
+        requester_id=request.requester_id,
+        filters=request.filters,
+        exclude=exclude,
+    )
+    matches = recommender.rank(query, request.candidates + len(include))
     pool = [m for m in matches if m.partner_id not in include]
     seen = {m.partner_id for m in pool}
-    for filters, need in _quota_filters(request):
-        for m in _ask(recommender, request, filters, max(10, TOP_UP * need), exclude | include):
+    catalog = recommender.catalog
+    for quota in quotas(request):
+        have = sum(quota.admits(candidate(catalog.partner(m.partner_id))) for m in pool)
+        narrowed = _narrowed(request.filters, quota)
+        if have >= TOP_UP * quota.need or narrowed is None:
+            continue
+        topped = dataclasses.replace(query, filters=narrowed, exclude=exclude | include)
+        for m in recommender.rank(topped, max(10, TOP_UP * quota.need)):
             if m.partner_id not in seen:
                 seen.add(m.partner_id)
                 pool.append(m)
@@ -84,36 +101,16 @@ def ranked_pool(
     return pool, {m.partner_id: m for m in matches if m.partner_id in include}
 
 
-def _ask(
-    recommender: Recommender, request: ConsortiumRequest, filters: Filters, k: int, exclude: frozenset[str]
-) -> list[PartnerMatch]:
-    return recommender.collaborators(
-        text=request.text,
-        project_id=request.project_id,
-        requester_id=request.requester_id,
-        k=k,
-        filters=filters,
-        exclude=exclude,
-    )
-
-
-def _quota_filters(request: ConsortiumRequest) -> list[tuple[Filters, int]]:
-    """The request's filters narrowed to each quota (kind, region, language, SDG) with the count it needs; a quota
-    outside the request's own filters narrows to nothing, and the diagnosis names it."""
-    base, cons = request.filters, request.constraints
-    out: list[tuple[Filters, int]] = []
-    for bound in cons.kinds:
-        if bound.min and (not base.types or bound.kind in base.types):
-            out.append((dataclasses.replace(base, types=frozenset({bound.kind})), bound.min))
-    for region_bound in cons.regions:
-        countries = region_bound.resolved.countries
-        narrowed = countries & base.countries if base.countries else countries
-        if narrowed:
-            out.append((dataclasses.replace(base, countries=frozenset(narrowed)), region_bound.min))
-    for language in cons.languages:
-        if not base.languages or language in base.languages:
-            out.append((dataclasses.replace(base, languages=frozenset({language})), 1))
-    for goal in cons.sdgs:
-        if not base.sdgs or goal in base.sdgs:
-            out.append((dataclasses.replace(base, sdgs=frozenset({goal})), 1))
-    return out
+def _narrowed(base: Filters, quota: Quota) -> Filters | None:
+    """The request's filters narrowed to a quota's members; None when the filters leave none of them (the
+    diagnosis then names the quota)."""
+    if quota.what == "kind" and (not base.types or quota.value in base.types):
+        return dataclasses.replace(base, types=frozenset({str(quota.value)}))
+    if quota.what == "region" and isinstance(quota.value, Region):
+        countries = quota.value.countries & base.countries if base.countries else quota.value.countries
+        return dataclasses.replace(base, countries=frozenset(countries)) if countries else None
+    if quota.what == "language" and (not base.languages or quota.value in base.languages):
+        return dataclasses.replace(base, languages=frozenset({str(quota.value)}))
+    if quota.what == "sdg" and isinstance(quota.value, int) and (not base.sdgs or quota.value in base.sdgs):
+        return dataclasses.replace(base, sdgs=frozenset({quota.value}))
+    return None

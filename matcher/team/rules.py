@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from matcher.results import Reason
 from matcher.team import explain
 from matcher.team.constraints import ConsortiumRequest, InfeasibleTeamError
 from matcher.team.milp import BinaryProgram
+from matcher.team.regions import Region
 from matcher.vocab import region_of
 
 
@@ -36,6 +38,34 @@ class Candidate:
     @property
     def region(self) -> str | None:
         return region_of(self.country)
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """A minimum on members with an attribute: a kind, a region's countries, a language or an SDG."""
+
+    what: Literal["kind", "region", "language", "sdg"]
+    value: str | int | Region
+    need: int
+
+    def admits(self, c: Candidate) -> bool:
+        if self.what == "kind":
+            return c.type == self.value
+        if self.what == "region":
+            return isinstance(self.value, Region) and c.country in self.value.countries
+        if self.what == "language":
+            return self.value in c.languages
+        return self.value in c.sdgs
+
+
+def quotas(request: ConsortiumRequest) -> list[Quota]:
+    """The request's minimums on attributes (the candidate pool is topped up for them)."""
+    cons = request.constraints
+    out = [Quota("kind", b.kind, b.min) for b in cons.kinds if b.min]
+    out += [Quota("region", r.resolved, r.min) for r in cons.regions]
+    out += [Quota("language", lang, 1) for lang in cons.languages]
+    out += [Quota("sdg", goal, 1) for goal in cons.sdgs]
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +94,7 @@ class TeamRules:
     min_countries: int = 0
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # candidate index pairs
     blocked: set[int] = field(default_factory=set)  # candidates in conflict with a fixed member
+    _masks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def compile(cls, request: ConsortiumRequest, candidates: list[Candidate], fixed: list[Candidate]) -> TeamRules:
@@ -72,9 +103,13 @@ class TeamRules:
         everyone = np.ones(len(candidates), dtype=bool)
         span = f"{size.min}" if size.min == size.max else f"{size.min} to {size.max}"
         rules._add("size", f"a team of {span}", everyone, len(fixed), size.min, size.max)
+
+        def counts(quota: Quota) -> tuple[np.ndarray, int]:
+            mask = np.array([quota.admits(c) for c in candidates], dtype=bool)
+            return mask, sum(quota.admits(f) for f in fixed)
+
         for i, bound in enumerate(cons.kinds):
-            mask = np.array([c.type == bound.kind for c in candidates], dtype=bool)
-            fixed_n = sum(f.type == bound.kind for f in fixed)
+            mask, fixed_n = counts(Quota("kind", bound.kind, bound.min))
             if bound.min:
                 text = f"at least {explain.kind_count(bound.min, bound.kind)}"
                 rules._add(f"constraints.kinds[{i}].min", text, mask, fixed_n, lo=bound.min)
@@ -83,18 +118,15 @@ class TeamRules:
                 rules._add(f"constraints.kinds[{i}].max", text, mask, fixed_n, hi=bound.max)
         for i, region_bound in enumerate(cons.regions):
             region = region_bound.resolved
-            mask = np.array([c.country in region.countries for c in candidates], dtype=bool)
-            fixed_n = sum(f.country in region.countries for f in fixed)
+            mask, fixed_n = counts(Quota("region", region, region_bound.min))
             text = f"at least {explain.members(region_bound.min)} in {region.name}"
             rules._add(f"constraints.regions[{i}]", text, mask, fixed_n, lo=region_bound.min)
         for language in cons.languages:
-            mask = np.array([language in c.languages for c in candidates], dtype=bool)
-            fixed_n = sum(language in f.languages for f in fixed)
+            mask, fixed_n = counts(Quota("language", language, 1))
             text = f"a member who speaks {explain.language_name(language)}"
             rules._add("constraints.languages", text, mask, fixed_n, lo=1)
         for goal in cons.sdgs:
-            mask = np.array([goal in c.sdgs for c in candidates], dtype=bool)
-            fixed_n = sum(goal in f.sdgs for f in fixed)
+            mask, fixed_n = counts(Quota("sdg", goal, 1))
             rules._add("constraints.sdgs", f"a member working on SDG {goal}", mask, fixed_n, lo=1)
         if cons.max_per_country is not None:
             countries = sorted({c.country for c in [*candidates, *fixed] if c.country})
@@ -136,9 +168,24 @@ class TeamRules:
         picked = set(chosen)
         if picked & self.blocked or any(a in picked and b in picked for a, b in self.conflicts):
             return False
-        if not all(r.met(r.count(chosen)) for r in self.requirements):
+        masks, lo, hi = self._matrix()
+        counts = masks[:, list(chosen)].sum(axis=1) + np.array([r.fixed for r in self.requirements], dtype=np.int32)
+        if not bool(np.all((counts >= lo) & (counts <= hi))):
             return False
         return self.distinct_countries(chosen) >= self.min_countries
+
+    def _matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Requirement masks as a (requirements x candidates) matrix, with the bounds."""
+        if self._masks is None:
+            none = len(self.candidates) + len(self.fixed)
+            self._masks = (
+                np.stack([r.mask for r in self.requirements]).astype(np.int32)
+                if self.requirements
+                else np.zeros((0, len(self.candidates)), dtype=np.int32),
+                np.array([r.lo for r in self.requirements], dtype=np.int32),
+                np.array([r.hi if r.hi is not None else none for r in self.requirements], dtype=np.int32),
+            )
+        return self._masks
 
     def diagnose_alone(self) -> None:
         """Raise :class:`InfeasibleTeamError` for the first constraint that the pool cannot meet even on its own."""
@@ -236,15 +283,11 @@ class TeamRules:
 
     def swaps(self, chosen: Sequence[int], out: int) -> list[int]:
         """Candidates that can take the place of chosen candidate ``out`` with every constraint still met."""
-        n = len(self.candidates)
-        if not self.requirements:
-            return []
-        masks = np.stack([r.mask for r in self.requirements]).astype(np.int32)
-        base = np.array([r.count(chosen) for r in self.requirements]) - masks[:, out]
+        masks, lo, hi = self._matrix()
+        fixed = np.array([r.fixed for r in self.requirements], dtype=np.int32)
+        base = masks[:, list(chosen)].sum(axis=1) + fixed - masks[:, out]
         counts = base[:, None] + masks
-        lo = np.array([r.lo for r in self.requirements])[:, None]
-        hi = np.array([r.hi if r.hi is not None else n + len(self.fixed) for r in self.requirements])[:, None]
-        ok = np.all((counts >= lo) & (counts <= hi), axis=0)
+        ok = np.all((counts >= lo[:, None]) & (counts <= hi[:, None]), axis=0)
         ok[list(chosen)] = False
         ok[list(self.blocked)] = False
         rest = [i for i in chosen if i != out]

@@ -39,6 +39,14 @@ class StubCatalog:
         return self.groups[self.group_pos[group_id]]
 
 
+@dataclass(frozen=True)
+class StubQuery:
+    requester_id: str | None
+    team: frozenset[str]
+    exclude: frozenset[str]
+    filters: Filters
+
+
 def _passes(p: Partner, f: Filters) -> bool:
     return (
         (not f.types or p.type in f.types)
@@ -66,24 +74,26 @@ class StubRecommender:
         reason = Reason("stub", f"set score {score:g}", {"value": score})
         return PartnerMatch(p.id, p.name, p.type, p.country, score, explanations=[reason])
 
-    def collaborators(
+    def collaborator_query(
         self,
         *,
         text: str | None = None,
         project_id: str | None = None,
         requester_id: str | None = None,
-        k: int = 10,
         filters: Filters | None = None,
         exclude: frozenset[str] = frozenset(),
         diversity: float = 0.0,
-    ) -> list[PartnerMatch]:
+    ) -> StubQuery:
+        team = frozenset(p for p, _ in self.catalog.project_members.get(project_id or "", []))
+        return StubQuery(requester_id, team, frozenset(exclude), filters or Filters())
+
+    def rank(self, query: StubQuery, k: int) -> list[PartnerMatch]:
         self.calls += 1
-        team = {p for p, _ in self.catalog.project_members.get(project_id or "", [])}
-        banned = set(exclude) | team | {requester_id}
+        banned = set(query.exclude) | query.team | {query.requester_id}
         found = [
             p
             for p in self.catalog.partners
-            if p.discoverable and p.id not in banned and _passes(p, filters or Filters()) and p.id in self.scores
+            if p.discoverable and p.id not in banned and _passes(p, query.filters) and p.id in self.scores
         ]
         found.sort(key=lambda p: -self.scores[p.id])  # stable: ties keep the catalog's order
         return [self._match(p, self.scores[p.id]) for p in found[:k]]
