@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     auto_train: bool = Field(True, description="Learn the ranker from the store's history after each `ingest`.")
     max_text_length: int = Field(20_000, ge=100, le=1_000_000, description="Longest query text accepted (characters).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logging level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text or as one JSON object each (`json`); both carry the request id."
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated API keys; writes need `Authorization: Bearer <key>` with one of them. "

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from matcher.engine import Matcher
 from matcher.recommender import UnknownIdError
@@ -16,11 +19,50 @@ from matcher.themes.workflow import ensure_themes
 from service import errors
 from service.auth import Reader
 from service.limits import BodySizeLimit
+from service.observability import MatcherCollector, Metrics, Observability, configure_logging
 from service.routes import action_groups, feedback, health, members, partners, projects, recommendations, web, writes
 from service.routes import teams as teams_routes
 from service.routes import themes as themes_routes
 
 logger = logging.getLogger(__name__)
+
+SWAGGER = "/static/swagger"  # swagger-ui-dist, vendored in service/static/swagger (its LICENSE beside it): no CDN
+
+
+class RankerRetraining:
+    """Retrains, in a background thread, a learned ranker that was trained on another store revision (e.g. an ingest
+    killed after its commit); requests are served by the previous ranker meanwhile. ``/v1/health`` reports it."""
+
+    def __init__(self) -> None:
+        self.stale = False
+        self.retraining = False
+
+    def start_if_stale(self, matcher: Matcher, *, retrain: bool) -> threading.Thread | None:
+        if not matcher.ranker_is_stale():
+            return None
+        self.stale = True
+        if not retrain:
+            logger.warning("the learned ranker was trained on another store revision (MATCHER_AUTO_TRAIN is off)")
+            return None
+        logger.warning("the learned ranker was trained on another store revision; retraining it in the background")
+        self.retraining = True
+        thread = threading.Thread(target=self._retrain, args=(matcher,), name="ranker-retraining", daemon=True)
+        thread.start()
+        return thread
+
+    def _retrain(self, matcher: Matcher) -> None:
+        try:
+            matcher.train()
+            matcher.refresh()  # the new snapshot loads the new ranker
+            self.stale = False
+            logger.info("ranker retrained on store revision %d", matcher.revision)
+        except Exception:  # the previous ranker stays in use; the reason is in the log
+            logger.exception("retraining the ranker failed; the previous one stays in use")
+        finally:
+            self.retraining = False
+
+    def state(self) -> dict[str, Any]:
+        return {"stale": self.stale, "retraining": self.retraining}
 
 
 def _start(settings: Settings) -> Matcher:
@@ -41,7 +83,11 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_format)  # after the server configured its loggers
         app.state.matcher = matcher if matcher is not None else _start(settings)
+        app.state.ranker_retraining.start_if_stale(
+            app.state.matcher, retrain=settings.ranker == "auto" and settings.auto_train
+        )
         try:
             yield
         finally:
@@ -59,6 +105,8 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
         "open unless `MATCHER_READ_REQUIRES_KEY=true`. Records carry their version as `ETag`: send it in "
         "`If-Match` to update only what you read (412 otherwise).",
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored Swagger UI
+        redoc_url=None,  # ReDoc loads from a CDN: not offered
     )
 
     @app.exception_handler(UnknownIdError)
@@ -70,7 +118,26 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
     app.state.settings = settings
+    app.state.ranker_retraining = RankerRetraining()
+    metrics = Metrics()
+    metrics.registry.register(
+        MatcherCollector(lambda: getattr(app.state, "matcher", None), app.state.ranker_retraining.state)
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # outermost: the request id and security headers are on every answer, even a 413
+    app.add_middleware(Observability, metrics=metrics, mounts=("/static",))
+    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+        )
+
     errors.install(app)
     for module in (recommendations, partners, projects, action_groups, themes_routes, teams_routes, health):
         app.include_router(module.router, prefix="/v1", dependencies=[] if module is health else [Reader])

@@ -142,6 +142,12 @@ class PartnerPublic(BaseModel):
     action_groups: list[GroupRefPublic]
 
 
+class RankerHealth(BaseModel):
+    name: str = Field(description="The ranker in use, e.g. learned-logistic or default-weights.")
+    stale: bool = Field(description="The saved learned ranker was trained on another store revision (found at start).")
+    retraining: bool = Field(description="It is being retrained in the background; the previous one serves meanwhile.")
+
+
 class HealthPublic(BaseModel):
     status: str
     partners: int = Field(description="Every stored partner, including those that opted out of suggestions.")
@@ -156,6 +162,7 @@ class HealthPublic(BaseModel):
         None,
         description="Recall@10 of the partner index against exact search, measured when it was built (1.0: exact).",
     )
+    ranker: RankerHealth | None = None
 
 
 class ProjectPublic(BaseModel):

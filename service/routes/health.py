@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from service.deps import MatcherDep
-from service.schemas import HealthPublic
+from service.schemas import HealthPublic, RankerHealth
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthPublic)
-def health(matcher: MatcherDep) -> HealthPublic:
+def health(matcher: MatcherDep, request: Request) -> HealthPublic:
     """Liveness and what is loaded."""
     catalog = matcher.catalog
     return HealthPublic(
@@ -23,4 +23,5 @@ def health(matcher: MatcherDep) -> HealthPublic:
         model=matcher.embedder.name,
         index=matcher.recommender.index.kind,
         index_recall_at_10=matcher.recommender.index.recall_at_10,
+        ranker=RankerHealth(name=matcher.recommender.ranker.name, **request.app.state.ranker_retraining.state()),
     )
