@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+import pycountry
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from matcher.understand import is_region, region_codes
 from matcher.vocab import ACTOR_TYPES
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_lower=True)]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Sdg = Annotated[int, Field(ge=1, le=17)]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
 ActorType = Annotated[str, Field(json_schema_extra={"enum": list(ACTOR_TYPES)})]
 
 
@@ -20,6 +23,12 @@ class FiltersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     countries: list[CountryCode] = Field(default_factory=list, max_length=250, description="ISO 3166-1 alpha-2")
+    regions: list[RegionCode] = Field(
+        default_factory=list,
+        max_length=50,
+        description="UN M49 region codes, any level: 002 Africa, 011 Western Africa, 419 Latin America and the "
+        "Caribbean, 035 South-eastern Asia",
+    )
     types: list[ActorType] = Field(default_factory=list, max_length=20, description="actor kinds")
     languages: list[LanguageCode] = Field(default_factory=list, max_length=50, description="ISO 639-1")
     sdgs: list[Sdg] = Field(default_factory=list, max_length=17)
@@ -28,10 +37,23 @@ class FiltersIn(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _known_types(self) -> FiltersIn:
+    def _known_codes(self) -> FiltersIn:
         bad = [t for t in self.types if t not in ACTOR_TYPES]
         if bad:
             raise ValueError(f"unknown actor type(s) {bad}; allowed: {', '.join(ACTOR_TYPES)}")
+        problems = []
+        unknown_countries = [c for c in self.countries if pycountry.countries.get(alpha_2=c) is None]
+        if unknown_countries:
+            problems.append(
+                f"unknown country code(s) {unknown_countries}; allowed: ISO 3166-1 alpha-2 codes such as FR, KE, BR"
+            )
+        unknown_regions = [r for r in self.regions if not is_region(r)]
+        if unknown_regions:
+            problems.append(
+                f"unknown region code(s) {unknown_regions}; allowed: UN M49 codes {', '.join(region_codes())}"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -99,6 +121,26 @@ class MatchPublic(BaseModel):
 class MatchesPublic(BaseModel):
     data: list[MatchPublic]
     count: int
+
+
+class UnderstoodPublic(BaseModel):
+    """What the service understood the text to ask for. Each list can be sent back as a hard filter (``regions``,
+    ``countries``, ``types`` for ``kinds``, ``languages``, ``sdgs``); as it is, it is a soft preference."""
+
+    regions: list[str] = Field(default_factory=list, description="UN M49 region codes")
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
+    kinds: list[str] = Field(default_factory=list, description="actor kinds")
+    languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes of languages partners speak")
+    sdgs: list[int] = Field(default_factory=list)
+    language: str | None = Field(None, description="the language the text is written in (ISO 639-1), when clear")
+    spans: list[str] = Field(default_factory=list, description="the words of the text that said so")
+    labels: list[str] = Field(default_factory=list, description="the same, in English words")
+
+
+class CollaboratorsPublic(MatchesPublic):
+    understood: UnderstoodPublic | None = Field(
+        None, description="What the text asks for; absent when the query has no text of its own."
+    )
 
 
 class GroupMatchPublic(BaseModel):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matcher.results import GroupMatch, PartnerMatch, Reason
-from service.schemas import GroupMatchesPublic, GroupMatchPublic, MatchesPublic, MatchPublic, ReasonPublic
+from matcher.understand import Understood, describe
+from service.schemas import (
+    GroupMatchesPublic,
+    GroupMatchPublic,
+    MatchesPublic,
+    MatchPublic,
+    ReasonPublic,
+    UnderstoodPublic,
+)
 
 
 def reasons_public(reasons: Sequence[Reason]) -> list[ReasonPublic]:
@@ -42,3 +50,16 @@ def group_matches(results: list[GroupMatch]) -> GroupMatchesPublic:
         for g in results
     ]
     return GroupMatchesPublic(data=data, count=len(data))
+
+
+def understood_public(understood: Understood) -> UnderstoodPublic:
+    return UnderstoodPublic(
+        regions=list(understood.regions),
+        countries=list(understood.countries),
+        kinds=list(understood.kinds),
+        languages=list(understood.languages),
+        sdgs=list(understood.sdgs),
+        language=understood.language,
+        spans=list(understood.spans),
+        labels=describe(understood),
+    )

@@ -8,9 +8,9 @@ from fastapi.exceptions import RequestValidationError
 from matcher.ranking.query import Filters
 from service.auth import CallerDep, forbidden
 from service.deps import MatcherDep, RecommenderDep
-from service.routes.convert import matches
+from service.routes.convert import matches, understood_public
 from service.routes.themes import theme_filter
-from service.schemas import CollaboratorQuery, MatchesPublic
+from service.schemas import CollaboratorQuery, CollaboratorsPublic
 from service.visibility import require_visible
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 @router.post(
     "/collaborators",
-    response_model=MatchesPublic,
+    response_model=CollaboratorsPublic,
     responses={
         403: {"description": "A partner key with another partner as requester_id"},
         404: {"description": "Unknown requester_id or project_id"},
@@ -26,8 +26,12 @@ router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 )
 def recommend_collaborators(
     query: CollaboratorQuery, recommender: RecommenderDep, matcher: MatcherDep, caller: CallerDep
-) -> MatchesPublic:
+) -> CollaboratorsPublic:
     """Partners to build a project with, best first, each with the reasons and a score breakdown.
+
+    ``understood`` echoes what the text asks for (regions, countries, kinds, languages, SDGs, in any of English,
+    French, Spanish or Portuguese): soft preferences that rank fitting partners higher (reason code ``as_asked``);
+    send them back in ``filters`` to make them hard.
 
     Never returns the requester, the project's current members, anything in ``exclude``, a partner that opted out
     (``discoverable=false``), or one the requester declined or dismissed for this project (POST /v1/feedback).
@@ -52,18 +56,20 @@ def recommend_collaborators(
         )
     filters = Filters(
         countries=frozenset(query.filters.countries),
+        regions=frozenset(query.filters.regions),
         types=frozenset(query.filters.types),
         languages=frozenset(query.filters.languages),
         sdgs=frozenset(query.filters.sdgs),
         themes=theme_filter(recommender, query.filters.themes),
     )
-    results = recommender.collaborators(
+    resolved = recommender.collaborator_query(
         text=query.text.strip() if query.text else None,
         project_id=query.project_id,
         requester_id=query.requester_id,
-        k=query.k,
         filters=filters,
         exclude=frozenset(query.exclude) | matcher.suppressed(query.requester_id, project_id=query.project_id),
         diversity=query.diversity,
     )
-    return matches(results)
+    found = matches(recommender.rank(resolved, query.k))
+    understood = understood_public(resolved.understood) if resolved.understood is not None and query.text else None
+    return CollaboratorsPublic(data=found.data, count=found.count, understood=understood)

@@ -27,7 +27,7 @@ def test_text_query_returns_explained_matches_best_first(client: TestClient) -> 
 
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"data", "count"}
+    assert set(body) == {"data", "count", "understood"}
     assert body["count"] == len(body["data"]) == 5
     assert {m["partner_id"] for m in body["data"][:2]} == {"ocean-school", "ocean-ngo"}
     top = body["data"][0]
@@ -119,7 +119,7 @@ def test_unknown_requester_and_project_are_404(client: TestClient) -> None:
         ({"text": "x", "filters": {"languages": ["english"]}}, ["body", "filters", "languages", 0]),
         ({"text": "x", "filters": {"sdgs": [18]}}, ["body", "filters", "sdgs", 0]),
         ({"text": "x", "filters": {"sdgs": [0]}}, ["body", "filters", "sdgs", 0]),
-        ({"text": "x", "filters": {"regions": ["Europe"]}}, ["body", "filters", "regions"]),
+        ({"text": "x", "filters": {"continents": ["Europe"]}}, ["body", "filters", "continents"]),
         ({"text": "x", "filters": None}, ["body", "filters"]),
         ({"text": "x", "exclude": "ocean-lab"}, ["body", "exclude"]),
         ({"text": "x", "exclude": [""]}, ["body", "exclude", 0]),
