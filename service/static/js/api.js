@@ -25,12 +25,14 @@ export class ApiError extends Error {
    * @param {"network"|"invalid"|"notFound"|"unauthorised"|"service"} kind
    * @param {number} status HTTP status, 0 when the service could not be reached
    * @param {string} detail the API's own explanation, for 4xx answers only (never a raw server page)
+   * @param {boolean} sentence true when that explanation is one sentence (a string ``detail``), not a list of fields
    */
-  constructor(kind, status, detail = "") {
+  constructor(kind, status, detail = "", sentence = false) {
     super(detail || `${kind} (${status})`);
     this.kind = kind;
     this.status = status;
     this.detail = detail;
+    this.sentence = sentence;
   }
 }
 
@@ -76,7 +78,8 @@ export async function request(path, { method = "GET", body, signal } = {}) {
   }
   if (!response.ok) {
     const kind = kindOf(response.status);
-    throw new ApiError(kind, response.status, kind === "service" ? "" : detailText(data?.detail));
+    const detail = kind === "service" ? "" : detailText(data?.detail);
+    throw new ApiError(kind, response.status, detail, kind !== "service" && typeof data?.detail === "string");
   }
   return data;
 }
@@ -92,6 +95,7 @@ export const api = {
   candidates: (id, k = 10) => request(`/v1/action-groups/${encodeURIComponent(id)}/candidates?k=${k}`),
   themes: () => request("/v1/themes"),
   feedback: (body) => request("/v1/feedback", { method: "POST", body }),
+  consortium: (body, signal) => request("/v1/recommendations/consortium", { method: "POST", body, signal }),
 };
 
 /** Which optional endpoints this server has, read from its OpenAPI document; null means "unknown, try it". */

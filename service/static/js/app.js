@@ -9,6 +9,7 @@ import { normaliseThemes } from "./themes.js";
 import { createExploreView } from "./views/explore.js";
 import { createFindView } from "./views/find.js";
 import { createGroupsView } from "./views/groups.js";
+import { createTeamView } from "./views/team.js";
 
 const ctx = {
   summary: null,
@@ -58,6 +59,7 @@ async function reloadCatalog() {
 
 const views = {
   find: createFindView(ctx),
+  team: createTeamView(ctx),
   groups: createGroupsView(ctx),
   explore: createExploreView(ctx),
 };

@@ -2,7 +2,7 @@
 
 import { apiKey, setApiKey } from "./api.js";
 import { field, h, setFieldError } from "./dom.js";
-import { countryName, formatNumber, has, t, tn } from "./i18n.js";
+import { countryName, formatNumber, has, languageWord, regionName, t, tn } from "./i18n.js";
 
 export function kindLabel(token, summary) {
   if (!token) return t("common.unknownKind");
@@ -245,9 +245,10 @@ function reasonList(match, summary) {
   );
 }
 
-/** A reason in the page's language, or null when no message words its code. */
-export function wordReason({ code, params = {} }, summary) {
-  const key = `reason.${code}`;
+/** A reason (or, with ``prefix`` "brings", what a team member brings) in the page's language; null when no message
+ * words its code. */
+export function wordReason({ code, params = {} }, summary, prefix = "reason") {
+  const key = `${prefix}.${code}`;
   if (!code || !(has(key) || has(`${key}.other`))) return null;
   const { count, more, ...rest } = params;
   const words = { ...rest };
@@ -256,6 +257,8 @@ export function wordReason({ code, params = {} }, summary) {
   if (typeof rest.value === "number") words.value = formatNumber(rest.value, 2);
   if ("country" in rest) words.country = countryName(rest.country);
   if ("type" in rest) words.kind = kindLabel(rest.type, summary);
+  if ("region" in rest) words.region = /^\d{3}$/.test(String(rest.region)) ? regionName(String(rest.region)) : rest.region;
+  if ("language" in rest) words.language = languageWord(rest.language);
   const text = typeof count === "number" ? tn(key, count, words) : t(key, words);
   return more ? `${text} ${tn("reason.more", more)}` : text;
 }

@@ -5,6 +5,7 @@ import { api, apiKey } from "../api.js";
 import { emptyState, errorState, initialState, keyForm, loadingState, matchCard, resultsHeading, sdgName } from "../components.js";
 import { field, fill, h, select, setFieldError } from "../dom.js";
 import { countryName, languageName, regionName, t, tn } from "../i18n.js";
+import { membersMap } from "../map.js";
 import { regionOptions } from "../regions.js";
 import { FILTER_OF, chipLabel, understoodChips } from "../understood.js";
 
@@ -156,6 +157,12 @@ export function createFindView(ctx) {
     resultsRegion.querySelector(`.understood button[data-group="${group}"][data-value="${CSS.escape(String(value))}"]`)?.focus();
   }
 
+  /** From the map to the list: focus the first suggestion of that country. */
+  function focusCountry(code) {
+    const match = state.results.find((m) => m.country === code);
+    if (match) resultsRegion.querySelector(`li[data-partner-id="${CSS.escape(match.partner_id)}"] .link-button`)?.focus();
+  }
+
   function chips() {
     return understoodChips(state.understood, activeFilters(), ctx.summary, toggleChip);
   }
@@ -263,6 +270,7 @@ export function createFindView(ctx) {
         chips(),
         state.feedbackNotice ? h("p", { class: "notice", role: "status", tabindex: "-1" }, state.feedbackNotice) : null,
         h("ol", { class: "cards" }, state.results.map((m) => matchCard(m, cardContext()))),
+        membersMap(state.results, { onCountry: focusCountry }),
       ];
     }
     const first = [content].flat()[0];
