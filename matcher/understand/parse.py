@@ -97,26 +97,34 @@ def _fits(entry: Entry, text: str, first: Token, last: Token, locales: frozenset
 
 def _phrase_matches(text: str, toks: list[Token], locales: frozenset[str], cased: bool) -> list[tuple[int, int, Entry]]:
     """(first token, end token, entry) of the longest phrases, left to right."""
-    table = lexicon()
     out: list[tuple[int, int, Entry]] = []
     i = 0
     while i < len(toks):
-        found = False
-        for n in range(min(table.longest, len(toks) - i), 0, -1):
-            j = i + n
-            if any(not joined(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
-                continue
-            entries = table.phrases.get(tuple(t.word for t in toks[i:j]))
-            if not entries:
-                continue
-            fitting = [e for e in entries if _fits(e, text, toks[i], toks[j - 1], locales, cased)]
-            if fitting:
-                out.extend((i, j, e) for e in fitting)
-                i, found = j, True
-                break
-        if not found:
+        j, fitting = _longest_at(text, toks, i, locales, cased)
+        # "the Pacific Islands": a longer phrase starting inside this one ("Pacific Islands") wins
+        if fitting and any(_longest_at(text, toks, k, locales, cased)[0] > j for k in range(i + 1, j)):
+            fitting = []
+        if fitting:
+            out.extend((i, j, e) for e in fitting)
+            i = j
+        else:
             i += 1
     return out
+
+
+def _longest_at(text: str, toks: list[Token], i: int, locales: frozenset[str], cased: bool) -> tuple[int, list[Entry]]:
+    """End token and entries of the longest phrase starting at token ``i`` (``i``, [] when none)."""
+    table = lexicon()
+    for n in range(min(table.longest, len(toks) - i), 0, -1):
+        j = i + n
+        if any(not joined(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
+            continue
+        entries = table.phrases.get(tuple(t.word for t in toks[i:j]))
+        if entries:
+            fitting = [e for e in entries if _fits(e, text, toks[i], toks[j - 1], locales, cased)]
+            if fitting:
+                return j, fitting
+    return i, []
 
 
 def _elided(
@@ -188,7 +196,7 @@ def understand(text: str) -> Understood:
     them and the text's language. Pure; the phrase table is built on the first call (about a second)."""
     language = detect_language(text)
     toks = tokens(text)
-    cased = any(c.islower() for c in text) and any(c.isupper() for c in text)
+    cased = any(c.islower() for c in text)  # in a text in capitals, case says nothing
     locales = _allowed_locales(language)
     found = _phrase_matches(text, toks, locales, cased)
     found += _elided(toks, found, locales)
