@@ -179,24 +179,48 @@ def evaluate(
     test_fraction: Annotated[float, typer.Option(min=0.05, max=0.5, help="Share of projects held out")] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the random split (used when projects lack dates)")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    split_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Temporal split: train on projects starting before this date (YYYY-MM-DD), ask about the rest"
+        ),
+    ] = None,
+    test_until: Annotated[
+        str | None, typer.Option(help="With --split-date: ask only about projects starting up to this date")
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(help="Vector cache, reused across runs (default $MATCHER_HOME/cache/evaluation-vectors.npz)"),
+    ] = None,
 ) -> None:
-    """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers."""
+    """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers, each with a
+    bootstrap 95 % interval over the queries."""
     from matcher.engine import create_embedder
     from matcher.evaluation import evaluate as run_evaluation
 
     settings = Settings()
     _setup_logging(settings)
+    start = _iso_date(split_date, "--split-date") if split_date is not None else None
+    until = _iso_date(test_until, "--test-until") if test_until is not None else None
+    if until is not None and start is None:
+        raise _fail("--test-until needs --split-date (the first day of the test period)", code=2)
     try:
         dataset = read_directory(directory).dataset
     except ImportValidationError as exc:
         raise _fail(str(exc), code=2) from None
-    report = run_evaluation(
-        dataset,
-        create_embedder(settings),
-        test_fraction=test_fraction,
-        seed=seed,
-        cache=settings.cache_dir / "evaluation-vectors.npz",
-    )
+    try:
+        report = run_evaluation(
+            dataset,
+            create_embedder(settings),
+            test_fraction=test_fraction,
+            seed=seed,
+            cache=cache or settings.cache_dir / "evaluation-vectors.npz",
+            split_date=start,
+            test_until=until,
+            progress=lambda step: typer.echo(f"evaluate: {step}", err=True),
+        )
+    except ValueError as exc:
+        raise _fail(str(exc), code=2) from None
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
         return

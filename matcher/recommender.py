@@ -23,7 +23,7 @@ from matcher.ranking.diversify import mmr_order
 from matcher.ranking.features import FEATURES, DenseLayout, compute_features
 from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
-from matcher.ranking.reasons import asked_terms_removed, partner_reasons
+from matcher.ranking.reasons import partner_reasons
 from matcher.results import GroupMatch, PartnerMatch, Reason
 from matcher.understand import understand
 
@@ -267,10 +267,8 @@ class Recommender:
         c = self.catalog
         query_theme = self.themes.predict(query.vector, query.text) if self.themes is not None else None
         top = [int(i) for i in shown]
-        key_terms = [
-            asked_terms_removed(terms, query.understood)
-            for terms in c.lexical.shared_terms_of_rows(query.terms, [int(rows[i]) for i in top])
-        ]
+        asked = query.understood.words if query.understood is not None else frozenset()
+        key_terms = c.lexical.shared_terms_of_rows(query.terms, [int(rows[i]) for i in top], exclude=asked)
         matches = []
         for i, terms in zip(top, key_terms, strict=True):
             row = int(rows[i])

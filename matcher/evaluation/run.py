@@ -1,11 +1,12 @@
-"""``evaluate``: one run, the same held-out links, every method (baselines and rankers) side by side."""
+"""``evaluate``: one run, the same held-out links, every method (baselines and rankers) side by side, with
+bootstrap confidence intervals over the queries."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -14,100 +15,81 @@ import pandas as pd
 from matcher.catalog import build_catalog
 from matcher.domain import Dataset
 from matcher.embedding.base import Embedder, normalize_rows
-from matcher.evaluation.metrics import coverage, mrr, ndcg_at, recall_at
+from matcher.evaluation.baselines import BASELINES, Baselines, Method
+from matcher.evaluation.bootstrap import Interval, ratio_interval
+from matcher.evaluation.rankers import RankerRow, fit_logistic, fit_rows
+from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
 from matcher.evaluation.vectors import CachedVectors
-from matcher.ranking.features import FEATURES
-from matcher.ranking.learned import train_ranker
+from matcher.ranking.features import FEATURES, compute_features
+from matcher.ranking.learned import MIN_TRAINING_PROJECTS, simulate_queries
 from matcher.ranking.query import ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.recommender import Recommender
 
+__all__ = ["DEPTH", "RANKER_ROWS", "RANKER_V1_FEATURES", "EvaluationReport", "evaluate", "lift_over_baselines"]
+
 DEPTH = 50
-Method = Callable[[ResolvedQuery], list[str]]
+
+#: The 11 features of the first learned ranker (logistic regression, November 2026): "ranker v1" sees only these.
+RANKER_V1_FEATURES: tuple[str, ...] = (
+    "dense", "dense_history", "history_max", "lexical", "graph", "sdg_overlap", "same_country", "same_region",
+    "type_complement", "popularity", "recency",
+)  # fmt: skip
+
+#: The learned rows of every table, fitted in the same run on the same simulated queries. Add a row to measure a
+#: model or an ablation (``RankerRow("learned − graph", fit, features=without("graph"))``).
+RANKER_ROWS: tuple[RankerRow, ...] = (
+    RankerRow("ranker v1", fit_logistic, features=RANKER_V1_FEATURES),
+    RankerRow("learned ranker", fit_logistic),
+)
+#: The row the headline ratios are about, and the row it is compared with.
+HEADLINE_ROW = "learned ranker"
+REFERENCE_ROW = "ranker v1"
+
+PROJECTS_TASK = "collaborators for held-out projects"
 
 
-@dataclass(slots=True)
-class EvaluationReport:
-    """Metrics per task and method, and facts about the run."""
+class _Pipeline:
+    """The recommender's steps the evaluation runs, in one place: resolve a query, keep the partners it may be shown,
+    and its candidates with their features (what the ranking step scores)."""
 
-    tables: dict[str, pd.DataFrame]
-    info: dict[str, object] = field(default_factory=dict)
-
-    def to_markdown(self) -> str:
-        parts = []
-        for task, table in self.tables.items():
-            shown = table.astype({"queries": str})  # tabulate would print the counts as floats
-            parts.append(f"### {task}\n\n{shown.to_markdown(floatfmt='.3f')}\n")
-        return "\n".join(parts)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "info": self.info,
-            "tasks": {t: tab.reset_index().to_dict(orient="records") for t, tab in self.tables.items()},
-        }
-
-
-class _Baselines:
-    """Whole-catalogue baselines: random, popularity, TF-IDF cosine, dense cosine."""
-
-    def __init__(self, rec: Recommender, seed: int) -> None:
+    def __init__(self, rec: Recommender) -> None:
         self.rec = rec
-        self.rng = random.Random(seed)
-        c = rec.catalog
-        self.profiles = normalize_rows(c.partner_vectors + c.history_vectors)
-        self.jitter = np.random.default_rng(seed).random(len(c.partners)) * 1e-6
 
-    def _top(self, query: ResolvedQuery, scores: np.ndarray) -> list[str]:
-        rows = self.rec._allowed(query, np.arange(len(self.rec.catalog.partners)))
-        if len(rows) == 0:
-            return []
-        order = rows[np.argsort(-(scores[rows] + self.jitter[rows]), kind="stable")][:DEPTH]
-        return [self.rec.catalog.partners[r].id for r in order.tolist()]
+    def resolve(self, text: str, vector: np.ndarray, **fields: object) -> ResolvedQuery:
+        return self.rec._resolve(text, vector, **fields)
 
-    def random(self, query: ResolvedQuery) -> list[str]:
-        scores = np.array([self.rng.random() for _ in self.rec.catalog.partners])
-        return self._top(query, scores)
+    def allowed(self, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+        return self.rec._allowed(query, rows)
 
-    def popularity(self, query: ResolvedQuery) -> list[str]:
-        return self._top(query, self.rec.catalog.popularity.astype(np.float64))
-
-    def tfidf(self, query: ResolvedQuery) -> list[str]:
-        return self._top(query, self.rec.catalog.lexical.scores(query.terms).astype(np.float64))
-
-    def dense(self, query: ResolvedQuery) -> list[str]:
-        return self._top(query, (self.profiles @ query.vector).astype(np.float64))
+    def candidates(self, query: ResolvedQuery) -> tuple[np.ndarray, np.ndarray]:
+        rows = self.rec._allowed(query, self.rec._candidate_rows(query))
+        return rows, compute_features(self.rec.catalog, query, rows)
 
 
-def _ranker_method(rec: Recommender, ranker: Ranker) -> Method:
-    def run(query: ResolvedQuery) -> list[str]:
-        return [m.partner_id for m in rec._rank_partners(query, DEPTH, ranker)]
-
-    return run
-
-
-def _score(rankings: list[list[str]], relevant: list[set[str]], catalogue: int) -> dict[str, float]:
-    return {
-        "recall@10": float(np.mean([recall_at(r, rel, 10) for r, rel in zip(rankings, relevant, strict=True)])),
-        "recall@50": float(np.mean([recall_at(r, rel, 50) for r, rel in zip(rankings, relevant, strict=True)])),
-        "nDCG@10": float(np.mean([ndcg_at(r, rel, 10) for r, rel in zip(rankings, relevant, strict=True)])),
-        "MRR": float(np.mean([mrr(r, rel) for r, rel in zip(rankings, relevant, strict=True)])),
-        "coverage@10": coverage(rankings, catalogue, 10),
-    }
-
-
-def _table(methods: dict[str, Method], queries: list[tuple[ResolvedQuery, set[str]]], catalogue: int) -> pd.DataFrame:
-    rows = {}
-    for name, method in methods.items():
-        rankings = [method(q) for q, _ in queries]
-        rows[name] = _score(rankings, [rel for _, rel in queries], catalogue) | {"queries": len(queries)}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table["queries"] = table["queries"].astype(int)
-    table.index.name = "method"
-    return table
+def _rank_all(
+    pipeline: _Pipeline,
+    queries: Sequence[ResolvedQuery],
+    rankers: dict[str, Ranker],
+    baselines: dict[str, Method],
+) -> dict[str, list[list[str]]]:
+    """Each method's top ``DEPTH`` ids per query. Rankers share each query's candidates and features and order them
+    as the ranking step does (score = sum of contributions, stable sort; no diversification)."""
+    rankings: dict[str, list[list[str]]] = {name: [] for name in [*baselines, *rankers]}
+    partners = pipeline.rec.catalog.partners
+    for query in queries:
+        for name, method in baselines.items():
+            rankings[name].append(method(query))
+        rows, features = pipeline.candidates(query)
+        for name, ranker in rankers.items():
+            scores = ranker.contributions(features).sum(axis=1) if len(rows) else np.zeros(0)
+            order = np.argsort(-scores, kind="stable")[:DEPTH]
+            rankings[name].append([partners[int(rows[i])].id for i in order])
+    return rankings
 
 
-def _group_table(rec: Recommender, queries: dict[str, set[str]], seed: int) -> pd.DataFrame:
+def _group_rankings(rec: Recommender, partners: list[str], seed: int) -> dict[str, list[list[str]]]:
     """Rank the action groups a partner is not in: the recommender against random, group size, TF-IDF, dense."""
     c = rec.catalog
     rng = random.Random(seed)
@@ -132,25 +114,34 @@ def _group_table(rec: Recommender, queries: dict[str, set[str]], seed: int) -> p
             return rank(partner_id, np.asarray((group_terms @ terms.T).todense()).ravel())
         return rank(partner_id, c.group_vectors @ profiles[row])
 
-    rows = {}
-    items = sorted(queries.items())
-    for name in ("random", "popularity", "tfidf", "dense", "matcher"):
-        rankings = [method_scores(name, pid) for pid, _ in items]
-        rows[name] = _score(rankings, [rel for _, rel in items], len(c.groups)) | {"queries": len(items)}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table["queries"] = table["queries"].astype(int)
-    table.index.name = "method"
-    return table
-
-
-BASELINES = ("random", "popularity", "tfidf", "dense")
+    names = ("random", "popularity", "tfidf", "dense", "matcher")
+    return {name: [method_scores(name, pid) for pid in partners] for name in names}
 
 
 def lift_over_baselines(table: pd.DataFrame, method: str, metric: str = "recall@10") -> float:
     """``method``'s ``metric`` divided by the best baseline's (inf when every baseline scores 0)."""
-    best = float(table.loc[list(BASELINES), metric].max())
+    best = float(table.loc[[b for b in BASELINES if b in table.index], metric].max())
     value = float(table.at[method, metric])  # type: ignore[arg-type]
     return value / best if best > 0 else float("inf")
+
+
+def headline_ratios(scores: TaskScores, row: str = HEADLINE_ROW, reference: str = REFERENCE_ROW) -> dict[str, Interval]:
+    """recall@10 of ``row`` over the best single-signal baseline (chosen again in each resample) and over
+    ``reference``, each with a paired bootstrap interval on the task's shared resamples."""
+    values = scores.values
+    if row not in values:
+        return {}
+    recall = {name: v["recall@10"] for name, v in values.items()}
+    baselines = [b for b in BASELINES if b in recall]
+    best = max(baselines, key=lambda b: float(recall[b].mean()))
+    ratios = {
+        f"{row} ÷ best single-signal baseline (on all queries: {best})": ratio_interval(
+            recall[row], [recall[b] for b in baselines], indices=scores.indices
+        )
+    }
+    if reference in recall and reference != row:
+        ratios[f"{row} ÷ {reference}"] = ratio_interval(recall[row], [recall[reference]], indices=scores.indices)
+    return ratios
 
 
 def evaluate(
@@ -161,63 +152,92 @@ def evaluate(
     seed: int = 0,
     cache: Path | None = None,
     split: EvalSplit | None = None,
+    split_date: date | None = None,
+    test_until: date | None = None,
+    rankers: Sequence[RankerRow] = RANKER_ROWS,
+    resamples: int = 1000,
+    progress: Callable[[str], None] | None = None,
 ) -> EvaluationReport:
-    """Hide links of ``dataset``, rebuild everything from the rest, and measure how well each method finds them."""
+    """Hide links of ``dataset``, rebuild everything from the rest, and measure how well each method finds them.
+
+    The split is ``split``, else by ``split_date`` (train before it, test from it up to ``test_until``), else the
+    newest (or a random) ``test_fraction`` of projects. ``rankers`` are the learned rows; ``resamples`` bootstrap
+    draws of the queries give each metric its 95 % interval. ``progress`` is told what the run is doing.
+    """
     started = time.perf_counter()
-    split = split or split_links(dataset, test_fraction=test_fraction, seed=seed)
+    say = progress or (lambda _: None)
+    split = split or split_links(
+        dataset, test_fraction=test_fraction, seed=seed, split_date=split_date, test_until=test_until
+    )
     vectors = CachedVectors(embedder, cache)
+    say(f"catalogue of the training side ({len(split.train.projects)} projects)")
     catalog = build_catalog(split.train, vectors, embedder.dim)
     rec = Recommender(catalog, embedder)
-    base = _Baselines(rec, seed)
-    learned = train_ranker(split.train, vectors, embedder)
-    methods: dict[str, Method] = {
-        "random": base.random,
-        "popularity": base.popularity,
-        "tfidf": base.tfidf,
-        "dense": base.dense,
-        "equal-weight fusion": _ranker_method(rec, LinearRanker({f: 1.0 for f in FEATURES})),
-        "default ranker": _ranker_method(rec, LinearRanker()),
+    pipeline = _Pipeline(rec)
+    base = Baselines(catalog, pipeline.allowed, seed=seed, depth=DEPTH)
+    say("simulated queries for the learned rankers")
+    data = simulate_queries(split.train, vectors, embedder) if rankers else None
+    enough = data is not None and data.n_queries >= MIN_TRAINING_PROJECTS  # else cold start: no learned rows
+    learned = fit_rows(rankers, data) if data is not None and enough else {}
+    fitted: dict[str, Ranker] = {
+        "equal-weight fusion": LinearRanker({f: 1.0 for f in FEATURES}),
+        "default ranker": LinearRanker(),
+        **learned,
     }
-    if learned is not None:
-        methods["learned ranker"] = _ranker_method(rec, learned)
+    trained_seconds = time.perf_counter() - started
 
-    project_queries = []
+    project_queries: list[ResolvedQuery] = []
+    project_relevant: list[set[str]] = []
     for project in split.test_projects:
         team = split.test_members[project.id]
         lead = next((m.partner_id for m in team if m.role == "lead"), team[0].partner_id)
         relevant = {m.partner_id for m in team if m.partner_id != lead and m.partner_id in catalog.partner_pos}
         if not relevant:
             continue
-        query = rec._resolve(
-            project.text,
-            vectors([project.text])[0],
-            sdgs=frozenset(project.sdgs),
-            requester_id=lead if lead in catalog.partner_pos else None,
+        project_queries.append(
+            pipeline.resolve(
+                project.text,
+                vectors([project.text])[0],
+                sdgs=frozenset(project.sdgs),
+                requester_id=lead if lead in catalog.partner_pos else None,
+            )
         )
-        project_queries.append((query, relevant))
-    tables = {"collaborators for held-out projects": _table(methods, project_queries, len(catalog.partners))}
+        project_relevant.append(relevant)
+    say(f"ranking {len(project_queries)} held-out projects")
+    scored: dict[str, TaskScores] = {}
+    rankings = _rank_all(pipeline, project_queries, fitted, base.methods())
+    scored[PROJECTS_TASK] = score_task(
+        rankings, project_relevant, len(catalog.partners), resamples=resamples, seed=seed
+    )
 
     held: dict[str, set[str]] = {}
     for link in split.test_group_links:
         held.setdefault(link.group_id, set()).add(link.partner_id)
     group_queries = []
-    for group_id, relevant in sorted(held.items()):
+    for group_id in sorted(held):
         group = catalog.group(group_id)
         members = frozenset(catalog.group_members.get(group_id, set()))
-        query = rec._resolve(group.text, vectors([group.text])[0], team=members, group_id=group_id)
-        group_queries.append((query, relevant))
+        group_queries.append(pipeline.resolve(group.text, vectors([group.text])[0], team=members, group_id=group_id))
     if group_queries:
-        tables["candidates for action groups"] = _table(methods, group_queries, len(catalog.partners))
+        rankings = _rank_all(pipeline, group_queries, fitted, base.methods())
+        scored["candidates for action groups"] = score_task(
+            rankings, [held[g] for g in sorted(held)], len(catalog.partners), resamples=resamples, seed=seed
+        )
 
     partner_queries: dict[str, set[str]] = {}
     for link in split.test_group_links:
         if link.partner_id in catalog.partner_pos:
             partner_queries.setdefault(link.partner_id, set()).add(link.group_id)
     if partner_queries:
-        tables["action groups for partners"] = _group_table(rec, partner_queries, seed)
+        items = sorted(partner_queries.items())
+        rankings = _group_rankings(rec, [pid for pid, _ in items], seed)
+        scored["action groups for partners"] = score_task(
+            rankings, [rel for _, rel in items], len(catalog.groups), resamples=resamples, seed=seed
+        )
 
     vectors.save()
-    best = "learned ranker" if learned is not None else "default ranker"
+    tables = {task: s.table for task, s in scored.items()}
+    best = HEADLINE_ROW if HEADLINE_ROW in learned else "default ranker"
     lifts = {  # five groups: every method has all of them in its top 10, so rank quality (MRR) is what differs
         task: round(
             lift_over_baselines(
@@ -234,10 +254,18 @@ def evaluate(
         "projects": len(dataset.projects),
         "train_projects": len(split.train.projects),
         "test_projects": len(project_queries),
+        "left_out_projects": split.left_out,
         "held_out_group_links": len(split.test_group_links),
-        "split": "by start_date" if split.by_time else f"random (seed {seed})",
-        "learned": learned.weights if learned is not None else "cold start: not enough history",
+        "split": split.describe(seed),
+        "simulated_queries": data.n_queries if data is not None else 0,
+        "learned": {name: getattr(r, "weights", r.name) for name, r in learned.items()}
+        or "cold start: not enough history",
+        "bootstrap": f"{resamples} resamples of the queries (seed {seed}), percentile 95 % intervals",
         "model": embedder.name,
+        "seconds_to_train": round(trained_seconds, 1),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return EvaluationReport(tables, info)
+    headline = headline_ratios(scored[PROJECTS_TASK]) if HEADLINE_ROW in learned else {}
+    return EvaluationReport(
+        tables, info, intervals={task: s.intervals for task, s in scored.items()}, headline=headline
+    )

@@ -8,8 +8,7 @@ import pycountry
 from matcher.catalog import Catalog
 from matcher.ranking.query import ResolvedQuery
 from matcher.results import Reason
-from matcher.understand import Understood, describe_value, region_members
-from matcher.understand.text import fold_words
+from matcher.understand import describe_value, region_members
 from matcher.vocab import actor_label, sdg_label, with_article
 
 
@@ -20,15 +19,6 @@ def country_name(code: str | None) -> str:
     if country is None:
         return code
     return str(getattr(country, "common_name", None) or getattr(country, "name", code))
-
-
-def asked_terms_removed(terms: list[str], understood: Understood | None) -> list[str]:
-    """Key terms without the words that named a place, kind, language or SDG the query asked for ("west",
-    "africa", "research"): those are answered by the ``as_asked`` reason, they are not what the work is about."""
-    if understood is None or not understood.spans:
-        return terms
-    asked = understood.words
-    return [t for t in terms if not set(fold_words(t)) & asked]
 
 
 def _positive(contributions: dict[str, float], *names: str) -> bool:

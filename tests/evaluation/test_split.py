@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from matcher.domain import Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.evaluation.split import split_links
 
@@ -44,3 +46,30 @@ def test_held_out_group_links_leave_the_training_side() -> None:
     assert len(held) == 3
     assert not held & kept
     assert len(held | kept) == 6
+
+
+def test_split_date_trains_before_it_and_asks_up_to_test_until() -> None:
+    dataset = _dataset(dated=True)  # x0..x9 start on 1 January 2010..2019
+    split = split_links(dataset, split_date=date(2016, 1, 1), test_until=date(2018, 1, 1))
+    assert split.by_time and split.split_date == date(2016, 1, 1) and split.test_until == date(2018, 1, 1)
+    assert [p.id for p in split.train.projects] == ["x0", "x1", "x2", "x3", "x4", "x5"]
+    assert [p.id for p in split.test_projects] == ["x6", "x7", "x8"]  # 2018-01-01 is included
+    assert split.left_out == 1  # x9 starts after the test period
+    assert {m.project_id for m in split.train.project_members} == {f"x{i}" for i in range(6)}
+    assert split.describe(0) == "train before 2016-01-01, test from 2016-01-01 to 2018-01-01"
+    open_ended = split_links(dataset, split_date=date(2016, 1, 1))
+    assert [p.id for p in open_ended.test_projects] == ["x6", "x7", "x8", "x9"] and open_ended.left_out == 0
+
+
+def test_split_date_leaves_undated_projects_out_and_checks_its_dates() -> None:
+    split = split_links(_dataset(dated=False), split_date=date(2016, 1, 1))
+    assert (split.train.projects, split.test_projects, split.left_out) == ([], [], 10)
+    with pytest.raises(ValueError, match="test_until 2015-01-01 is before split_date 2016-01-01"):
+        split_links(_dataset(dated=True), split_date=date(2016, 1, 1), test_until=date(2015, 1, 1))
+    with pytest.raises(ValueError, match="test_until needs split_date"):
+        split_links(_dataset(dated=True), test_until=date(2015, 1, 1))
+
+
+def test_without_split_date_the_fraction_split_is_unchanged() -> None:
+    split = split_links(_dataset(dated=True), test_fraction=0.2)
+    assert split.split_date is None and split.left_out == 0 and split.describe(0) == "by start_date"
