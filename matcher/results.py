@@ -15,7 +15,8 @@ class Reason:
     messages); ``text`` is the English wording, also listed in the match's ``reasons``. Codes:
     ``worked_with_you`` {project, more}, ``worked_with_partner`` {partner, project, more}, ``shared_sdgs`` {sdgs},
     ``key_terms`` {terms}, ``text_similarity`` {value}, ``similar_projects`` {count}, ``same_country`` {country},
-    ``type_complement`` {type}, ``related_profile`` {value}, ``same_theme`` {theme}; for groups
+    ``type_complement`` {type}, ``related_profile`` {value}, ``same_theme`` {theme}, ``as_asked`` {what, value},
+    ``network_proximity`` {}, ``group_type_complement`` {type}; for groups
     ``past_partners_in_group`` {count, partners} and ``profile_similarity`` {value}.
     """
 

@@ -95,7 +95,8 @@ class ReasonPublic(BaseModel):
     code: str = Field(
         description="Stable reason code, for clients that word reasons themselves (the web page's `reason.<code>` "
         "messages): worked_with_you, worked_with_partner, shared_sdgs, key_terms, text_similarity, similar_projects, "
-        "same_country, type_complement, related_profile, same_theme; for groups past_partners_in_group and "
+        "same_country, type_complement, related_profile, same_theme, as_asked, network_proximity, "
+        "group_type_complement; for groups past_partners_in_group and "
         "profile_similarity."
     )
     text: str = Field(description="The reason in English, as listed in `reasons`.")
