@@ -266,6 +266,12 @@ def _binding(rules: TeamRules, chosen: list[int]) -> list[Binding]:
             out.append(Binding(r.field, r.text, count, r.lo))
         elif r.hi is not None and count == r.hi and spare:
             out.append(Binding(r.field, r.text, count, r.hi))
+    per_country = [b for b in out if b.constraint == "constraints.max_per_country"]
+    if len(per_country) > 1:  # one entry: "at most 1 per country (DE, GH, RW)"
+        countries = ", ".join(b.text.rsplit("(", 1)[1].rstrip(")") for b in per_country)
+        text = per_country[0].text.rsplit(" (", 1)[0] + f" ({countries})"
+        out = [b for b in out if b not in per_country]
+        out.append(Binding("constraints.max_per_country", text, per_country[0].value, per_country[0].bound))
     distinct = rules.distinct_countries(chosen)
     if rules.min_countries and len(rules.fixed_countries) < rules.min_countries == distinct:
         text = f"at least {rules.min_countries} distinct countries"
