@@ -1,6 +1,6 @@
 """Ranker rows of an evaluation: how each is fitted on the run's simulated queries, and which feature columns it sees.
 
-All rows of a run share one :class:`~matcher.ranking.learned.TrainingData` (simulated from the training side of the
+All rows of a run share one :class:`~matcher.ranking.training.TrainingData` (simulated from the training side of the
 split), so they differ only by model and by features. A row restricted to a subset of columns sees the others as
 constant zeros, both when it is fitted and when it scores: a frozen earlier ranker ("ranker v1": the logistic
 ranker over the 11 features it had) and ablations ("without graph") are rows like any other.
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.ranking.boosted import BoostedRanker
 from matcher.ranking.features import FEATURES
-from matcher.ranking.learned import LearnedRanker, TrainingData
+from matcher.ranking.learned import LearnedRanker
 from matcher.ranking.ranker import Ranker
+from matcher.ranking.selection import select_model
+from matcher.ranking.training import TrainingData
 
 Fit = Callable[[TrainingData], Ranker]
 
@@ -70,6 +73,16 @@ class ColumnSubset:
 def fit_logistic(data: TrainingData) -> Ranker:
     """The logistic ranker (non-negative weights) over the columns it is given."""
     return LearnedRanker().fit_features(data)
+
+
+def fit_lambdarank(data: TrainingData) -> Ranker:
+    """The gradient-boosted LambdaRank ranker over the columns it is given."""
+    return BoostedRanker().fit_features(data)
+
+
+def fit_selected(data: TrainingData) -> Ranker:
+    """The model ``matcher train`` keeps: chosen between the two by held-out measurement on these queries."""
+    return select_model(data)[0]
 
 
 def without(*names: str) -> tuple[str, ...]:

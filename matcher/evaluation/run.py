@@ -17,31 +17,27 @@ from matcher.domain import Dataset
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
 from matcher.evaluation.bootstrap import Interval, ratio_interval
-from matcher.evaluation.rankers import RankerRow, fit_logistic, fit_rows
+from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
 from matcher.evaluation.vectors import CachedVectors
-from matcher.ranking.features import FEATURES, compute_features
-from matcher.ranking.learned import MIN_TRAINING_PROJECTS, simulate_queries
+from matcher.ranking.features import FEATURES, V1_FEATURES, DenseLayout, compute_features
 from matcher.ranking.query import ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
+from matcher.ranking.training import MIN_TRAINING_PROJECTS, simulate_queries
 from matcher.recommender import Recommender
 
-__all__ = ["DEPTH", "RANKER_ROWS", "RANKER_V1_FEATURES", "EvaluationReport", "evaluate", "lift_over_baselines"]
+__all__ = ["DEPTH", "RANKER_ROWS", "EvaluationReport", "evaluate", "lift_over_baselines"]
 
 DEPTH = 50
-
-#: The 11 features of the first learned ranker (logistic regression, November 2026): "ranker v1" sees only these.
-RANKER_V1_FEATURES: tuple[str, ...] = (
-    "dense", "dense_history", "history_max", "lexical", "graph", "sdg_overlap", "same_country", "same_region",
-    "type_complement", "popularity", "recency",
-)  # fmt: skip
 
 #: The learned rows of every table, fitted in the same run on the same simulated queries. Add a row to measure a
 #: model or an ablation (``RankerRow("learned − graph", fit, features=without("graph"))``).
 RANKER_ROWS: tuple[RankerRow, ...] = (
-    RankerRow("ranker v1", fit_logistic, features=RANKER_V1_FEATURES),
-    RankerRow("learned ranker", fit_logistic),
+    RankerRow("ranker v1", fit_logistic, features=V1_FEATURES),  # today's logistic ranker over its 11 features
+    RankerRow("logistic", fit_logistic),
+    RankerRow("lambdarank", fit_lambdarank),
+    RankerRow("learned ranker", fit_selected),  # what `matcher train` would pick (held-out selection)
 )
 #: The row the headline ratios are about, and the row it is compared with.
 HEADLINE_ROW = "learned ranker"
@@ -58,14 +54,14 @@ class _Pipeline:
         self.rec = rec
 
     def resolve(self, text: str, vector: np.ndarray, **fields: object) -> ResolvedQuery:
-        return self.rec._resolve(text, vector, **fields)
+        return self.rec.resolve(text, vector, **fields)  # type: ignore[arg-type]
 
     def allowed(self, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
-        return self.rec._allowed(query, rows)
+        return self.rec.candidates.allowed(query, rows, self.rec.themes)
 
     def candidates(self, query: ResolvedQuery) -> tuple[np.ndarray, np.ndarray]:
-        rows = self.rec._allowed(query, self.rec._candidate_rows(query))
-        return rows, compute_features(self.rec.catalog, query, rows)
+        rows = self.rec.candidates.generate(query, self.rec.themes)
+        return rows, compute_features(self.rec.catalog, query, rows, self.rec.layout)
 
 
 def _rank_all(
@@ -172,11 +168,12 @@ def evaluate(
     vectors = CachedVectors(embedder, cache)
     say(f"catalogue of the training side ({len(split.train.projects)} projects)")
     catalog = build_catalog(split.train, vectors, embedder.dim)
-    rec = Recommender(catalog, embedder)
+    layout = DenseLayout.of(embedder)
+    rec = Recommender(catalog, embedder, layout=layout)
     pipeline = _Pipeline(rec)
     base = Baselines(catalog, pipeline.allowed, seed=seed, depth=DEPTH)
     say("simulated queries for the learned rankers")
-    data = simulate_queries(split.train, vectors, embedder) if rankers else None
+    data = simulate_queries(split.train, vectors, embedder, layout=layout) if rankers else None
     enough = data is not None and data.n_queries >= MIN_TRAINING_PROJECTS  # else cold start: no learned rows
     learned = fit_rows(rankers, data) if data is not None and enough else {}
     fitted: dict[str, Ranker] = {

@@ -7,7 +7,7 @@ import pytest
 
 from matcher.evaluation.rankers import ColumnSubset, RankerRow, fit_logistic, fit_rows, without
 from matcher.ranking.features import FEATURES
-from matcher.ranking.learned import TrainingData
+from matcher.ranking.training import TrainingData
 
 
 def _data(queries: int = 30, per_query: int = 20, seed: int = 0) -> TrainingData:
