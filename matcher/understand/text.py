@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: what may stand between the words of one phrase: spaces, hyphens, apostrophes, commas, guillemets ("Faim « zéro »")
 _JOINER = re.compile(r"[\s\-‐‑–'’,«»\"]*")
 _OPENERS = " \t\"'«“"
@@ -21,9 +22,12 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, one character for one (so offsets in the folded text are offsets in ``text``)."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    if len(lowered) != len(text):  # a letter whose lower case is two ("İ"): one by one
+        return "".join(_fold_char(c) for c in text)
+    return _NON_ASCII.sub(lambda m: _fold_char(m.group()), lowered)
 
 
 def fold_words(text: str) -> tuple[str, ...]:
