@@ -127,5 +127,5 @@ def lexicon() -> Lexicon:
     for words, entry in secondary:
         if any(e.field == entry.field and e.value != entry.value for e in table[words]):
             del table[words][entry]
-    phrases = {words: tuple(entries) for words, entries in table.items()}
-    return Lexicon(phrases=phrases, longest=max(len(w) for w in phrases))
+    built = {words: tuple(entries) for words, entries in table.items()}
+    return Lexicon(phrases=built, longest=max(len(w) for w in built))
