@@ -99,8 +99,8 @@ def test_no_stale_keys_and_the_text_is_translated(code: str) -> None:
 def test_every_documented_reason_code_every_kind_and_every_sdg_has_a_message() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     paragraph = readme[readme.index("`worked_with_you {") :].split("\n\n", 1)[0]
-    codes = re.findall(r"`(\w+) \{[\w, ]*\}`", paragraph)
-    assert {"worked_with_you", "shared_sdgs", "same_country", "past_partners_in_group"} <= set(codes)
+    codes = re.findall(r"`(\w+) \{[\w,\s]*\}`", paragraph)
+    assert {"worked_with_you", "shared_sdgs", "same_country", "past_partners_in_group", "as_asked"} <= set(codes)
     missing = [code for code in codes if f"reason.{code}" not in ENGLISH and f"reason.{code}" not in PLURAL_BASES]
     assert not missing, f"reason codes documented in the README without a message: {missing}"
     assert [key for key in ACTOR_TYPES if f"kind.{key}" not in ENGLISH] == []

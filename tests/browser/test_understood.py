@@ -118,3 +118,28 @@ def test_a_filter_that_empties_the_list_can_still_be_removed(page: Any, live_ser
     chip(page, "countries", "SN").click()
     page.wait_for_selector("#find-results .results-heading")
     assert page.locator("#find-results .card-title").all_inner_texts() == ["Seeds of Learning"]
+
+
+def test_as_asked_reasons_are_worded_in_the_pages_language(page: Any, live_server: str) -> None:
+    explanations = [
+        {"code": "as_asked", "text": "-", "params": {"what": "region", "value": "011"}},
+        {"code": "as_asked", "text": "-", "params": {"what": "country", "value": "SN"}},
+        {"code": "as_asked", "text": "-", "params": {"what": "kind", "value": "research_centre"}},
+        {"code": "as_asked", "text": "-", "params": {"what": "language", "value": "fr"}},
+        {"code": "network_proximity", "text": "-", "params": {}},
+        {"code": "group_type_complement", "text": "-", "params": {"type": "university"}},
+    ]
+    match = {**MATCH, "explanations": explanations, "reasons": ["-"] * len(explanations)}
+    page.route("**/v1/recommendations/collaborators", lambda route: route.fulfill(json={"data": [match], "count": 1}))
+    page.goto(f"{live_server}/?lang=fr")
+    page.wait_for_selector("body[data-ready='true']")
+    page.locator("textarea[name='text']").fill(TEXT)
+    search(page)
+    assert page.locator("#find-results .reasons li").all_inner_texts() == [
+        "région demandée : Afrique occidentale",
+        "pays demandé : Sénégal",
+        "centre de recherche, comme demandé",
+        "parle français, comme demandé",
+        "proche de votre réseau de collaborations",
+        "université : un type d’acteur absent de votre groupe",
+    ]

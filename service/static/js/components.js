@@ -248,6 +248,11 @@ function reasonList(match, summary) {
 /** A reason (or, with ``prefix`` "brings", what a team member brings) in the page's language; null when no message
  * words its code. */
 export function wordReason({ code, params = {} }, summary, prefix = "reason") {
+  if (code === "as_asked" && has(`${prefix}.as_asked_${params.what}`)) {
+    // {what: "region"|"country"|"kind"|"language", value}: worded like the parameter of that name
+    const name = params.what === "kind" ? "type" : params.what;
+    return wordReason({ code: `as_asked_${params.what}`, params: { [name]: params.value } }, summary, prefix);
+  }
   const key = `${prefix}.${code}`;
   if (!code || !(has(key) || has(`${key}.other`))) return null;
   const { count, more, ...rest } = params;
