@@ -78,13 +78,13 @@ def assign_groups(
         chosen = [i for i in range(len(pairs)) if solution.values[x[i]]]
         optimal = solution.optimal
     else:
-        chosen = _greedy(request, groups, partners, pairs)
-        if chosen is None:
+        greedy = _greedy(request, groups, partners, pairs)
+        if greedy is None:
             raise SolverTimeoutError(
                 "time_limit",
                 f"no assignment meeting the bounds was found within {request.time_limit:g} s; allow more time",
             )
-        optimal = False
+        chosen, optimal = greedy, False
     picked = [pairs[i] for i in chosen]
     assignments = [
         Assignment(
@@ -218,17 +218,18 @@ def _rows(
             hi = bound.max - have if bound.max is not None else math.inf
             program.row(of_kind, bound.min - have if bound.min else -math.inf, hi)
         if spec.min_regions:
-            have_regions = {_region(recommender, m) for m in group.existing} - {None}
+            have_regions = {r for r in (_region(recommender, m) for m in group.existing) if r}
             zs = []
-            for region in sorted({_region(recommender, pairs[i].partner_id) for i in mine} - have_regions - {None}):
+            offered = {r for r in (_region(recommender, pairs[i].partner_id) for i in mine) if r}
+            for region in sorted(offered - have_regions):
                 z = program.variable(0.0)
                 members = [(x[i], -1.0) for i in mine if _region(recommender, pairs[i].partner_id) == region]
                 program.row([(z, 1.0), *members], hi=0)
                 zs.append(z)
             program.row([(z, 1.0) for z in zs], lo=spec.min_regions - len(have_regions))
     for pid in partners:
-        mine = [(x[i], 1.0) for i, p in enumerate(pairs) if p.partner_id == pid]
-        program.row(mine, request.min_groups_per_partner, request.max_groups_per_partner)
+        joins = [(x[i], 1.0) for i, p in enumerate(pairs) if p.partner_id == pid]
+        program.row(joins, request.min_groups_per_partner, request.max_groups_per_partner)
 
 
 def _diagnose_alone(

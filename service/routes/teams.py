@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,7 +50,9 @@ from service.visibility import require_visible
 
 router = APIRouter()
 T = TypeVar("T")
-TEAM_ERRORS = {422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"}}
+TEAM_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"}
+}
 
 
 def _checked(build: Callable[[], T]) -> T:
