@@ -80,7 +80,7 @@ class BoostedRanker(BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self, "booster_")
         if len(features) == 0:
             return np.zeros_like(features)
-        contrib = self.booster_.predict(np.asarray(features, dtype=np.float64), pred_contrib=True)
+        contrib = np.asarray(self.booster_.predict(np.asarray(features, dtype=np.float64), pred_contrib=True))
         return np.asarray(contrib[:, : len(FEATURES)], dtype=np.float32)
 
     @property
