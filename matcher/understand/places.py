@@ -361,7 +361,7 @@ COUNTRY_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 #: they name a place only when written with a capital.
 NEEDS_CAPITAL: frozenset[str] = frozenset(
     "chad chili georgia jordan jersey granada gana ira maurice reunion salvador suede turkey malte dominique "
-    "guinea chile".split()
+    "guinea chile india".split()
 )
 
 #: M49 codes whose CLDR names are not asked for ("world": everyone).

@@ -104,6 +104,8 @@ PHRASES: list[tuple[str, dict[str, object]]] = [
     ("colegios en el sudeste asiático", {R: {"035"}, K: {"school"}}),
     ("una red de ciudades en Europa", {R: {"150"}, K: {"network", "city"}}),
     ("socios en el Sahel y el Magreb", {C: {"@sahel", "@maghreb"}}),
+    ("huertos escolares con una organización india invitada", {}),
+    ("escuelas de India y Bangladesh", {C: {"IN", "BD"}, K: {"school"}}),
     # --- Portuguese ----------------------------------------------------------------------------------------------
     ("Procuramos uma universidade lusófona em Moçambique ou Angola", {L: {"pt"}, C: {"MZ", "AO"}, K: {"university"}}),
     ("escolas na África Ocidental", {R: {"011"}, K: {"school"}}),
