@@ -17,7 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from matcher.domain import Dataset
 from matcher.engine import Matcher
+from matcher.io.importer import read_directory
+from matcher.io.writer import write_dataset
 from service.app import create_app
 from tests.store.support import HashEmbedder, sqlite_settings
 
@@ -182,12 +185,35 @@ def test_docs_load_swagger_ui_from_the_service_not_a_cdn(service: TestClient) ->
     assert service.get("/redoc").status_code == 404  # ReDoc would load from a CDN: not offered
 
 
+def small_alliance(directory: Path) -> Path:
+    """The sample's first 14 projects with two or more members and their partners: enough history to learn a
+    ranker (12 projects), small enough to learn it in seconds."""
+    sample = read_directory(SAMPLE).dataset
+    teams: dict[str, list[str]] = {}
+    for member in sample.project_members:
+        teams.setdefault(member.project_id, []).append(member.partner_id)
+    projects = [p for p in sample.projects if len(teams.get(p.id, [])) >= 2][:14]
+    kept = {p.id for p in projects}
+    partners = {partner for project in kept for partner in teams[project]}
+    write_dataset(
+        Dataset(
+            partners=[p for p in sample.partners if p.id in partners],
+            projects=projects,
+            action_groups=[],
+            project_members=[m for m in sample.project_members if m.project_id in kept],
+            group_members=[],
+        ),
+        directory,
+    )
+    return directory
+
+
 def test_a_stale_ranker_is_retrained_in_the_background(tmp_path: Path) -> None:
     """An ingest killed after its commit leaves the ranker of the previous data: at start the service sees the
     revision in the model card differ, keeps serving, retrains in the background and says so in /v1/health."""
     settings = sqlite_settings(tmp_path / "home").model_copy(update={"auto_train": True})
     matcher = Matcher(settings, embedder=HashEmbedder()).open()
-    matcher.ingest(SAMPLE)  # trains and saves the ranker with the store revision
+    matcher.ingest(small_alliance(tmp_path / "import"))  # trains and saves the ranker with the store revision
     assert not matcher.ranker_is_stale()
     trained_on = json.loads(settings.ranker_path.with_suffix(".json").read_text())["store revision"]
     assert trained_on == matcher.store.revision()
