@@ -11,7 +11,7 @@ built on the first call.
 
 from matcher.understand.describe import describe, describe_value
 from matcher.understand.language import detect_language, language_votes, languages_present
-from matcher.understand.parse import Match, Understood, understand
+from matcher.understand.parse import Match, Understood, prepare, understand
 from matcher.understand.regions import (
     UnknownRegionError,
     country_name,
@@ -35,6 +35,7 @@ __all__ = [
     "is_region",
     "language_votes",
     "languages_present",
+    "prepare",
     "region_codes",
     "region_members",
     "region_name",

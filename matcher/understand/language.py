@@ -43,8 +43,8 @@ READ_CHARS = 3000
 def language_votes(text: str) -> dict[str, float]:
     """Votes per supported language (ISO 639-1) of the function words in ``text`` (its first :data:`READ_CHARS`
     characters); languages with none left out."""
-    text = text[:READ_CHARS]
     votes = _votes()
+    text = text[:READ_CHARS]
     out: dict[str, float] = {}
     for word, count in Counter(_WORD.findall(fold(text))).items():
         hit = votes.get(word)

@@ -45,7 +45,7 @@ class Entry:
 @dataclass(frozen=True)
 class Lexicon:
     phrases: dict[tuple[str, ...], tuple[Entry, ...]]
-    longest: int
+    longest: dict[str, int]  # first word -> the most words of a phrase starting with it
 
 
 def _name_variants(name: str) -> list[str]:
@@ -128,4 +128,7 @@ def lexicon() -> Lexicon:
         if any(e.field == entry.field and e.value != entry.value for e in table[words]):
             del table[words][entry]
     built = {words: tuple(entries) for words, entries in table.items()}
-    return Lexicon(phrases=built, longest=max(len(w) for w in built))
+    longest: dict[str, int] = {}
+    for words in built:
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return Lexicon(phrases=built, longest=longest)

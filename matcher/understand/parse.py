@@ -115,7 +115,7 @@ def _phrase_matches(text: str, toks: list[Token], locales: frozenset[str], cased
 def _longest_at(text: str, toks: list[Token], i: int, locales: frozenset[str], cased: bool) -> tuple[int, list[Entry]]:
     """End token and entries of the longest phrase starting at token ``i`` (``i``, [] when none)."""
     table = lexicon()
-    for n in range(min(table.longest, len(toks) - i), 0, -1):
+    for n in range(min(table.longest.get(toks[i].word, 0), len(toks) - i), 0, -1):
         j = i + n
         if any(not joined(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
             continue
@@ -191,6 +191,14 @@ def _in_names(text: str, toks: list[Token], found: list[tuple[int, int, Entry]])
     return out
 
 
+def prepare() -> None:
+    """Build the phrase table and stop-word lists now (about a second) rather than on the first call: for a service's
+    start-up."""
+    lexicon()
+    all_stop_words()
+    detect_language("")
+
+
 def understand(text: str) -> Understood:
     """What ``text`` asks for: regions, countries, kinds of partner, languages and SDGs, with the spans that named
     them and the text's language. Pure; the phrase table is built on the first call (about a second)."""
@@ -200,8 +208,10 @@ def understand(text: str) -> Understood:
     locales = _allowed_locales(language)
     found = _phrase_matches(text, toks, locales, cased)
     found += _elided(toks, found, locales)
-    everywhere = found if len(locales) > len(LOCALES) else _phrase_matches(text, toks, _allowed_locales(None), cased)
-    names = _in_names(text, toks, everywhere) if cased else set()
+    names: set[int] = set()
+    if cased and any(t.capitalised and not t.sentence_start for t in toks):  # a proper name is possible
+        every = found if len(locales) > len(LOCALES) else _phrase_matches(text, toks, _allowed_locales(None), cased)
+        names = _in_names(text, toks, every)
     matches = [
         Match(toks[i].start, toks[j - 1].end, text[toks[i].start : toks[j - 1].end], e.field, e.value)
         for i, j, e in found
