@@ -24,8 +24,8 @@ from matcher.index.factory import choose_kind, kind_of
 from matcher.index.files import IndexFiles, VectorsOf, sync_index
 from matcher.io.importer import ImportResult, read_directory
 from matcher.ranking.features import DenseLayout
-from matcher.ranking.selection import LearnedModel, load_ranker, train_ranker
 from matcher.ranking.ranker import LinearRanker, Ranker
+from matcher.ranking.selection import LearnedModel, load_ranker, train_ranker
 from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
 from matcher.store import Store

@@ -16,6 +16,7 @@ from matcher.engine import Matcher
 from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
 from matcher.themes.workflow import ensure_themes
+from matcher.understand import prepare as prepare_understanding
 from service import errors
 from service.auth import Reader
 from service.limits import BodySizeLimit
@@ -67,6 +68,7 @@ class RankerRetraining:
 
 def _start(settings: Settings) -> Matcher:
     matcher = Matcher(settings).open()
+    prepare_understanding()  # the phrase table (CLDR names, kinds, groupings): built now, not on the first request
     if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
         logger.info("store is empty: importing %s", settings.seed_dir)
         matcher.ingest(settings.seed_dir)

@@ -24,4 +24,6 @@ def test_the_requesters_compatriots_are_candidates_even_without_shared_words() -
     rows = {catalog.partners[r].id for r in rec.candidates.source_rows(query, 40).tolist()}
     assert "ke-quiet" in rows
     without_requester = rec.resolve("ocean reef school", None)
-    assert "ke-quiet" not in {catalog.partners[r].id for r in rec.candidates.source_rows(without_requester, 40).tolist()}
+    assert "ke-quiet" not in {
+        catalog.partners[r].id for r in rec.candidates.source_rows(without_requester, 40).tolist()
+    }
