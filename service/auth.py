@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from matcher.settings import Settings
@@ -88,14 +89,16 @@ def key_is_valid(settings: Settings, credentials: HTTPAuthorizationCredentials |
     return any(matches)
 
 
-def get_caller(request: Request, credentials: Credentials) -> Caller:
-    """The caller of this request (computed once per request: FastAPI caches dependencies)."""
+async def get_caller(request: Request, credentials: Credentials) -> Caller:
+    """The caller of this request (computed once per request: FastAPI caches dependencies). Async on purpose: without
+    a key, or with a key of MATCHER_API_KEYS, it costs no hop through the thread pool; only a key made with
+    ``matcher keys`` is looked up in the store, in the thread pool."""
     if credentials is None:
         return Caller()
     if key_is_valid(_settings(request), credentials):
         return Caller("admin")
     if key_id_of(credentials.credentials) is not None:
-        key = _keyring(request).authenticate(credentials.credentials)
+        key = await run_in_threadpool(_keyring(request).authenticate, credentials.credentials)
         if key is not None:
             return Caller(key.scope, key.partner_id)
     return Caller(bad_key=True)
@@ -135,7 +138,7 @@ def require_partner_or_admin(partner_id: str, caller: KeyHolder) -> None:
         raise forbidden(caller, f"the record of partner {partner_id!r} needs an admin key or that partner's key")
 
 
-def require_reader(request: Request, caller: CallerDep) -> None:
+async def require_reader(request: Request, caller: CallerDep) -> None:
     """Dependency of every read: open unless MATCHER_READ_REQUIRES_KEY is true; then any valid key will do."""
     if not _settings(request).read_requires_key or caller.has_key:
         return
