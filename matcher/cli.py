@@ -259,14 +259,14 @@ def convert(
     typer.echo(f"wrote {target}: {counts}")
 
 
+from matcher.keys_cli import app as keys_app  # noqa: E402
 from matcher.themes.cli import app as themes_app  # noqa: E402
 
 app.add_typer(themes_app, name="themes")
 from matcher.team.cli import app as team_app  # noqa: E402
 
 app.add_typer(team_app)  # consortium, assign-groups
+app.add_typer(keys_app, name="keys")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
-from matcher.keys_cli import app as keys_app  # noqa: E402
-app.add_typer(keys_app, name="keys")
