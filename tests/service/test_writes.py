@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from matcher.engine import Matcher
 from matcher.io.importer import ImportValidationError, read_directory
+from matcher.ranking.ranker import DEFAULT_WEIGHTS, LinearRanker
 from tests.conftest import copy_tiny
 from tests.service.writes_support import AUTH, KEY, SECOND_KEY, client_for
 
@@ -365,12 +366,18 @@ def test_explanations_carry_codes_and_parameters_a_client_can_word(writer: TestC
     school = next(m for m in body["data"] if m["partner_id"] == "ocean-school")  # the other partner in Fiji
 
     assert [e["text"] for e in school["explanations"]] == school["reasons"]
-    explained = {e["code"]: e["params"] for e in school["explanations"]}
-    assert explained["same_country"] == {"country": "FJ"}
-    assert "also in Fiji" in school["reasons"]
-    for match in body["data"]:
+    for match in body["data"]:  # a reason only where its signal adds to the score
         codes = [e["code"] for e in match["explanations"]]
-        assert ("same_country" in codes) == (match["country"] == "FJ")
+        local = sum(match["score_breakdown"][f] for f in ("same_country", "same_region", "country_affinity"))
+        assert ("same_country" in codes) == (match["country"] == "FJ" and local > 0)
+    with_prior = LinearRanker({**DEFAULT_WEIGHTS, "same_country": 0.2})
+    matcher: Matcher = writer.app.state.matcher  # type: ignore[attr-defined]
+    rec = matcher.recommender
+    ranked = rec.rank(rec.collaborator_query(text="coral reef schools", requester_id="fiji-ngo"), 100, with_prior)
+    school_match = next(m for m in ranked if m.partner_id == "ocean-school")
+    explained = {e.code: e.params for e in school_match.explanations}
+    assert explained["same_country"] == {"country": "FJ"}
+    assert "also in Fiji" in school_match.reasons
 
 
 @pytest.mark.parametrize(
