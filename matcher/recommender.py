@@ -25,7 +25,7 @@ from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
 from matcher.results import GroupMatch, PartnerMatch, Reason
-from matcher.understand import understand
+from matcher.understand import detect_language, understand
 
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
@@ -136,6 +136,7 @@ class Recommender:
         c = self.catalog
         if requester_id is not None and requester_id not in c.partner_pos:
             raise UnknownIdError("partner", requester_id)
+        ask: str | None = None  # None: the text itself is the ask
         team: frozenset[str] = frozenset()
         sdgs: frozenset[int] = frozenset(filters.sdgs) if filters else frozenset()
         vector = None
@@ -145,9 +146,10 @@ class Recommender:
             project = c.project(project_id)
             team = frozenset(p for p, _ in c.project_members.get(project_id, []))
             sdgs = sdgs | frozenset(project.sdgs)
-            if not text:
+            if not text:  # a stored project asks for what its `seeking` names; its description describes it
                 text = project.text
                 vector = c.project_vectors[c.project_pos[project_id]]
+                ask = project.seeking or ""
             if requester_id is None:
                 requester_id = lead_of(c.project_members.get(project_id, []))
         if not text:
@@ -162,6 +164,7 @@ class Recommender:
             filters=filters or Filters(),
             project_id=project_id,
             diversity=diversity,
+            ask=ask,
         )
 
     def similar_partners(self, partner_id: str, *, k: int = 10) -> list[PartnerMatch]:
@@ -175,7 +178,7 @@ class Recommender:
             sdgs=frozenset(partner.sdgs),
             requester_id=partner_id,
             team=frozenset({partner_id}),
-            understand_text=False,  # a profile describes the partner, it does not ask for anyone
+            ask="",  # a profile describes the partner, it does not ask for anyone
         )
         return self.rank(query, k)
 
@@ -196,7 +199,7 @@ class Recommender:
             centroid = c.partner_vectors[member_rows].mean(axis=0)
             vector = vector + centroid / max(float(np.linalg.norm(centroid)), 1e-9)
             vector = vector / max(float(np.linalg.norm(vector)), 1e-9)
-        return self.resolve(group.text, vector, team=members, group_id=group_id)
+        return self.resolve(group.text, vector, team=members, group_id=group_id, ask="")
 
     def groups_for_partner(self, partner_id: str, *, k: int = 10) -> list[GroupMatch]:
         """Action groups the partner is not in (:class:`matcher.groups.GroupRecommender`)."""
@@ -208,15 +211,16 @@ class Recommender:
 
     # -- the pipeline -----------------------------------------------------------------------------------------------
     def resolve(
-        self, text: str, vector: np.ndarray | None = None, *, understand_text: bool = True, **fields: Any
+        self, text: str, vector: np.ndarray | None = None, *, ask: str | None = None, **fields: Any
     ) -> ResolvedQuery:
-        """Step 1: the query's vector (embedded when not given), TF-IDF terms, what it asks for and its language,
-        and the random walk from the requester and team. While the embedding runs (outside the GIL, in a helper
-        thread), this thread does the rest, which needs only the text."""
+        """Step 1: the query's vector (embedded when not given), TF-IDF terms, what it asks for (in ``ask``, by
+        default the text itself; "" asks for nothing) and its language, and the random walk from the requester and
+        team. While the embedding runs (outside the GIL, in a helper thread), this thread does the rest, which needs
+        only the text."""
         c = self.catalog
         pending = helper_threads().submit(self.embedder.encode, [text]) if vector is None else None
-        asked = understand(text) if understand_text else None
-        language = asked.language if asked is not None else None
+        asked = understand(text if ask is None else ask)
+        language = asked.language if ask is None else detect_language(text)
         terms = c.lexical.transform([text])
         scores = c.lexical.scores(terms)
         if pending is not None:
