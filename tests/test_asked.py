@@ -60,3 +60,13 @@ def test_the_regions_filter_is_hard_and_unknown_codes_are_named(client: TestClie
     bad = client.post(URL, json={"text": "ocean education", "filters": {"regions": ["999"], "countries": ["XX"]}})
     assert bad.status_code == 422
     assert "999" in bad.text and "M49" in bad.text
+
+
+def test_a_stored_project_asks_for_what_its_seeking_names(recommender: Recommender) -> None:
+    reef = recommender.collaborator_query(project_id="reef-kit")  # seeking: "a research centre on marine ecosystems"
+    code = recommender.collaborator_query(project_id="girls-code")  # no seeking: "mentors from ... universities"
+
+    assert reef.understood is not None and reef.understood.kinds == ("research_centre",)
+    assert code.understood is not None and not code.understood.asks  # a description describes, it does not ask
+    top = recommender.rank(reef, 3)[0]
+    assert top.partner_id == "ocean-lab" and top.explanations[0].code == "as_asked"
