@@ -128,3 +128,15 @@ def test_factory_builds_each_encoder_choice(usem: UsemEmbedder) -> None:
     assert both.blocks == (Block(DENSE_EN, 0, 384), Block(DENSE_ML, 384, 896))
     with pytest.raises(ValueError, match="minilm, usem3, minilm\\+usem3"):
         create_embedder("torch", encoders="labse")  # type: ignore[arg-type]
+
+
+def test_the_encoders_setting_is_read_and_a_bad_value_names_the_allowed_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from matcher.settings import Settings
+
+    monkeypatch.setenv("MATCHER_ENCODERS", "minilm+usem3")
+    assert Settings().encoders == "minilm+usem3"
+    monkeypatch.setenv("MATCHER_ENCODERS", "labse")
+    with pytest.raises(ValidationError, match="'minilm', 'usem3' or 'minilm\\+usem3'"):
+        Settings()
