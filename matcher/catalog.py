@@ -55,6 +55,8 @@ class Catalog:
     #: the same for actor kinds (who coordinates whom: universities with companies, cities with NGOs, ...)
     kind_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
     walk: CollaborationWalk | None = field(default=None, repr=False)
+    #: projects x terms, TF-IDF of each project's text in the partners' vocabulary (unit rows)
+    project_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     _languages: dict[int, str] = field(default_factory=dict, repr=False)  # row -> detected language, filled lazily
 
     def text_languages(self, rows: np.ndarray) -> np.ndarray:
@@ -94,6 +96,23 @@ class Catalog:
         """Projects that partners ``a`` and ``b`` both belong to, in the store's order."""
         theirs = set(self.partner_projects.get(b, ()))
         return [p for p in self.partner_projects.get(a, ()) if p in theirs]
+
+    def project_similarity(self, terms: sp.csr_matrix, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(TF-IDF cosine, dense cosine) of a query with every past project."""
+        if not len(self.projects):
+            empty = np.zeros(0, dtype=np.float32)
+            return empty, empty
+        lexical = np.asarray((self.project_terms @ terms.T).todense(), dtype=np.float32).ravel()
+        return lexical, (self.project_vectors @ vector).astype(np.float32)
+
+    def members_of_projects(self, project_cols: np.ndarray) -> np.ndarray:
+        """Rows of the partners in the projects at columns ``project_cols`` (sorted, unique)."""
+        by_column = self.by_column.get("membership")
+        if by_column is None:
+            by_column = self.by_column["membership"] = sp.csc_matrix(self.membership)
+        if not len(project_cols) or by_column.shape[1] == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(by_column[:, np.asarray(project_cols, dtype=np.int64)].indices).astype(np.int64)
 
     def coworker_weights(self, anchors: Sequence[str]) -> np.ndarray:
         """Collaboration strength of every partner with ``anchors`` (a dense array; see :meth:`coworker_ties`)."""
@@ -218,6 +237,8 @@ def build_catalog(
     catalog.lexical.fit([catalog.profile_text(p.id) for p in partners])
     if groups:
         catalog.group_terms = catalog.lexical.transform([g.text for g in groups])
+    if projects:
+        catalog.project_terms = sp.csr_matrix(catalog.lexical.transform([p.text for p in projects]))
     return catalog
 
 

@@ -229,6 +229,7 @@ class Recommender:
         query = ResolvedQuery(
             text=text, vector=vector, terms=terms, lexical_scores=scores, understood=asked, language=language, **fields
         )
+        query.project_lexical, query.project_dense = c.project_similarity(terms, vector)
         anchors = query.anchor_rows(c)
         if anchors and c.walk is not None:
             query.walk = c.walk.scores(anchors)

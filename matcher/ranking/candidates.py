@@ -16,6 +16,7 @@ import numpy as np
 from matcher.attributes import sdg_bits
 from matcher.catalog import Catalog
 from matcher.index.base import VectorIndex
+from matcher.lexical import top_positive
 from matcher.ranking.query import Filters, ResolvedQuery
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ class CandidateGenerator:
 
     def source_rows(self, query: ResolvedQuery, n: int) -> np.ndarray:
         """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, past collaborators, the random
-        walk from the requester and team, and the ``n // 20`` most active partners of the requester's country (more
+        walk from the requester and team, the members of the ``n // 10`` most similar past projects, and the
+        ``n // 20`` most active partners of the requester's country (more
         of them crowd the pool: on ETMUN, taking ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
         search_vector = query.search_vector if query.search_vector is not None else query.vector
@@ -102,6 +104,10 @@ class CandidateGenerator:
                 if walk_rows.size > n:
                     walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
                 parts.append(walk_rows)
+        if query.project_lexical is not None and query.project_dense is not None and len(query.project_lexical):
+            # the members of the most similar past projects (by text and by meaning): who did this kind of work
+            similar = top_positive(query.project_lexical + query.project_dense, max(1, n // 10))
+            parts.append(c.members_of_projects(similar))
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
         if requester is not None and requester.country in c.country_rows:
             parts.append(c.country_rows[requester.country][: max(1, n // 20)])

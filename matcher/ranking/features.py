@@ -21,6 +21,7 @@ FEATURES: tuple[str, ...] = (
     "dense_ml",  # cosine in the multilingual encoder's block (0 without one)
     "dense_history",  # cosine of the query with the mean of the partner's past projects
     "history_max",  # cosine of the query with the partner's most similar past project
+    "history_lexical",  # TF-IDF cosine of the query with the partner's most similar past project
     "lexical",  # TF-IDF cosine of the query with the partner's profile (own text, projects, groups)
     "graph",  # collaboration ties with the requester and the current team (direct, then two hops)
     "walk",  # random walk with restart from the requester and team over the partner-project graph (multi-hop)
@@ -95,16 +96,16 @@ def _lookup(sorted_rows: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np
     return np.where(sorted_rows[at] == rows, values[at], 0.0).astype(np.float32)
 
 
-def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
-    """Cosine of the query with each row's most similar past project (0 without projects); touches only the
-    candidates' projects."""
+def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, per_project: np.ndarray | None) -> np.ndarray:
+    """The best of ``per_project`` (a similarity of the query with each past project; dense cosine when None) over
+    each row's projects (0 without projects); touches only the candidates' projects."""
     out = np.zeros(len(rows), dtype=np.float32)
     if catalog.membership.shape[1] == 0:
         return out
     sub = catalog.membership[rows]
     if sub.nnz == 0:
         return out
-    sims = catalog.project_vectors[sub.indices] @ query.vector
+    sims = catalog.project_vectors[sub.indices] @ query.vector if per_project is None else per_project[sub.indices]
     nonempty = np.diff(sub.indptr) > 0
     out[nonempty] = np.maximum.reduceat(sims, sub.indptr[:-1][nonempty])
     return out
@@ -166,7 +167,9 @@ def compute_features(
     attrs = catalog.attributes
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout)
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.vector
-    out[:, col["history_max"]] = history_max(catalog, query, rows)
+    out[:, col["history_max"]] = history_max(catalog, query, rows, query.project_dense)
+    if query.project_lexical is not None:
+        out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)
     out[:, col["lexical"]] = query.lexical_scores[rows]
     out[:, col["graph"]] = graph_scores(catalog, query, rows)
     if query.walk is not None:

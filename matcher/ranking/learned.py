@@ -36,7 +36,7 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         *,
         C: float = 1.0,
         folds: int = 4,
-        max_queries: int = 400,
+        max_queries: int = 1000,
         random_state: int = 0,
         features: Sequence[str] | None = None,
     ) -> None:

@@ -54,6 +54,9 @@ class ResolvedQuery:
     #: the vector searched in the dense indexes when it differs from ``vector`` (a query in another language searches
     #: with its multilingual block only)
     search_vector: np.ndarray | None = None
+    #: TF-IDF and dense cosine of the query with every past project (``Catalog.project_similarity``)
+    project_lexical: np.ndarray | None = None
+    project_dense: np.ndarray | None = None
     #: random walk with restart from the requester and team over the partner-project graph (a score per partner row)
     walk: np.ndarray | None = None
 

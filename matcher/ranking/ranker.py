@@ -14,6 +14,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "dense_ml": 0.0,
     "dense_history": 0.10,
     "history_max": 0.05,
+    "history_lexical": 0.0,
     "lexical": 0.35,
     "graph": 0.10,
     "walk": 0.0,

@@ -103,7 +103,7 @@ def simulate_queries(
     embedder: Embedder,
     *,
     folds: int = 4,
-    max_queries: int = 400,
+    max_queries: int = 1000,
     ask_rate: float = 0.3,
     random_state: int = 0,
     layout: DenseLayout | None = None,
