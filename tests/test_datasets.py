@@ -515,7 +515,9 @@ def test_h2020_projects_organisations_and_roles(h2020_source: Path) -> None:
 
 
 def test_h2020_organisations_are_described_only_by_projects_before_the_cutoff(h2020_source: Path) -> None:
-    dataset = load_h2020(h2020_source, cutoff=date(2019, 1, 1))
+    plain = load_h2020(h2020_source, cutoff=date(2019, 1, 1))  # by default: kind and country, no titles
+    assert {p.id: p.description for p in plain.partners}["o222"] == "A company in United Kingdom (Northern Europe)."
+    dataset = load_h2020(h2020_source, cutoff=date(2019, 1, 1), titles=8)
     assert {p.id: p.description for p in dataset.partners} == {
         "o111": "A university in Greece (Southern Europe). "
         "Projects before 2019-01-01: Solar cells for schools (SUNLAB).",
@@ -526,7 +528,7 @@ def test_h2020_organisations_are_described_only_by_projects_before_the_cutoff(h2
         "o555": "An organisation in France (Western Europe).",
     }
     assert not any(FUTURE_TITLE in p.text or "H2STORE" in p.text for p in dataset.partners)
-    later = load_h2020(h2020_source, cutoff=date(2020, 1, 1))
+    later = load_h2020(h2020_source, cutoff=date(2020, 1, 1), titles=8)
     assert FUTURE_TITLE in {p.id: p.description for p in later.partners}["o111"]
 
 

@@ -2,8 +2,8 @@
 
 Source folder (``../shared/datasets/h2020_cleantech``): ``projects.csv``, ``participations.csv`` and
 ``organisations.csv``. Organisations have no text of their own: each is described by its kind, its country and the
-titles of the projects it joined that *start before the cut-off*, so a project asked about from the cut-off on
-cannot leak into the partners that must find it.
+(optionally) titles of the projects it joined that *start before the cut-off*; its projects themselves are the store's
+history, so a project asked about from the cut-off on cannot leak into the partners that must find it.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ ACTIVITY_TYPES: dict[str, str] = {
     "OTH": "other",
 }
 
-#: How many pre-cut-off project titles describe an organisation (the most recent first).
-MAX_TITLES = 8
 
 DEFAULT_CUTOFF = date(2019, 1, 1)
 
@@ -53,11 +51,15 @@ class _Organisation:
     countries: Counter[str] = field(default_factory=Counter)
 
 
-def load_h2020(source: Path, *, cutoff: date = DEFAULT_CUTOFF, today: date | None = None) -> Dataset:
+def load_h2020(source: Path, *, cutoff: date = DEFAULT_CUTOFF, today: date | None = None, titles: int = 0) -> Dataset:
     """Read the H2020 tables in ``source``.
 
     ``cutoff``: only projects starting before it describe an organisation (evaluate with ``--split-date`` set to the
-    same date). ``today`` (default: the current date) decides whether a project whose ``end_date`` has passed is
+    same date). ``titles``: how many of those projects' titles (most recent first) the description lists; 0 by
+    default, because the store's history already carries them (the profile, the history vectors) and titles written
+    into descriptions leak into the learned ranker's training: a simulated query hides its project from the history
+    but not from its members' descriptions, so lexical and text similarity look stronger than they are on new
+    projects. ``today`` (default: the current date) decides whether a project whose ``end_date`` has passed is
     ``completed`` or still ``running``.
     """
     source = Path(source)
@@ -67,7 +69,7 @@ def load_h2020(source: Path, *, cutoff: date = DEFAULT_CUTOFF, today: date | Non
     organisations, members = _participations(read_rows(source / "participations.csv", PARTICIPATION_COLUMNS), by_id)
     _attach_records(read_rows(source / "organisations.csv", ORGANISATION_COLUMNS), organisations)
     acronyms = {f"h{clean_text(row['rcn'])}": clean_text(row["acronym"]) for row in project_rows}
-    partners = [_partner(org, by_id, acronyms, cutoff) for org in organisations.values()]
+    partners = [_partner(org, by_id, acronyms, cutoff, titles) for org in organisations.values()]
     logger.info("H2020: %d projects, %d partners, %d participations", len(projects), len(partners), len(members))
     return Dataset(partners=partners, projects=projects, project_members=members)
 
@@ -152,7 +154,9 @@ def _title_with_acronym(project: Project, acronym: str) -> str:
     return project.title
 
 
-def _partner(org: _Organisation, projects: dict[str, Project], acronyms: dict[str, str], cutoff: date) -> Partner:
+def _partner(
+    org: _Organisation, projects: dict[str, Project], acronyms: dict[str, str], cutoff: date, titles: int
+) -> Partner:
     kind = ACTIVITY_TYPES.get(org.kind)
     if org.kind and kind is None:
         logger.warning("H2020: activity type %r of %s is unknown; its type is left empty", org.kind, org.pic)
@@ -166,8 +170,8 @@ def _partner(org: _Organisation, projects: dict[str, Project], acronyms: dict[st
         if projects[p].start_date is not None and projects[p].start_date < cutoff  # type: ignore[operator]
     ]
     earlier.sort(key=lambda p: (p.start_date, p.id), reverse=True)
-    titles = [_title_with_acronym(p, acronyms.get(p.id, "")) for p in earlier[:MAX_TITLES]]
-    history = f"Projects before {cutoff.isoformat()}: {'; '.join(titles)}" if titles else ""
+    listed = [_title_with_acronym(p, acronyms.get(p.id, "")) for p in earlier[:titles]]
+    history = f"Projects before {cutoff.isoformat()}: {'; '.join(listed)}" if listed else ""
     return Partner(
         id=f"o{org.pic}",
         name=org.name or f"Organisation {org.pic}",
