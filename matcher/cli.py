@@ -192,10 +192,14 @@ def evaluate(
         Path | None,
         typer.Option(help="Vector cache, reused across runs (default $MATCHER_HOME/cache/evaluation-vectors.npz)"),
     ] = None,
+    ablation: Annotated[
+        bool, typer.Option("--ablation", help="Add rows: the logistic ranker without each group of signals")
+    ] = False,
 ) -> None:
     """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers, each with a
     bootstrap 95 % interval over the queries."""
     from matcher.engine import create_embedder
+    from matcher.evaluation import RANKER_ROWS, ablation_rows
     from matcher.evaluation import evaluate as run_evaluation
 
     settings = Settings()
@@ -217,6 +221,7 @@ def evaluate(
             cache=cache or settings.cache_dir / "evaluation-vectors.npz",
             split_date=start,
             test_until=until,
+            rankers=RANKER_ROWS + (ablation_rows() if ablation else ()),
             progress=lambda step: typer.echo(f"evaluate: {step}", err=True),
         )
     except ValueError as exc:

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from matcher.catalog import build_catalog
-from matcher.domain import Dataset
+from matcher.domain import Dataset, lead_of
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
 from matcher.evaluation.bootstrap import Interval, ratio_interval
-from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected
+from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected, without
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
 from matcher.evaluation.vectors import CachedVectors
@@ -27,7 +27,15 @@ from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.training import MIN_TRAINING_PROJECTS, simulate_queries
 from matcher.recommender import Recommender
 
-__all__ = ["DEPTH", "RANKER_ROWS", "EvaluationReport", "evaluate", "lift_over_baselines"]
+__all__ = [
+    "ABLATION_GROUPS",
+    "DEPTH",
+    "RANKER_ROWS",
+    "EvaluationReport",
+    "ablation_rows",
+    "evaluate",
+    "lift_over_baselines",
+]
 
 DEPTH = 50
 
@@ -39,6 +47,26 @@ RANKER_ROWS: tuple[RankerRow, ...] = (
     RankerRow("lambdarank", fit_lambdarank),
     RankerRow("learned ranker", fit_selected),  # what `matcher train` would pick (held-out selection)
 )
+#: What each signal adds: the logistic ranker without one group of features at a time (``--ablation``).
+ABLATION_GROUPS: dict[str, tuple[str, ...]] = {
+    "text (dense, lexical)": ("dense", "dense_ml", "lexical"),
+    "past projects (history)": ("dense_history", "history_max", "history_lexical"),
+    "collaboration graph (graph, walk)": ("graph", "walk"),
+    "geography (country, region, affinity)": ("same_country", "same_region", "country_affinity"),
+    "actor kinds (affinity, complement)": ("kind_affinity", "type_complement"),
+    "the ask (asked_*)": ("asked_place", "asked_kind", "asked_language"),
+    "priors (popularity, recency)": ("popularity", "recency"),
+}
+
+
+def ablation_rows() -> tuple[RankerRow, ...]:
+    """One logistic row per group of :data:`ABLATION_GROUPS`, without that group's features."""
+    return tuple(
+        RankerRow(f"logistic − {name}", fit_logistic, features=without(*names))
+        for name, names in ABLATION_GROUPS.items()
+    )
+
+
 #: The row the headline ratios are about, and the row it is compared with.
 HEADLINE_ROW = "learned ranker"
 REFERENCE_ROW = "ranker v1"
@@ -187,7 +215,7 @@ def evaluate(
     project_relevant: list[set[str]] = []
     for project in split.test_projects:
         team = split.test_members[project.id]
-        lead = next((m.partner_id for m in team if m.role == "lead"), team[0].partner_id)
+        lead = lead_of((m.partner_id, m.role) for m in team) or team[0].partner_id
         relevant = {m.partner_id for m in team if m.partner_id != lead and m.partner_id in catalog.partner_pos}
         if not relevant:
             continue
