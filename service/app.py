@@ -21,6 +21,7 @@ from service import errors
 from service.auth import Reader
 from service.limits import BodySizeLimit
 from service.observability import MatcherCollector, Metrics, Observability, configure_logging
+from service.openapi import document
 from service.routes import action_groups, feedback, health, members, partners, projects, recommendations, web, writes
 from service.routes import teams as teams_routes
 from service.routes import themes as themes_routes
@@ -146,4 +147,5 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
     for module in (writes, members, feedback):
         app.include_router(module.router, prefix="/v1")
     web.install(app)
+    document(app, read_requires_key=settings.read_requires_key)
     return app

@@ -13,7 +13,7 @@ from matcher.vocab import ACTOR_TYPES
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_lower=True)]
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=r"\S")]
 Sdg = Annotated[int, Field(ge=1, le=17)]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
 ActorType = Annotated[str, Field(json_schema_extra={"enum": list(ACTOR_TYPES)})]
@@ -70,7 +70,12 @@ class CollaboratorQuery(BaseModel):
                     "k": 5,
                     "filters": {"types": ["research_centre", "university"]},
                 }
-            ]
+            ],
+            # what _needs_subject checks, said in the document
+            "anyOf": [
+                {"required": ["text"], "properties": {"text": {"type": "string", "pattern": r"\S"}}},
+                {"required": ["project_id"], "properties": {"project_id": {"type": "string"}}},
+            ],
         },
     )
 

@@ -6,7 +6,7 @@ checked once, by the library's request types (:mod:`matcher.team.constraints`), 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from service.schemas import FiltersIn, Identifier, ReasonPublic
 
@@ -158,7 +158,7 @@ class AssignmentQuery(_In):
     preferences: list[PairIn] = Field(default_factory=list, max_length=100_000)
     exclusions: list[PairIn] = Field(default_factory=list, max_length=100_000)
     time_limit: float = Field(5.0, description="Seconds the solver may take (at most 60)")
-    apply: bool = Field(False, description="Write the memberships (needs an admin API key); false: a dry run")
+    apply: StrictBool = Field(False, description="Write the memberships (needs an admin API key); false: a dry run")
 
 
 class AssignmentPublic(BaseModel):

@@ -1,7 +1,8 @@
 """Schemas of the write API, the listings and feedback, one class per direction.
 
-Every field of a partner, project, action group or membership is checked by the importer's own parser
-(:mod:`matcher.io.fields`), so the rules and the error messages are the same as for ``matcher ingest``. A missing
+Every field of a partner, project, action group or membership is checked against its JSON Schema (the document's),
+then by the importer's own parser (:mod:`matcher.io.fields`), so the rules and the error messages are the same as for
+``matcher ingest`` (:mod:`service.field_rules`). A missing
 required field reads "a non-empty value is required", as in an import file; unknown fields are refused.
 """
 
@@ -10,30 +11,30 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matcher.io.fields import ID_RULE, FieldError
-from matcher.io.importer import SPEC_BY_STEM
-from matcher.vocab import ACTOR_TYPES, PROJECT_STATUSES
+from service.field_rules import (
+    ACTOR_KIND,
+    BOOLEAN,
+    COUNTRY,
+    DATE,
+    IDENTIFIER,
+    LANGUAGES,
+    ROLE,
+    SDGS,
+    STATUS,
+    URL,
+    Checked,
+    optional_text,
+    text,
+)
 
 
-def checked(stem: str, name: str, *, optional: bool = False) -> BeforeValidator:
-    """The importer's parser of column ``name`` in ``<stem>.csv``, as a pydantic validator with the same message.
-
-    ``optional``: ``null`` is accepted as "not given" (for fields the importer requires, such as ids).
-    """
-    parse = SPEC_BY_STEM[stem].fields[name]
-
-    def run(value: Any) -> Any:
-        if optional and value is None:
-            return None
-        try:
-            return parse(value)
-        except FieldError as exc:
-            raise PydanticCustomError("invalid_field", str(exc)) from None  # no context: the message is verbatim
-
-    return BeforeValidator(run)
+def checked(stem: str, name: str, accepts: dict[str, Any], *, nullable: bool = False) -> Checked:
+    """Field ``name`` of ``<stem>.csv``: the raw value must fit ``accepts`` (JSON Schema), then the importer's parser
+    reads it, with the importer's message on failure. ``nullable``: ``null`` clears the field (or, for ids the
+    importer requires, means "not given")."""
+    return Checked(stem, name, accepts, nullable)
 
 
 class _Strict(BaseModel):
@@ -50,31 +51,35 @@ class _Strict(BaseModel):
 
 
 # -- partners ---------------------------------------------------------------------------------------------------------
-PartnerId = Annotated[str, checked("partners", "id"), Field(description=ID_RULE)]
-OptionalId = Annotated[str | None, checked("partners", "id", optional=True), Field(description=ID_RULE)]
-ActorKind = Annotated[str | None, checked("partners", "type"), Field(json_schema_extra={"enum": [*ACTOR_TYPES, None]})]
-Country = Annotated[str | None, checked("partners", "country"), Field(description="ISO 3166-1 alpha-2, e.g. FR")]
-Languages = Annotated[
-    tuple[str, ...], checked("partners", "languages"), Field(description="ISO 639-1 codes: a list or 'en;fr'")
+PartnerId = Annotated[str, checked("partners", "id", IDENTIFIER)]
+OptionalId = Annotated[str | None, checked("partners", "id", IDENTIFIER, nullable=True)]
+ActorKind = Annotated[str | None, checked("partners", "type", ACTOR_KIND, nullable=True)]
+Country = Annotated[str | None, checked("partners", "country", COUNTRY, nullable=True)]
+City = Annotated[str | None, checked("partners", "city", optional_text(200), nullable=True)]
+Website = Annotated[str | None, checked("partners", "website", URL, nullable=True)]
+Languages = Annotated[tuple[str, ...], checked("partners", "languages", LANGUAGES)]
+PartnerSdgs = Annotated[tuple[int, ...], checked("partners", "sdgs", SDGS)]
+Name = Annotated[str, checked("partners", "name", text(300)), Field(description="1-300 characters")]
+Description = Annotated[
+    str,
+    checked("partners", "description", text(20_000)),
+    Field(description="What the partner does (1-20000 characters)"),
 ]
-PartnerSdgs = Annotated[tuple[int, ...], checked("partners", "sdgs"), Field(description="SDGs 1-17: a list or '4;13'")]
 
 
 class PartnerFields(_Strict):
     required_fields: ClassVar[tuple[str, ...]] = ("name", "description")
 
-    name: Annotated[str, checked("partners", "name"), Field(description="1-300 characters")]
-    description: Annotated[
-        str, checked("partners", "description"), Field(description="What the partner does (1-20000 characters)")
-    ]
+    name: Name
+    description: Description
     type: ActorKind = None
     country: Country = None
-    city: Annotated[str | None, checked("partners", "city")] = None
+    city: City = None
     languages: Languages = ()
-    website: Annotated[str | None, checked("partners", "website"), Field(description="http(s) address")] = None
+    website: Website = None
     sdgs: PartnerSdgs = ()
     discoverable: Annotated[
-        bool, checked("partners", "discoverable"), Field(description="false: never shown to anyone")
+        bool, checked("partners", "discoverable", BOOLEAN), Field(description="false: never shown to anyone")
     ] = True
 
 
@@ -95,15 +100,15 @@ class PartnerReplace(PartnerFields):
 class PartnerPatch(_Strict):
     """Only the fields to change (PATCH); ``null`` clears an optional field."""
 
-    name: Annotated[str | None, checked("partners", "name")] = None
-    description: Annotated[str | None, checked("partners", "description")] = None
+    name: Annotated[str | None, checked("partners", "name", text(300))] = None
+    description: Annotated[str | None, checked("partners", "description", text(20_000))] = None
     type: ActorKind = None
     country: Country = None
-    city: Annotated[str | None, checked("partners", "city")] = None
-    languages: Annotated[tuple[str, ...] | None, checked("partners", "languages")] = None
-    website: Annotated[str | None, checked("partners", "website")] = None
-    sdgs: Annotated[tuple[int, ...] | None, checked("partners", "sdgs")] = None
-    discoverable: Annotated[bool | None, checked("partners", "discoverable")] = None
+    city: City = None
+    languages: Annotated[tuple[str, ...] | None, checked("partners", "languages", LANGUAGES, nullable=True)] = None
+    website: Website = None
+    sdgs: Annotated[tuple[int, ...] | None, checked("partners", "sdgs", SDGS, nullable=True)] = None
+    discoverable: Annotated[bool | None, checked("partners", "discoverable", BOOLEAN, nullable=True)] = None
 
 
 class PartnerRecord(BaseModel):
@@ -122,23 +127,28 @@ class PartnerRecord(BaseModel):
 
 
 # -- projects ---------------------------------------------------------------------------------------------------------
-ProjectStatus = Annotated[
-    str | None, checked("projects", "status"), Field(json_schema_extra={"enum": [*PROJECT_STATUSES, None]})
+ProjectStatus = Annotated[str | None, checked("projects", "status", STATUS, nullable=True)]
+ProjectSdgs = Annotated[tuple[int, ...], checked("projects", "sdgs", SDGS)]
+StartDate = Annotated[date | None, checked("projects", "start_date", DATE, nullable=True)]
+Title = Annotated[str, checked("projects", "title", text(300)), Field(description="1-300 characters")]
+ProjectDescription = Annotated[
+    str, checked("projects", "description", text(20_000)), Field(description="1-20000 characters")
 ]
-ProjectSdgs = Annotated[tuple[int, ...], checked("projects", "sdgs"), Field(description="SDGs 1-17")]
-StartDate = Annotated[date | None, checked("projects", "start_date"), Field(description="YYYY-MM-DD")]
+Seeking = Annotated[
+    str | None,
+    checked("projects", "seeking", optional_text(5_000), nullable=True),
+    Field(description="Partners the project looks for"),
+]
 
 
 class ProjectFields(_Strict):
     required_fields: ClassVar[tuple[str, ...]] = ("title", "description")
 
-    title: Annotated[str, checked("projects", "title"), Field(description="1-300 characters")]
-    description: Annotated[str, checked("projects", "description"), Field(description="1-20000 characters")]
+    title: Title
+    description: ProjectDescription
     sdgs: ProjectSdgs = ()
     status: ProjectStatus = None
-    seeking: Annotated[
-        str | None, checked("projects", "seeking"), Field(description="Partners the project looks for")
-    ] = None
+    seeking: Seeking = None
     start_date: StartDate = None
 
 
@@ -153,11 +163,11 @@ class ProjectReplace(ProjectFields):
 
 
 class ProjectPatch(_Strict):
-    title: Annotated[str | None, checked("projects", "title")] = None
-    description: Annotated[str | None, checked("projects", "description")] = None
-    sdgs: Annotated[tuple[int, ...] | None, checked("projects", "sdgs")] = None
+    title: Annotated[str | None, checked("projects", "title", text(300))] = None
+    description: Annotated[str | None, checked("projects", "description", text(20_000))] = None
+    sdgs: Annotated[tuple[int, ...] | None, checked("projects", "sdgs", SDGS, nullable=True)] = None
     status: ProjectStatus = None
-    seeking: Annotated[str | None, checked("projects", "seeking")] = None
+    seeking: Seeking = None
     start_date: StartDate = None
 
 
@@ -174,11 +184,17 @@ class ProjectRecord(BaseModel):
 
 
 # -- action groups ----------------------------------------------------------------------------------------------------
+GroupName = Annotated[str, checked("action_groups", "name", text(300)), Field(description="1-300 characters")]
+GroupDescription = Annotated[
+    str, checked("action_groups", "description", text(20_000)), Field(description="1-20000 characters")
+]
+
+
 class GroupFields(_Strict):
     required_fields: ClassVar[tuple[str, ...]] = ("name", "description")
 
-    name: Annotated[str, checked("action_groups", "name"), Field(description="1-300 characters")]
-    description: Annotated[str, checked("action_groups", "description"), Field(description="1-20000 characters")]
+    name: GroupName
+    description: GroupDescription
 
 
 class GroupCreate(GroupFields):
@@ -192,8 +208,8 @@ class GroupReplace(GroupFields):
 
 
 class GroupPatch(_Strict):
-    name: Annotated[str | None, checked("action_groups", "name")] = None
-    description: Annotated[str | None, checked("action_groups", "description")] = None
+    name: Annotated[str | None, checked("action_groups", "name", text(300))] = None
+    description: Annotated[str | None, checked("action_groups", "description", text(20_000))] = None
 
 
 class GroupRecord(BaseModel):
@@ -205,7 +221,7 @@ class GroupRecord(BaseModel):
 
 
 # -- memberships ------------------------------------------------------------------------------------------------------
-Role = Annotated[str, checked("project_members", "role"), Field(json_schema_extra={"enum": ["lead", "member"]})]
+Role = Annotated[str, checked("project_members", "role", ROLE)]
 
 
 class ProjectMemberIn(_Strict):

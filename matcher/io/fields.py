@@ -93,6 +93,16 @@ def _languages() -> frozenset[str]:
     return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 
 
+def country_codes() -> frozenset[str]:
+    """The country codes :func:`country` accepts (ISO 3166-1 alpha-2, and XK)."""
+    return _countries()
+
+
+def language_codes() -> frozenset[str]:
+    """The language codes :func:`languages` accepts (ISO 639-1)."""
+    return _languages()
+
+
 def country(value: Any) -> str | None:
     text = _as_text(value).upper()
     if not text:

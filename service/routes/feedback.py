@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import BeforeValidator
 
 from matcher.editor import InvalidReferenceError
 from matcher.store.feedback import Feedback
@@ -24,7 +26,17 @@ from service.visibility import hidden_from
 from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
+#: A date-time as RFC 3339 (what the document's ``format: date-time`` means): a date, a time and an offset.
+DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 COLUMNS = ("id", "created_at", "requester_id", "partner_id", "project_id", "group_id", "action", "reason")
+
+
+def date_time(value: object) -> object:
+    """Refuse what pydantic would also read as a date-time but RFC 3339 does not allow (``0.5``, a date alone, no
+    offset), with what is allowed."""
+    if value is None or (isinstance(value, str) and DATE_TIME.fullmatch(value)):
+        return value
+    raise ValueError(f"{value!r} is not a date-time: send RFC 3339 with an offset, e.g. 2026-01-31T09:00:00Z")
 
 
 def _public(f: Feedback) -> FeedbackPublic:
@@ -81,8 +93,12 @@ def export_feedback(
     partner_id: Annotated[str | None, Query(max_length=200)] = None,
     project_id: Annotated[str | None, Query(max_length=200)] = None,
     action: Literal["accept", "decline", "dismiss"] | None = None,
-    since: Annotated[datetime | None, Query(description="Only feedback at or after this time (ISO 8601)")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[
+        datetime | None,
+        BeforeValidator(date_time),
+        Query(description="Only feedback at or after this time (RFC 3339, e.g. 2026-01-31T09:00:00Z)"),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     format: Annotated[Literal["json", "csv"], Query(description="csv: one row per feedback, with a header")] = "json",
 ) -> FeedbackPagePublic | Response:

@@ -51,7 +51,8 @@ from service.visibility import require_visible
 router = APIRouter()
 T = TypeVar("T")
 TEAM_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"}
+    404: {"description": "Unknown requester_id, project_id or partner id"},
+    422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"},
 }
 
 

@@ -35,7 +35,7 @@ def theme_filter(recommender: Recommender, refs: Sequence[int | str]) -> frozens
     return recommender.themes.resolve(refs)
 
 
-@router.get("", response_model=ThemesPublic)
+@router.get("", response_model=ThemesPublic, responses={404: {"description": "No themes fitted yet"}})
 def list_themes(recommender: RecommenderDep) -> ThemesPublic:
     """Themes of the alliance's partners and projects, largest first: id, label, distinctive terms and size."""
     lookup = _themes(recommender)

@@ -7,6 +7,7 @@ send it back in ``If-Match`` to update or delete only if nobody changed the reco
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -47,12 +48,15 @@ def get_editor(matcher: MatcherDep) -> Editor:
 
 
 EditorDep = Annotated[Editor, Depends(get_editor)]
+#: An If-Match value: ``*`` (any version), or a version as an ETag (``"3"``, ``W/"3"``) or bare (``3``).
+IF_MATCH = r'^\s*(?:\*|(?:W/)?"*([0-9]+)"*)\s*$'
 IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
         description='The version you read (the ETag, e.g. "3"): the write happens only if it is still current, '
-        "else 412.",
+        "else 412; anything else than a version or `*` gets 400.",
+        json_schema_extra={"pattern": IF_MATCH},  # checked by if_version (400, not 422)
     ),
 ]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
@@ -69,15 +73,15 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def if_version(header: str | None) -> int | None:
     """The version of an If-Match header (``"3"``, ``W/"3"`` or ``3``); None for no header or ``*``."""
-    if header is None or header.strip() == "*":
+    if header is None:
         return None
-    text = header.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    match = re.match(IF_MATCH, header)
+    if match is None:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST,
             detail=f'If-Match {header!r} is not a version: send the ETag you got, e.g. If-Match: "3".',
         )
-    return int(text)
+    return None if match[1] is None else int(match[1])
 
 
 def _same_id(body_id: str | None, path_id: str, label: str) -> None:
@@ -130,7 +134,16 @@ def _get(matcher: MatcherDep, kind: Kind, item_id: str) -> Stored[Any]:
 
 
 # -- partners ---------------------------------------------------------------------------------------------------------
-@router.get("/partners", response_model=PartnersPage, tags=["partners"], dependencies=[Reader])
+@router.get(
+    "/partners",
+    response_model=PartnersPage,
+    tags=["partners"],
+    dependencies=[Reader],
+    responses={
+        401: {"description": "include_hidden=true without an admin key"},
+        403: {"description": "include_hidden=true with a partner key"},
+    },
+)
 def list_partners(
     matcher: MatcherDep,
     caller: CallerDep,
