@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints, model_validator
 
 from matcher.understand import is_region, region_codes
 from matcher.vocab import ACTOR_TYPES
@@ -14,7 +14,18 @@ from matcher.vocab import ACTOR_TYPES
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_lower=True)]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=r"\S")]
-Sdg = Annotated[int, Field(ge=1, le=17)]
+
+
+def _json_integer(value: object) -> object:
+    """An integer as JSON has it: ``5`` or ``5.0``, never ``"5"`` nor ``true`` (which pydantic would also read)."""
+    if isinstance(value, bool | str):
+        raise ValueError("expected an integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+JsonFloat = StrictFloat  # a number; not "0.5" nor true
+Sdg = Annotated[JsonInt, Field(ge=1, le=17)]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
 ActorType = Annotated[str, Field(json_schema_extra={"enum": list(ACTOR_TYPES)})]
 
@@ -32,7 +43,7 @@ class FiltersIn(BaseModel):
     types: list[ActorType] = Field(default_factory=list, max_length=20, description="actor kinds")
     languages: list[LanguageCode] = Field(default_factory=list, max_length=50, description="ISO 639-1")
     sdgs: list[Sdg] = Field(default_factory=list, max_length=17)
-    themes: list[int | Identifier] = Field(
+    themes: list[JsonInt | Identifier] = Field(
         default_factory=list, max_length=50, description="theme ids or labels, from GET /v1/themes"
     )
 
@@ -84,10 +95,12 @@ class CollaboratorQuery(BaseModel):
     )
     project_id: Identifier | None = None
     requester_id: Identifier | None = Field(None, description="Your partner id: never suggested to yourself")
-    k: int = Field(10, ge=1, le=100)
+    k: JsonInt = Field(10, ge=1, le=100)
     filters: FiltersIn = Field(default_factory=FiltersIn)
     exclude: list[Identifier] = Field(default_factory=list, max_length=1000, description="Partner ids to leave out")
-    diversity: float = Field(0.0, ge=0.0, le=1.0, description="0 = pure relevance; higher spreads kinds and regions")
+    diversity: JsonFloat = Field(
+        0.0, ge=0.0, le=1.0, description="0 = pure relevance; higher spreads kinds and regions"
+    )
 
     @model_validator(mode="after")
     def _needs_subject(self) -> CollaboratorQuery:

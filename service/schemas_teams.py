@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from service.schemas import FiltersIn, Identifier, ReasonPublic
+from service.schemas import FiltersIn, Identifier, JsonFloat, JsonInt, ReasonPublic
 
 
 class _In(BaseModel):
@@ -17,28 +17,28 @@ class _In(BaseModel):
 
 # -- consortium -------------------------------------------------------------------------------------------------------
 class SizeIn(_In):
-    min: int = Field(5, description="Fewest members of the whole team (requester, project members, include count)")
-    max: int = Field(5, description="Most members, at most 50")
+    min: JsonInt = Field(5, description="Fewest members of the whole team (requester, project members, include count)")
+    max: JsonInt = Field(5, description="Most members, at most 50")
 
 
 class KindBoundIn(_In):
     kind: str = Field(description="An actor kind, e.g. university")
-    min: int = 0
-    max: int | None = None
+    min: JsonInt = 0
+    max: JsonInt | None = None
 
 
 class RegionBoundIn(_In):
     region: str = Field(description='A UN M49 region code ("011" Western Africa) or its English name')
-    min: int = 1
+    min: JsonInt = 1
 
 
 class ConstraintsIn(_In):
     kinds: list[KindBoundIn] = Field(default_factory=list, max_length=20)
-    min_distinct_countries: int = 0
-    max_per_country: int | None = None
+    min_distinct_countries: JsonInt = 0
+    max_per_country: JsonInt | None = None
     regions: list[RegionBoundIn] = Field(default_factory=list, max_length=50)
     languages: list[str] = Field(default_factory=list, max_length=50, description="ISO 639-1 codes to cover")
-    sdgs: list[int] = Field(default_factory=list, max_length=17, description="SDGs to cover")
+    sdgs: list[JsonInt] = Field(default_factory=list, max_length=17, description="SDGs to cover")
 
 
 class ConsortiumQuery(_In):
@@ -79,7 +79,7 @@ class ConsortiumQuery(_In):
         default_factory=list, max_length=1000, description="Pairs of partner ids that cannot be in the same team"
     )
     filters: FiltersIn = Field(default_factory=FiltersIn)
-    candidates: int = Field(100, description="How many of the ranker's top suggestions to choose from (10 to 1000)")
+    candidates: JsonInt = Field(100, description="How many of the ranker's top suggestions to choose from (10 to 1000)")
     time_limit: float = Field(5.0, description="Seconds the solver may take (at most 60)")
 
 
@@ -135,10 +135,10 @@ class ConsortiumPublic(BaseModel):
 # -- action-group assignment ------------------------------------------------------------------------------------------
 class GroupSpecIn(_In):
     group_id: Identifier
-    min: int = Field(0, description="Fewest partners this run adds to the group")
-    max: int | None = Field(None, description="Most partners this run adds to the group")
+    min: JsonInt = Field(0, description="Fewest partners this run adds to the group")
+    max: JsonInt | None = Field(None, description="Most partners this run adds to the group")
     kinds: list[KindBoundIn] = Field(default_factory=list, max_length=20, description="Quotas on the whole group")
-    min_regions: int = Field(0, description="Distinct M49 sub-regions in the whole group")
+    min_regions: JsonInt = Field(0, description="Distinct M49 sub-regions in the whole group")
 
 
 class PairIn(_In):
@@ -151,13 +151,13 @@ class AssignmentQuery(_In):
 
     partners: list[Identifier] = Field(default_factory=list, max_length=100_000)
     groups: list[GroupSpecIn] = Field(default_factory=list, max_length=1000)
-    default_min: int = Field(0, description="Bounds of every group when `groups` is empty")
-    default_max: int | None = None
-    min_groups_per_partner: int = 0
-    max_groups_per_partner: int = 1
+    default_min: JsonInt = Field(0, description="Bounds of every group when `groups` is empty")
+    default_max: JsonInt | None = None
+    min_groups_per_partner: JsonInt = 0
+    max_groups_per_partner: JsonInt = 1
     preferences: list[PairIn] = Field(default_factory=list, max_length=100_000)
     exclusions: list[PairIn] = Field(default_factory=list, max_length=100_000)
-    time_limit: float = Field(5.0, description="Seconds the solver may take (at most 60)")
+    time_limit: JsonFloat = Field(5.0, description="Seconds the solver may take (at most 60)")
     apply: StrictBool = Field(False, description="Write the memberships (needs an admin API key); false: a dry run")
 
 

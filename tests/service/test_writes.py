@@ -283,7 +283,7 @@ def test_a_partner_that_opted_out_appears_in_no_output(writer: TestClient) -> No
         assert writer.post(path, json=body, headers=AUTH).status_code == 201
     hidden_copy = {**KELP, "id": "kelp-hidden", "name": "Hidden Kelp Trust", "discoverable": False}
     assert writer.post("/v1/partners", json=hidden_copy, headers=AUTH).status_code == 201
-    assert writer.patch("/v1/partners/stem-youth", json={"discoverable": "false"}, headers=AUTH).status_code == 200
+    assert writer.patch("/v1/partners/stem-youth", json={"discoverable": False}, headers=AUTH).status_code == 200
 
     secrets = ("ocean-hidden", HIDDEN_NAME, "kelp-hidden", "Hidden Kelp Trust", "stem-youth", "Girls Who Build")
     for name, response in _every_output(writer).items():
