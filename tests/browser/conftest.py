@@ -2,13 +2,15 @@
 
 Chromium is Debian's ``chromium`` package at /usr/bin/chromium (``apt-get install -y chromium chromium-driver``);
 Playwright only drives it (``playwright install`` is never used). Without it, every browser test is skipped with that
-reason. Each test's page fails on an uncaught JavaScript error or a request that leaves the service (the page must
-work offline). Screenshots go to ``artifacts/screenshots/`` (gitignored).
+reason, unless ``MATCHER_REQUIRE_BROWSER=1`` (set by ``.ci/run``): then a missing browser fails them. Each test's
+page fails on an uncaught JavaScript error or a request that leaves the service (the page must work offline).
+Screenshots go to ``artifacts/screenshots/`` (gitignored).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import socket
 import threading
@@ -47,16 +49,18 @@ LOCAL = "http://127.0.0.1:"  # every service of these tests; the page must reque
 
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
-    """The system Chromium, or a skip that says how to get it (checked before anything expensive is loaded)."""
+    """The system Chromium, or a skip that says how to get it (checked before anything expensive is loaded); a failure
+    instead of the skip with ``MATCHER_REQUIRE_BROWSER=1`` (CI)."""
+    missing = pytest.fail if os.environ.get("MATCHER_REQUIRE_BROWSER") == "1" else pytest.skip
     if not CHROMIUM.exists():
-        pytest.skip(
+        missing(
             f"headless Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium chromium-driver` "
             "(Playwright drives the system browser; `playwright install` is never used)"
         )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.skip("the `playwright` Python package is missing: `pip install -e '.[dev]'`")
+        missing("the `playwright` Python package is missing: `pip install -e '.[dev]'`")
     return CHROMIUM
 
 
