@@ -32,6 +32,8 @@ class RankerRow:
     name: str
     fit: Fit
     features: tuple[str, ...] | None = None
+    #: the candidate sources its rankings draw from (None: all of them); "ranker v1" had fewer
+    sources: frozenset[str] | None = None
 
     def mask(self) -> np.ndarray:
         """1.0 for the columns this row may use, 0.0 for the others."""

@@ -21,6 +21,7 @@ from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, 
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
 from matcher.evaluation.vectors import CachedVectors
+from matcher.ranking.candidates import V1_SOURCES, CandidateGenerator
 from matcher.ranking.features import FEATURES, V1_FEATURES, DenseLayout, compute_features
 from matcher.ranking.query import ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
@@ -42,7 +43,8 @@ DEPTH = 50
 #: The learned rows of every table, fitted in the same run on the same simulated queries. Add a row to measure a
 #: model or an ablation (``RankerRow("learned − graph", fit, features=without("graph"))``).
 RANKER_ROWS: tuple[RankerRow, ...] = (
-    RankerRow("ranker v1", fit_logistic, features=V1_FEATURES),  # today's logistic ranker over its 11 features
+    # the ranker before match quality 2.0: logistic over its 11 features, ranking the candidates of its 5 sources
+    RankerRow("ranker v1", fit_logistic, features=V1_FEATURES, sources=V1_SOURCES),
     RankerRow("logistic", fit_logistic),
     RankerRow("lambdarank", fit_lambdarank),
     RankerRow("learned ranker", fit_selected),  # what `matcher train` would pick (held-out selection)
@@ -91,12 +93,21 @@ class _Pipeline:
         rows = self.rec.candidates.generate(query, self.rec.themes)
         return rows, compute_features(self.rec.catalog, query, rows, self.rec.layout)
 
+    def pool(self, query: ResolvedQuery, sources: frozenset[str]) -> np.ndarray:
+        """The candidates that only ``sources`` would have proposed (a subset of :meth:`candidates`' rows)."""
+        rec = self.rec
+        generator = CandidateGenerator(
+            rec.catalog, rec.index, rec.history_index, per_source=rec.candidates.per_source, sources=sources
+        )
+        return generator.generate(query, rec.themes)
+
 
 def _rank_all(
     pipeline: _Pipeline,
     queries: Sequence[ResolvedQuery],
     rankers: dict[str, Ranker],
     baselines: dict[str, Method],
+    sources: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, list[list[str]]]:
     """Each method's top ``DEPTH`` ids per query. Rankers share each query's candidates and features and order them
     as the ranking step does (score = sum of contributions, stable sort; no diversification)."""
@@ -106,9 +117,13 @@ def _rank_all(
         for name, method in baselines.items():
             rankings[name].append(method(query))
         rows, features = pipeline.candidates(query)
+        pools = {name: pipeline.pool(query, used) for name, used in (sources or {}).items() if name in rankers}
         for name, ranker in rankers.items():
             scores = ranker.contributions(features).sum(axis=1) if len(rows) else np.zeros(0)
+            if name in pools:  # a row with fewer sources never sees the other sources' candidates
+                scores = np.where(np.isin(rows, pools[name]), scores, -np.inf)
             order = np.argsort(-scores, kind="stable")[:DEPTH]
+            order = order[np.isfinite(scores[order])]
             rankings[name].append([partners[int(rows[i])].id for i in order])
     return rankings
 
@@ -230,7 +245,8 @@ def evaluate(
         project_relevant.append(relevant)
     say(f"ranking {len(project_queries)} held-out projects")
     scored: dict[str, TaskScores] = {}
-    rankings = _rank_all(pipeline, project_queries, fitted, base.methods())
+    row_sources = {row.name: row.sources for row in rankers if row.sources is not None}
+    rankings = _rank_all(pipeline, project_queries, fitted, base.methods(), row_sources)
     scored[PROJECTS_TASK] = score_task(
         rankings, project_relevant, len(catalog.partners), resamples=resamples, seed=seed
     )
@@ -244,7 +260,7 @@ def evaluate(
         members = frozenset(catalog.group_members.get(group_id, set()))
         group_queries.append(pipeline.resolve(group.text, vectors([group.text])[0], team=members, group_id=group_id))
     if group_queries:
-        rankings = _rank_all(pipeline, group_queries, fitted, base.methods())
+        rankings = _rank_all(pipeline, group_queries, fitted, base.methods(), row_sources)
         scored["candidates for action groups"] = score_task(
             rankings, [held[g] for g in sorted(held)], len(catalog.partners), resamples=resamples, seed=seed
         )

@@ -39,6 +39,11 @@ def history_rows(catalog: Catalog) -> np.ndarray:
     return np.flatnonzero(np.any(catalog.history_vectors != 0, axis=1))
 
 
+#: The candidate sources; ``V1_SOURCES`` are those of the ranker before match quality 2.0 (evaluation's "ranker v1").
+SOURCES: frozenset[str] = frozenset({"dense", "history", "lexical", "coworkers", "walk", "similar_projects", "country"})
+V1_SOURCES: frozenset[str] = frozenset({"dense", "history", "lexical", "coworkers", "country"})
+
+
 class CandidateGenerator:
     """Candidate rows for a resolved query.
 
@@ -51,8 +56,18 @@ class CandidateGenerator:
     min_filtered_candidates = 50
 
     def __init__(
-        self, catalog: Catalog, index: VectorIndex, history_index: VectorIndex, *, per_source: int = 200
+        self,
+        catalog: Catalog,
+        index: VectorIndex,
+        history_index: VectorIndex,
+        *,
+        per_source: int = 200,
+        sources: frozenset[str] = SOURCES,
     ) -> None:
+        unknown = set(sources) - SOURCES
+        if unknown:
+            raise ValueError(f"unknown candidate source(s) {sorted(unknown)}; the sources are {sorted(SOURCES)}")
+        self.sources = sources
         self.catalog = catalog
         self.index = index
         self.history_index = history_index
@@ -88,28 +103,40 @@ class CandidateGenerator:
         of them crowd the pool: on ETMUN, taking ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
         search_vector = query.search_vector if query.search_vector is not None else query.vector
-        history = helper_threads().submit(self.history_index.search, search_vector[None, :], n)  # frees the GIL
-        parts = [self._rows_of(self.index.search(search_vector[None, :], n)[1][0])]
-        parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores))
-        parts.append(self._rows_of(history.result()[1][0]))
+        use = self.sources
+        history = (
+            helper_threads().submit(self.history_index.search, search_vector[None, :], n) if "history" in use else None
+        )  # FAISS frees the GIL: the history index is searched beside the rest
+        parts = [np.zeros(0, dtype=np.int64)]
+        if "dense" in use:
+            parts.append(self._rows_of(self.index.search(search_vector[None, :], n)[1][0]))
+        if "lexical" in use:
+            parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores))
+        if history is not None:
+            parts.append(self._rows_of(history.result()[1][0]))
         anchors = query.anchor_rows(c)
-        if len(anchors):  # the strongest past collaborators of the requester and team
+        if len(anchors) and "coworkers" in use:  # the strongest past collaborators of the requester and team
             tied, weights = c.coworker_ties(anchors)
             tied, weights = tied[weights > 0], weights[weights > 0]
             if tied.size > n:
                 tied = tied[np.argpartition(-weights, n)[:n]]
             parts.append(tied)
-            if query.walk is not None:  # partners a few hops away (personalised PageRank)
-                walk_rows = np.flatnonzero(query.walk > 0)
-                if walk_rows.size > n:
-                    walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
-                parts.append(walk_rows)
-        if query.project_lexical is not None and query.project_dense is not None and len(query.project_lexical):
+        if len(anchors) and "walk" in use and query.walk is not None:  # a few hops away (personalised PageRank)
+            walk_rows = np.flatnonzero(query.walk > 0)
+            if walk_rows.size > n:
+                walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
+            parts.append(walk_rows)
+        if (
+            "similar_projects" in use
+            and query.project_lexical is not None
+            and query.project_dense is not None
+            and len(query.project_lexical)
+        ):
             # the members of the most similar past projects (by text and by meaning): who did this kind of work
             similar = top_positive(query.project_lexical + query.project_dense, max(1, n // 10))
             parts.append(c.members_of_projects(similar))
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
-        if requester is not None and requester.country in c.country_rows:
+        if "country" in use and requester is not None and requester.country in c.country_rows:
             parts.append(c.country_rows[requester.country][: max(1, n // 20)])
         rows = np.unique(np.concatenate(parts).astype(np.int64))
         return rows[rows >= 0]

@@ -23,6 +23,8 @@ FEATURES: tuple[str, ...] = (
     "history_max",  # cosine of the query with the partner's most similar past project
     "history_lexical",  # TF-IDF cosine of the query with the partner's most similar past project
     "lexical",  # TF-IDF cosine of the query with the partner's profile (own text, projects, groups)
+    "lexical_relative",  # lexical / the best lexical among this query's candidates (texts differ in length)
+    "history_relative",  # history_lexical / the best among this query's candidates
     "graph",  # collaboration ties with the requester and the current team (direct, then two hops)
     "walk",  # random walk with restart from the requester and team over the partner-project graph (multi-hop)
     "sdg_overlap",  # share of the query's SDGs the partner works on
@@ -170,6 +172,10 @@ def compute_features(
     out[:, col["history_max"]] = history_max(catalog, query, rows, query.project_dense)
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)
+    for relative, absolute in (("lexical_relative", "lexical"), ("history_relative", "history_lexical")):
+        best = float(out[:, col[absolute]].max())
+        if best > 0:
+            out[:, col[relative]] = out[:, col[absolute]] / best
     out[:, col["lexical"]] = query.lexical_scores[rows]
     out[:, col["graph"]] = graph_scores(catalog, query, rows)
     if query.walk is not None:

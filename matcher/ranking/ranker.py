@@ -16,6 +16,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "history_max": 0.05,
     "history_lexical": 0.0,
     "lexical": 0.35,
+    "lexical_relative": 0.0,
+    "history_relative": 0.0,
     "graph": 0.10,
     "walk": 0.0,
     "sdg_overlap": 0.05,

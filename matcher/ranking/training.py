@@ -105,6 +105,7 @@ def simulate_queries(
     folds: int = 4,
     max_queries: int = 1000,
     ask_rate: float = 0.3,
+    extra_requesters: int = 1,
     random_state: int = 0,
     layout: DenseLayout | None = None,
 ) -> TrainingData:
@@ -134,28 +135,33 @@ def simulate_queries(
         for project_id in sorted(held):
             team = members[project_id]
             lead = lead_of(team) or team[0][0]
-            positives = sorted({p for p, _ in team if p != lead})
+            others = sorted({p for p, _ in team if p != lead})
+            # the lead asks; with ``extra_requesters``, as many other members ask too (the service takes any
+            # partner as requester): more queries about the same history, each with its own graph neighbourhood
+            requesters = [lead, *rng.sample(others, min(extra_requesters, len(others)))]
             project = by_id[project_id]
-            query = rec.resolve(
-                project.text,
-                vectors([project.text])[0],
-                sdgs=frozenset(project.sdgs),
-                requester_id=lead if lead in catalog.partner_pos else None,
-            )
-            if positives and rng.random() < ask_rate:
-                ask = simulated_ask(catalog.partner(rng.choice(positives)), rng)
-                if ask is not None:
-                    query.understood = _merged(query.understood, ask)
-            rows = rec.candidates.generate(query)
-            if len(rows) == 0:
-                continue
-            labels = np.array([catalog.partners[r].id in positives for r in rows.tolist()], dtype=np.int8)
-            if labels.sum() == 0:
-                continue
-            xs.append(compute_features(catalog, query, rows, layout))
-            ys.append(labels)
-            gs.append(np.full(len(rows), n_queries, dtype=np.int32))
-            n_queries += 1
+            for requester in requesters:
+                positives = sorted({p for p, _ in team if p != requester})
+                query = rec.resolve(
+                    project.text,
+                    vectors([project.text])[0],
+                    sdgs=frozenset(project.sdgs),
+                    requester_id=requester if requester in catalog.partner_pos else None,
+                )
+                if positives and rng.random() < ask_rate:
+                    ask = simulated_ask(catalog.partner(rng.choice(positives)), rng)
+                    if ask is not None:
+                        query.understood = _merged(query.understood, ask)
+                rows = rec.candidates.generate(query)
+                if len(rows) == 0:
+                    continue
+                labels = np.array([catalog.partners[r].id in positives for r in rows.tolist()], dtype=np.int8)
+                if labels.sum() == 0:
+                    continue
+                xs.append(compute_features(catalog, query, rows, layout))
+                ys.append(labels)
+                gs.append(np.full(len(rows), n_queries, dtype=np.int32))
+                n_queries += 1
     if not xs:
         return TrainingData(np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.int8), np.zeros(0, np.int32), 0)
     return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries)
