@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
 
-from matcher.ranking.query import Filters
-from service.auth import CallerDep, forbidden
+from service.auth import CallerDep
 from service.deps import MatcherDep, RecommenderDep
+from service.queries import check_query, filters_of
 from service.routes.convert import matches, understood_public
-from service.routes.themes import theme_filter
 from service.schemas import CollaboratorQuery, CollaboratorsPublic
-from service.visibility import require_visible
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
@@ -37,31 +34,8 @@ def recommend_collaborators(
     (``discoverable=false``), or one the requester declined or dismissed for this project (POST /v1/feedback).
     With a partner key, ``requester_id`` may only be that partner (403 otherwise).
     """
-    if query.requester_id is not None:
-        if caller.scope == "partner" and not caller.acts_for(query.requester_id):
-            raise forbidden(caller, f"acting as requester {query.requester_id!r} needs an admin key or its own key")
-        require_visible(caller, recommender.catalog, query.requester_id)
-    limit = matcher.settings.max_text_length
-    if query.text and len(query.text) > limit:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "string_too_long",
-                    "loc": ("body", "text"),
-                    "input": query.text[:80],
-                    "msg": f"String should have at most {limit} characters",
-                    "ctx": {"max_length": limit},
-                }
-            ]
-        )
-    filters = Filters(
-        countries=frozenset(query.filters.countries),
-        regions=frozenset(query.filters.regions),
-        types=frozenset(query.filters.types),
-        languages=frozenset(query.filters.languages),
-        sdgs=frozenset(query.filters.sdgs),
-        themes=theme_filter(recommender, query.filters.themes),
-    )
+    check_query(caller, recommender, matcher.settings, query.requester_id, query.text)
+    filters = filters_of(recommender, query.filters)
     resolved = recommender.collaborator_query(
         text=query.text.strip() if query.text else None,
         project_id=query.project_id,

@@ -12,10 +12,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
 
 from matcher.editor import Editor
-from matcher.ranking.query import Filters
 from matcher.team.assignment import apply_assignments, assign_groups
 from matcher.team.consortium import propose_consortium
 from matcher.team.constraints import (
@@ -29,10 +27,10 @@ from matcher.team.constraints import (
     TeamSize,
 )
 from matcher.team.results import Binding
-from service.auth import CallerDep, forbidden, require_writer
+from service.auth import CallerDep, require_writer
 from service.deps import MatcherDep, RecommenderDep
+from service.queries import check_query, filters_of
 from service.routes.convert import reasons_public
-from service.routes.themes import theme_filter
 from service.schemas_teams import (
     AlternativePublic,
     AssignmentPublic,
@@ -46,7 +44,6 @@ from service.schemas_teams import (
     KindBoundIn,
     TeamMemberPublic,
 )
-from service.visibility import require_visible
 
 router = APIRouter()
 T = TypeVar("T")
@@ -85,16 +82,7 @@ def propose(
     regions, languages and project SDGs they add, under the constraints. The collaborators endpoint's rules hold:
     no partner that opted out, nothing in `exclude`, nobody the requester declined for this project.
     """
-    if query.requester_id is not None:
-        if caller.scope == "partner" and not caller.acts_for(query.requester_id):
-            raise forbidden(caller, f"acting as requester {query.requester_id!r} needs an admin key or its own key")
-        require_visible(caller, recommender.catalog, query.requester_id)
-    limit = matcher.settings.max_text_length
-    if query.text and len(query.text) > limit:
-        raise RequestValidationError(
-            [{"type": "string_too_long", "loc": ("body", "text"), "input": query.text[:80],
-              "msg": f"String should have at most {limit} characters", "ctx": {"max_length": limit}}]
-        )  # fmt: skip
+    check_query(caller, recommender, matcher.settings, query.requester_id, query.text)
     c = query.constraints
     request = _checked(
         lambda: ConsortiumRequest(
@@ -113,13 +101,7 @@ def propose(
             include=tuple(query.include),
             exclude=tuple(query.exclude),
             conflicts=tuple(tuple(pair) for pair in query.conflicts),  # type: ignore[misc]
-            filters=Filters(
-                countries=frozenset(query.filters.countries),
-                types=frozenset(query.filters.types),
-                languages=frozenset(query.filters.languages),
-                sdgs=frozenset(query.filters.sdgs),
-                themes=theme_filter(recommender, query.filters.themes),
-            ),
+            filters=filters_of(recommender, query.filters),
             candidates=query.candidates,
             time_limit=query.time_limit,
         )
