@@ -195,6 +195,9 @@ def evaluate(
     ablation: Annotated[
         bool, typer.Option("--ablation", help="Add rows: the logistic ranker without each group of signals")
     ] = False,
+    teams: Annotated[
+        bool, typer.Option("--teams", help="Also propose a team of the real size for each held-out project")
+    ] = False,
 ) -> None:
     """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers, each with a
     bootstrap 95 % interval over the queries."""
@@ -222,6 +225,7 @@ def evaluate(
             split_date=start,
             test_until=until,
             rankers=RANKER_ROWS + (ablation_rows() if ablation else ()),
+            teams=teams,
             progress=lambda step: typer.echo(f"evaluate: {step}", err=True),
         )
     except ValueError as exc:

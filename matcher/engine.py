@@ -68,10 +68,14 @@ class IngestReport:
 
 
 def _coalescing(embedder: Embedder) -> Embedder:
-    """Concurrent single-text calls (free-text requests) share one inference (:mod:`matcher.embedding.coalescing`)."""
+    """Concurrent single-text calls (free-text requests) share one inference (:mod:`matcher.embedding.coalescing`),
+    and a repeated query text is embedded once (:mod:`matcher.embedding.cached`, a bounded LRU)."""
+    from matcher.embedding.cached import QueryCacheEmbedder
     from matcher.embedding.coalescing import CoalescingEmbedder
 
-    return embedder if isinstance(embedder, CoalescingEmbedder) else CoalescingEmbedder(embedder)
+    if isinstance(embedder, CoalescingEmbedder):
+        return embedder
+    return CoalescingEmbedder(QueryCacheEmbedder(embedder))
 
 
 class Matcher:

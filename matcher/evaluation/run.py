@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matcher.catalog import build_catalog
+from matcher.catalog import Catalog, build_catalog
 from matcher.domain import Dataset, lead_of
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
-from matcher.evaluation.bootstrap import Interval, ratio_interval
+from matcher.evaluation.bootstrap import Interval, mean_interval, ratio_interval
 from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected, without
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
@@ -128,6 +128,28 @@ def _rank_all(
     return rankings
 
 
+def _team_recall(
+    rec: Recommender, fitted: dict[str, Ranker], split: EvalSplit, catalog: Catalog, seed: int
+) -> dict[str, str]:
+    """Issue 17's measure: for each held-out consortium, a team of its real size proposed under the constraints the
+    real one meets (its kinds, its number of countries), against the same-length collaborators list."""
+    from matcher.team.evaluate import HeldOutConsortium, team_recall
+
+    rec.ranker = fitted.get(HEADLINE_ROW, rec.ranker)
+    consortia = []
+    for project in split.test_projects:
+        team = split.test_members[project.id]
+        lead = lead_of((m.partner_id, m.role) for m in team) or team[0].partner_id
+        consortia.append(HeldOutConsortium(project.text, lead, tuple(m.partner_id for m in team)))
+    result = team_recall(rec, consortia)
+    return {
+        "consortia": str(result.consortia),
+        "proposed team": str(mean_interval(result.team_each, seed=seed)),
+        "collaborators list of the same length": str(mean_interval(result.top_n_each, seed=seed)),
+        "real constraints met": f"{result.constraints_met:.3f}",
+    }
+
+
 def _group_rankings(rec: Recommender, partners: list[str], seed: int) -> dict[str, list[list[str]]]:
     """Rank the action groups a partner is not in: the recommender against random, group size, TF-IDF, dense."""
     c = rec.catalog
@@ -196,6 +218,7 @@ def evaluate(
     rankers: Sequence[RankerRow] = RANKER_ROWS,
     resamples: int = 1000,
     progress: Callable[[str], None] | None = None,
+    teams: bool = False,
 ) -> EvaluationReport:
     """Hide links of ``dataset``, rebuild everything from the rest, and measure how well each method finds them.
 
@@ -251,6 +274,10 @@ def evaluate(
         rankings, project_relevant, len(catalog.partners), resamples=resamples, seed=seed
     )
 
+    team_info = _team_recall(rec, fitted, split, catalog, seed) if teams and project_queries else None
+    if team_info is not None:
+        say("teams proposed for the held-out projects")
+
     held: dict[str, set[str]] = {}
     for link in split.test_group_links:
         held.setdefault(link.group_id, set()).add(link.partner_id)
@@ -303,6 +330,7 @@ def evaluate(
         or "cold start: not enough history",
         "bootstrap": f"{resamples} resamples of the queries (seed {seed}), percentile 95 % intervals",
         "model": embedder.name,
+        **({"teams (set recall of a team of the real size, lead included)": team_info} if team_info else {}),
         "seconds_to_train": round(trained_seconds, 1),
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -36,6 +36,8 @@ class TeamRecall:
     top_n: float
     consortia: int
     constraints_met: float
+    team_each: tuple[float, ...] = ()  # per consortium, for intervals
+    top_n_each: tuple[float, ...] = ()
 
 
 def real_constraints(recommender: Recommender, members: Iterable[str]) -> Constraints:
@@ -92,4 +94,6 @@ def team_recall(
         top_n=sum(list_scores) / n if n else 0.0,
         consortia=n,
         constraints_met=met / n if n else 0.0,
+        team_each=tuple(team_scores),
+        top_n_each=tuple(list_scores),
     )

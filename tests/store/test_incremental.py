@@ -71,7 +71,7 @@ def test_a_write_embeds_only_its_text_and_moves_only_its_vector(
 ) -> None:
     coalescing = loaded.embedder
     assert isinstance(coalescing, CoalescingEmbedder)  # the engine's wrapper (concurrent queries share inferences)
-    embedder = coalescing.embedder
+    embedder = coalescing.embedder.embedder  # inside the query-vector cache (matcher.embedding.cached)
     assert isinstance(embedder, CountingEmbedder)
     embedder.texts.clear()
     index = loaded.recommender.index
