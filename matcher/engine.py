@@ -19,6 +19,7 @@ import numpy as np
 from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.domain import Dataset, content_hash, lead_of
 from matcher.embedding.base import Embedder
+from matcher.embedding.cached import QueryCacheEmbedder
 from matcher.index.base import VectorIndex
 from matcher.index.factory import choose_kind, kind_of
 from matcher.index.files import IndexFiles, VectorsOf, sync_index
@@ -59,6 +60,15 @@ def _trim_heap() -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotStats:
+    """When the served snapshot was built (``time.time()``), how long its rebuild took, and how many rebuilds ran."""
+
+    built_at: float = 0.0
+    rebuild_seconds: float = 0.0
+    rebuilds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class IngestReport:
     counts: dict[str, int]
     sync: SyncReport
@@ -70,7 +80,6 @@ class IngestReport:
 def _coalescing(embedder: Embedder) -> Embedder:
     """Concurrent single-text calls (free-text requests) share one inference (:mod:`matcher.embedding.coalescing`),
     and a repeated query text is embedded once (:mod:`matcher.embedding.cached`, a bounded LRU)."""
-    from matcher.embedding.cached import QueryCacheEmbedder
     from matcher.embedding.coalescing import CoalescingEmbedder
 
     if isinstance(embedder, CoalescingEmbedder):
@@ -89,6 +98,7 @@ class Matcher:
         self._revision = -1
         self._lock = threading.RLock()  # one rebuild at a time; readers keep the previous snapshot meanwhile
         self._checked_at = 0.0
+        self.snapshot_stats = SnapshotStats()
         # the live indexes ("partners", "history") and the content hashes they hold
         self._indexes: dict[str, tuple[VectorIndex, dict[str, str]]] = {}
 
@@ -236,6 +246,7 @@ class Matcher:
             return self._rebuild()
 
     def _rebuild(self) -> Recommender:
+        started = time.perf_counter()
         revision = self.store.revision()
         dataset: Dataset = self.store.load_dataset()
         # accepted suggestions are collaboration signals: they tie the two partners in the graph feature
@@ -255,7 +266,16 @@ class Matcher:
         self._revision = revision
         self._checked_at = time.monotonic()
         _trim_heap()
+        self.snapshot_stats = SnapshotStats(
+            time.time(), time.perf_counter() - started, self.snapshot_stats.rebuilds + 1
+        )
         return self._recommender
+
+    @property
+    def query_cache(self) -> QueryCacheEmbedder | None:
+        """The query-vector cache inside the embedder wrapper (its hits, misses and embedding time), if any."""
+        inner = getattr(self.embedder, "embedder", None)
+        return inner if isinstance(inner, QueryCacheEmbedder) else None
 
     def check_due(self, *, max_age: float = 0.0) -> bool:
         """Whether :meth:`refresh_if_stale` would look at the store now (no snapshot yet, or the last look is older

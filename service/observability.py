@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -125,6 +125,35 @@ class MatcherCollector(Collector):
                 recall.add_metric([name], index.recall_at_10)
         yield vectors
         yield recall
+        stats = matcher.snapshot_stats
+        if stats.rebuilds:
+            yield GaugeMetricFamily(
+                "matcher_snapshot_age_seconds",
+                "Seconds since the served snapshot was built",
+                value=time.time() - stats.built_at,
+            )
+            yield GaugeMetricFamily(
+                "matcher_snapshot_rebuild_seconds",
+                "How long the last snapshot rebuild took",
+                value=stats.rebuild_seconds,
+            )
+            yield CounterMetricFamily(
+                "matcher_snapshot_rebuilds", "Snapshot rebuilds since start", value=stats.rebuilds
+            )
+        cache = matcher.query_cache
+        if cache is not None:
+            yield CounterMetricFamily(
+                "matcher_query_embedding_seconds", "Seconds spent embedding query texts", value=cache.embedding_seconds
+            )
+            yield CounterMetricFamily(
+                "matcher_query_embeddings", "Inference calls for query texts", value=cache.embedding_calls
+            )
+            lookups = CounterMetricFamily(
+                "matcher_query_cache_lookups", "Query-vector cache lookups", labels=["result"]
+            )
+            lookups.add_metric(["hit"], cache.hits)
+            lookups.add_metric(["miss"], cache.misses)
+            yield lookups
 
 
 class Metrics:

@@ -4,6 +4,7 @@ filter changes, and a repeated query should not pay for its embedding twice."""
 from __future__ import annotations
 
 import threading
+import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ class QueryCacheEmbedder:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.embedding_seconds = 0.0  # spent embedding the texts the cache did not have
+        self.embedding_calls = 0
 
     def __len__(self) -> int:
         """How many query vectors the cache holds."""
@@ -60,10 +63,13 @@ class QueryCacheEmbedder:
                     out[i] = found
                     self.hits += 1
         if missing:
+            started = time.perf_counter()
             computed = np.asarray(
                 self.embedder.encode([texts[i] for i in missing.values()], batch_size=batch_size), dtype=np.float32
             )
             with self._lock:
+                self.embedding_seconds += time.perf_counter() - started
+                self.embedding_calls += 1
                 for key, vector in zip(missing, computed, strict=True):
                     self._vectors[key] = vector
                     self._vectors.move_to_end(key)

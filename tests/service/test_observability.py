@@ -163,6 +163,30 @@ def test_metrics_in_prometheus_format(service: TestClient, tiny_matcher: Matcher
     assert samples[("matcher_index_vectors", (("index", "history"),))] == 8.0
     assert samples[("matcher_index_recall_at_10", (("index", "partners"),))] == 1.0
     assert not any(key[0].startswith("matcher_http") and "nobody" in str(key) for key in samples)
+    stats = tiny_matcher.snapshot_stats
+    assert samples[("matcher_snapshot_rebuilds_total", ())] == stats.rebuilds >= 1
+    assert samples[("matcher_snapshot_rebuild_seconds", ())] == pytest.approx(stats.rebuild_seconds)
+    assert 0 <= samples[("matcher_snapshot_age_seconds", ())] < 24 * 3600
+
+
+def test_metrics_count_query_embeddings_and_cache_hits(service: TestClient, tiny_matcher: Matcher) -> None:
+    def counts() -> tuple[float, float, float, float]:
+        samples = metric_samples(service.get("/metrics").text)
+        return (
+            samples[("matcher_query_embeddings_total", ())],
+            samples[("matcher_query_cache_lookups_total", (("result", "hit"),))],
+            samples[("matcher_query_cache_lookups_total", (("result", "miss"),))],
+            samples[("matcher_query_embedding_seconds_total", ())],
+        )
+
+    before = counts()
+    body = {"text": "a query text the metrics test alone sends, twice", "k": 3}
+    assert service.post("/v1/recommendations/collaborators", json=body).status_code == 200
+    assert service.post("/v1/recommendations/collaborators", json=body).status_code == 200
+    after = counts()
+
+    assert (after[0] - before[0], after[1] - before[1], after[2] - before[2]) == (1.0, 1.0, 1.0)  # embedded once
+    assert after[3] > before[3]
 
 
 def test_docs_load_swagger_ui_from_the_service_not_a_cdn(service: TestClient) -> None:
