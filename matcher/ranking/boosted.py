@@ -21,6 +21,25 @@ from matcher.ranking.features import FEATURES, DenseLayout
 from matcher.ranking.training import TrainingData, simulate_queries
 
 
+def capped(data: TrainingData, limit: int, *, seed: int = 0) -> TrainingData:
+    """``data`` with at most ``limit`` candidates per query: every positive, and a random sample of the negatives
+    (LightGBM's lambdarank takes at most 10,000 rows a query; a 300-member network's ties can bring more)."""
+    sizes = data.group_sizes()
+    if not len(sizes) or sizes.max() <= limit:
+        return data
+    rng = np.random.default_rng(seed)
+    keep: list[np.ndarray] = []
+    for q in range(data.n_queries):
+        rows = np.flatnonzero(data.groups == q)
+        if len(rows) > limit:
+            positive = rows[data.labels[rows] == 1][:limit]
+            negative = rows[data.labels[rows] == 0]
+            rows = np.sort(np.concatenate([positive, rng.choice(negative, limit - len(positive), replace=False)]))
+        keep.append(rows)
+    at = np.concatenate(keep)
+    return TrainingData(data.features[at], data.labels[at], data.groups[at], data.n_queries)
+
+
 class BoostedRanker(BaseEstimator):  # type: ignore[misc]
     """LightGBM lambdarank; every feature is constrained to be monotone increasing (more evidence never lowers a
     score, as with the linear rankers), which also keeps small histories from overfitting."""
@@ -32,12 +51,14 @@ class BoostedRanker(BaseEstimator):  # type: ignore[misc]
         learning_rate: float = 0.05,
         num_leaves: int = 15,
         min_child_samples: int = 20,
+        max_candidates_per_query: int = 5000,
         random_state: int = 0,
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
         self.min_child_samples = min_child_samples
+        self.max_candidates_per_query = max_candidates_per_query
         self.random_state = random_state
 
     @property
@@ -67,6 +88,7 @@ class BoostedRanker(BaseEstimator):  # type: ignore[misc]
             n_jobs=1,
             verbose=-1,
         )
+        data = capped(data, self.max_candidates_per_query, seed=self.random_state)
         model.fit(data.features, data.labels, group=data.group_sizes())
         self.booster_ = model.booster_
         self.feature_names_ = FEATURES

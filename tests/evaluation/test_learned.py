@@ -94,3 +94,27 @@ def test_training_queries_never_see_their_own_project(embedder: BagOfWordsEmbedd
     catalog = build_catalog(without_projects(dataset, {"prj-0-0"}), CachedVectors(embedder), embedder.dim)
     assert "prj-0-0" not in catalog.project_pos
     assert all("prj-0-0" not in projects for projects in catalog.partner_projects.values())
+
+
+def test_the_boosted_ranker_learns_from_queries_with_more_candidates_than_lightgbm_takes() -> None:
+    """LightGBM's lambdarank refuses a query of over 10,000 rows: negatives are sampled down, positives all kept."""
+    from matcher.ranking.boosted import BoostedRanker, capped
+    from matcher.ranking.training import TrainingData
+
+    rng = np.random.default_rng(0)
+    n = 12_000
+    features = rng.random((n + 300, len(FEATURES))).astype(np.float32)
+    labels = np.zeros(n + 300, dtype=np.int8)
+    labels[rng.choice(n, 40, replace=False)] = 1
+    labels[n + 5] = 1
+    features[labels == 1, FEATURES.index("graph")] += 2.0  # the positives stand out on one feature
+    groups = np.concatenate([np.zeros(n, dtype=np.int32), np.ones(300, dtype=np.int32)])
+    data = TrainingData(features, labels, groups, 2)
+
+    small = capped(data, 5000)
+    assert small.group_sizes().tolist() == [5000, 300] and int(small.labels.sum()) == 41
+
+    ranker = BoostedRanker(n_estimators=20).fit_features(data)
+    scores = ranker.contributions(features[:n]).sum(axis=1)
+    top = np.argsort(-scores)[:40]
+    assert labels[top].mean() > 0.9
