@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
@@ -18,6 +17,7 @@ from matcher.catalog import VectorLookup
 from matcher.domain import Dataset
 from matcher.embedding.base import Embedder
 from matcher.ranking.features import FEATURES, DenseLayout
+from matcher.ranking.learned import save_with_card
 from matcher.ranking.training import TrainingData, simulate_queries
 
 
@@ -115,11 +115,7 @@ class BoostedRanker(BaseEstimator):  # type: ignore[misc]
 
     def save(self, path: Path, *, extra: dict[str, Any] | None = None) -> None:
         check_is_fitted(self, "booster_")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(self, tmp)
-        tmp.replace(path)
-        path.with_suffix(".md").write_text(self.model_card(extra or {}), encoding="utf-8")
+        save_with_card(self, path, self.model_card(extra or {}))
 
     def model_card(self, extra: dict[str, Any]) -> str:
         rows = "\n".join(f"| {name} | {share:.4f} |" for name, share in self.weights.items())

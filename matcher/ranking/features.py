@@ -137,14 +137,6 @@ def dense_scores(
     return primary.astype(np.float32), multilingual.astype(np.float32)
 
 
-def _requester_and_team(catalog: Catalog, query: ResolvedQuery) -> tuple[int | None, list[int]]:
-    requester = catalog.partner_pos.get(query.requester_id) if query.requester_id else None
-    team = [catalog.partner_pos[p] for p in query.team if p in catalog.partner_pos]
-    if requester is not None:
-        team.append(requester)
-    return requester, team
-
-
 def _affinity(table: np.ndarray, codes: np.ndarray, anchors: Sequence[int], rows: np.ndarray) -> np.ndarray:
     """Mean affinity of the candidates' values with the anchors' known values (0 without any)."""
     known = [int(codes[a]) for a in anchors if codes[a]]
@@ -182,7 +174,8 @@ def compute_features(
         out[:, col["walk"]] = query.walk[rows]
     if query.sdgs:
         out[:, col["sdg_overlap"]] = attrs.overlap(rows, query.sdgs) / len(query.sdgs)
-    requester, team = _requester_and_team(catalog, query)
+    requester = catalog.partner_pos.get(query.requester_id) if query.requester_id else None
+    team = query.anchor_rows(catalog)  # the requester and the team
     if requester is not None:
         if attrs.country[requester]:
             out[:, col["same_country"]] = attrs.country[rows] == attrs.country[requester]

@@ -7,7 +7,6 @@ from the same generator the service uses; members are the positives.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,16 @@ from matcher.ranking.features import FEATURES, DenseLayout
 from matcher.ranking.training import MIN_TRAINING_PROJECTS, TrainingData, simulate_queries
 
 
+def save_with_card(model: object, path: Path, card: str) -> None:
+    """Save a learned ranker with joblib (atomically) and its markdown model card beside it (``<name>.md``);
+    :func:`matcher.ranking.selection.load_ranker` reads it back."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    joblib.dump(model, tmp)
+    tmp.replace(path)
+    path.with_suffix(".md").write_text(card, encoding="utf-8")
+
+
 class LearnedRanker(BaseEstimator):  # type: ignore[misc]
     """Logistic regression over :data:`~matcher.ranking.features.FEATURES`; a linear score, so every feature's
     contribution is shown in the score breakdown."""
@@ -38,13 +47,11 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         folds: int = 4,
         max_queries: int = 1000,
         random_state: int = 0,
-        features: Sequence[str] | None = None,
     ) -> None:
         self.C = C
         self.folds = folds
         self.max_queries = max_queries
         self.random_state = random_state
-        self.features = features  # the columns it may weigh (None: all of FEATURES); the others get weight 0
 
     @property
     def name(self) -> str:
@@ -75,11 +82,7 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         standardised = (data.features - scaler.mean_) / scale
         # Non-negative weights: more evidence never lowers a score, so every bar of the score breakdown reads the same
         # way. Backward elimination keeps scikit-learn's solver: drop the most negative feature, refit, repeat.
-        allowed = set(FEATURES if self.features is None else self.features)
-        unknown = allowed - set(FEATURES)
-        if unknown:
-            raise ValueError(f"unknown feature(s) {sorted(unknown)}; the features are {list(FEATURES)}")
-        active = [j for j, name in enumerate(FEATURES) if name in allowed]
+        active = list(range(len(FEATURES)))
         coef = np.zeros(len(FEATURES))
         while active:
             model = LogisticRegression(C=self.C, max_iter=2000).fit(standardised[:, active], data.labels)
@@ -108,20 +111,8 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         return {name: round(float(w), 4) for name, w in zip(self.feature_names_, self.coef_, strict=True)}
 
     def save(self, path: Path, *, extra: dict[str, Any] | None = None) -> None:
-        """Save the model with joblib and a markdown model card beside it (``<name>.md``)."""
         check_is_fitted(self, "coef_")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(self, tmp)
-        tmp.replace(path)
-        path.with_suffix(".md").write_text(self.model_card(extra or {}), encoding="utf-8")
-
-    @staticmethod
-    def load(path: Path) -> LearnedRanker:
-        model = joblib.load(path)
-        if not isinstance(model, LearnedRanker) or tuple(getattr(model, "feature_names_", ())) != FEATURES:
-            raise ValueError(f"{path} is not a ranker for the current features; retrain it with `matcher train`")
-        return model
+        save_with_card(self, path, self.model_card(extra or {}))
 
     def model_card(self, extra: dict[str, Any]) -> str:
         rows = "\n".join(f"| {name} | {weight:+.4f} |" for name, weight in self.weights.items())
