@@ -31,7 +31,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## lint: ruff, mypy, and the one-way layers of pyproject.toml [tool.importlinter]
 lint: $(STAMP)
 	$(BIN)/ruff check matcher service tests benchmarks
 	$(BIN)/ruff format --check matcher service tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports

@@ -269,7 +269,7 @@ def convert(
 
 
 from matcher.keys_cli import app as keys_app  # noqa: E402
-from matcher.themes.cli import app as themes_app  # noqa: E402
+from matcher.themes_cli import app as themes_app  # noqa: E402
 
 app.add_typer(themes_app, name="themes")
 from matcher.team.cli import app as team_app  # noqa: E402

@@ -48,7 +48,7 @@ MEMBER_ROLES: tuple[str, ...] = ("lead", "member")
 
 
 def _region_names() -> dict[str, str]:
-    from matcher.understand import m49  # the one M49 table (imported here: matcher.understand imports this module)
+    from matcher import m49  # the one M49 table
 
     return {code: m49.english_name(code) or code for code in m49.SUB_REGIONS}
 
@@ -75,8 +75,8 @@ REGION_CONTINENT: dict[str, str] = {
 
 @lru_cache(maxsize=1)
 def _country_region() -> dict[str, str]:
-    """ISO alpha-2 -> the name of its M49 sub-region (from :mod:`matcher.understand.m49`, the one table)."""
-    from matcher.understand import m49
+    """ISO alpha-2 -> the name of its M49 sub-region (from :mod:`matcher.m49`, the one table)."""
+    from matcher import m49
 
     names = _region_names()
     out: dict[str, str] = {}

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from matcher.engine import Matcher
 from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
-from matcher.themes.workflow import ensure_themes
+from matcher.themes_fit import ensure_themes
 from matcher.understand import prepare as prepare_understanding
 from service import errors
 from service.auth import Reader

@@ -108,7 +108,7 @@ def test_every_documented_reason_code_every_kind_and_every_sdg_has_a_message() -
 
 
 def test_every_m49_region_of_the_service_has_a_name_in_every_language() -> None:
-    m49 = pytest.importorskip("matcher.understand.m49", reason="the service's M49 table (matcher.understand) is absent")
+    m49 = pytest.importorskip("matcher.m49", reason="the service's M49 table (matcher.m49) is absent")
     missing = [code for code in m49.codes() if f"region.{code}" not in ENGLISH]
     assert not missing, f"M49 regions without a name in en.json: {missing}"
     assert ENGLISH["region.011"] == "Western Africa"

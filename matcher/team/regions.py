@@ -1,6 +1,6 @@
 """Regions a team constraint can name: UN M49 codes ("011") or their English names ("Western Africa").
 
-Which country lies where is :mod:`matcher.understand.m49` (the one M49 table); this module only resolves the names.
+Which country lies where is :mod:`matcher.m49` (the one M49 table); this module only resolves the names.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matcher.understand import m49
+from matcher import m49
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from matcher.understand import m49
+from matcher import m49
 from matcher.understand.kinds import KIND_WORDS
 from matcher.understand.places import (
     COUNTRY_ALIASES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matcher.understand import m49
+from matcher import m49
 
 
 @dataclass(frozen=True)

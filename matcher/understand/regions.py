@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from matcher.understand import m49
+from matcher import m49
 
 
 class UnknownRegionError(ValueError):

@@ -1,7 +1,7 @@
 """GET /v1/themes, and the resolution of the ``themes`` filter of recommendation queries.
 
 Themes come from ``$MATCHER_HOME/themes.json`` (``matcher themes fit``); the service fits them at start-up when there
-are none and the catalog is small (see ``matcher.themes.workflow``).
+are none and the catalog is small (see ``matcher.themes_fit``).
 """
 
 from __future__ import annotations

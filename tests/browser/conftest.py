@@ -82,7 +82,7 @@ def serve(tiny_home: Path, home: Path, embedder: Embedder, *, themes: bool = Fal
     shutil.copytree(tiny_home, home)
     matcher = Matcher(make_settings(home).model_copy(update=settings), embedder=embedder).open()
     if themes:
-        from matcher.themes.workflow import ensure_themes
+        from matcher.themes_fit import ensure_themes
 
         ensure_themes(matcher)
     app = create_app(matcher.settings, matcher=matcher)

@@ -7,7 +7,7 @@ from pathlib import Path
 from matcher.embedding.base import Embedder
 from matcher.engine import Matcher
 from matcher.themes.model import ThemeModel
-from matcher.themes.workflow import refit
+from matcher.themes_fit import refit
 from tests.conftest import open_copy
 
 #: The tiny fixture has 16 documents: 3 per theme on average lets the silhouette reach the four themes it has.

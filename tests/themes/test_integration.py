@@ -14,7 +14,7 @@ from matcher.ranking.query import Filters
 from matcher.recommender import Recommender
 from matcher.themes import persist
 from matcher.themes.lookup import ThemeLookup, UnknownThemeError, load_lookup
-from matcher.themes.workflow import ensure_themes, refit
+from matcher.themes_fit import ensure_themes, refit
 from tests.conftest import OCEAN_QUERY, open_copy
 from tests.themes.support import GROUPS, TINY_MODEL, theme_ids, themed_copy
 
@@ -126,7 +126,7 @@ def test_ensure_themes_never_stops_the_start_up(
         raise ValueError("HDBSCAN found no theme")
 
     matcher = open_copy(tiny_home, tmp_path / "home", embedder)
-    monkeypatch.setattr("matcher.themes.workflow.refit", fail)
+    monkeypatch.setattr("matcher.themes_fit.refit", fail)
     try:
         with caplog.at_level(logging.WARNING):
             assert ensure_themes(matcher) is False

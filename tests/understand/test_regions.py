@@ -5,11 +5,11 @@ from __future__ import annotations
 import pycountry
 import pytest
 
+from matcher import m49
 from matcher.understand import (
     UnknownRegionError,
     describe,
     describe_value,
-    m49,
     region_members,
     region_name,
     regions_of,

@@ -69,7 +69,7 @@ def fit(
 ) -> None:
     """Fit themes on the store's partners and projects; ids follow the saved themes. Saves $MATCHER_HOME/themes.json."""
     from matcher.engine import Matcher
-    from matcher.themes.workflow import refit
+    from matcher.themes_fit import refit
 
     if method not in ("kmeans", "hdbscan"):
         raise typer.BadParameter(f"{method!r}; allowed: kmeans, hdbscan", param_hint="--method")
