@@ -1,8 +1,9 @@
 """Feedback on suggestions: who accepted, declined or dismissed whom, for which project or group, and when.
 
 Declined and dismissed partners are left out of that requester's later suggestions for the same project (or group);
-accepted ones are collaboration signals a ranker can learn from (:meth:`FeedbackMixin.accepted_pairs`).
-Feedback does not change the catalog, so it does not bump the store revision.
+accepted ones are collaboration signals a ranker can learn from (:meth:`FeedbackMixin.accepted_pairs`) and ties of
+the collaboration graph: feedback that starts or ends an accepted tie records a change (the store revision moves,
+snapshots follow at once); other feedback only feeds the suppressions, read from the store with each request.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.store.changes import Delta, record_change
 from matcher.store.tables import FeedbackRow
 
 FeedbackAction = Literal["accept", "decline", "dismiss"]
@@ -83,8 +85,26 @@ class FeedbackMixin:
             "reason": reason,
         }
         with self.sessions.begin() as s:
+            if group_id is None and (action == "accept" or self._latest_action(s, values) == "accept"):
+                record_change(s, Delta(ties=True))  # an accepted tie begins or ends (the revision row lock first)
             new_id = s.execute(insert(FeedbackRow).values(**values).returning(FeedbackRow.id)).scalar_one()
             return _feedback(s.get_one(FeedbackRow, new_id))
+
+    @staticmethod
+    def _latest_action(s: Session, values: dict[str, Any]) -> str | None:
+        """The latest action of the same requester on the same partner and project, outside groups."""
+        project = values["project_id"]
+        return s.scalar(
+            select(FeedbackRow.action)
+            .where(
+                FeedbackRow.requester_id == values["requester_id"],
+                FeedbackRow.partner_id == values["partner_id"],
+                FeedbackRow.project_id == project if project is not None else FeedbackRow.project_id.is_(None),
+                FeedbackRow.group_id.is_(None),
+            )
+            .order_by(FeedbackRow.id.desc())
+            .limit(1)
+        )
 
     def list_feedback(
         self,

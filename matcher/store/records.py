@@ -1,6 +1,7 @@
 """Single-record reads and writes of the store: partners, projects, action groups and memberships.
 
-Every write is one transaction that also bumps the store's ``revision`` (other processes watch it to refresh).
+Every write is one transaction that also records what it changed (:func:`matcher.store.changes.record_change`:
+the store's ``revision`` moves, the delta is logged, other processes are told).
 Updates are compare-and-set on the ``version`` column, so two concurrent writers never silently overwrite each other:
 the loser gets :class:`~matcher.store.errors.StaleVersionError` and re-reads. This works the same on SQLite and
 PostgreSQL without row locks.
@@ -8,30 +9,30 @@ PostgreSQL without row locks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Integer, String, delete, func, insert, or_, select, update
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.domain import ActionGroup, GroupMember, Partner, Project, ProjectMember
 from matcher.store import mapping as m
+from matcher.store.changes import Delta, record_change
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError, StaleVersionError
 from matcher.store.tables import (
     ActionGroupRow,
     FeedbackRow,
     GroupMemberRow,
-    MetaRow,
     PartnerRow,
     ProjectMemberRow,
     ProjectRow,
 )
 
 Kind = Literal["partners", "projects", "action_groups"]
+MemberKind = Literal["project_members", "group_members"]
 T = TypeVar("T", Partner, Project, ActionGroup)
 
 
@@ -65,17 +66,6 @@ KINDS: dict[str, KindSpec] = {
     "projects": KindSpec(ProjectRow, "project", m.project_values, m.project_from_row),
     "action_groups": KindSpec(ActionGroupRow, "action group", m.group_values, m.group_from_row),
 }
-
-
-def bump_revision(s: Session) -> None:
-    """Add one to the store revision in the current transaction (atomic: a single UPDATE)."""
-    result = s.execute(
-        update(MetaRow)
-        .where(MetaRow.key == "revision")
-        .values(value=sql_cast(sql_cast(MetaRow.value, Integer) + 1, String))
-    )
-    if cast(CursorResult[Any], result).rowcount == 0:  # a store created before migration 0002 seeded the row
-        s.add(MetaRow(key="revision", value="1"))
 
 
 def _utc(value: datetime) -> datetime:
@@ -113,7 +103,7 @@ class RecordsMixin:
         try:
             with self.sessions.begin() as s:
                 s.execute(insert(spec.table).values(**spec.values(item), version=1))
-                bump_revision(s)
+                record_change(s, Delta.of_entity(kind, added=[item.id]))
                 return _stored(spec, s.get_one(spec.table, item.id))
         except IntegrityError:
             raise DuplicateRecordError(
@@ -138,7 +128,7 @@ class RecordsMixin:
                 if current is None:
                     raise RecordNotFoundError(spec.label, item.id)
                 raise StaleVersionError(spec.label, item.id, expected=expected_version or 0, current=int(current))
-            bump_revision(s)
+            record_change(s, Delta.of_entity(kind, changed=[item.id]))
             return _stored(spec, s.get_one(table, item.id, populate_existing=True))
 
     def delete_record(self, kind: Kind, item_id: str, *, expected_version: int | None = None) -> None:
@@ -160,7 +150,40 @@ class RecordsMixin:
                         or_(FeedbackRow.partner_id == item_id, FeedbackRow.requester_id == item_id)
                     )
                 )
-            bump_revision(s)
+            # memberships go with the record (ON DELETE CASCADE): a reader of the delta knows them from its snapshot
+            delta = Delta.of_entity(kind, removed=[item_id])
+            record_change(s, Delta(partners=delta.partners, ties=True) if kind == "partners" else delta)
+
+    def get_records(self, kind: Kind, ids: Iterable[str]) -> dict[str, Any]:
+        """The domain objects of those of ``ids`` that exist, by id."""
+        spec = KINDS[kind]
+        wanted = sorted(set(ids))
+        out: dict[str, Any] = {}
+        with self.sessions() as s:
+            for start in range(0, len(wanted), 500):
+                for row in s.scalars(select(spec.table).where(spec.table.id.in_(wanted[start : start + 500]))):
+                    out[row.id] = spec.from_row(row)
+        return out
+
+    def members_of(self, kind: MemberKind, owner_ids: Iterable[str]) -> dict[str, list[Any]]:
+        """The members of each of ``owner_ids`` (projects or groups) in the store's order; owners without members
+        (or that do not exist) are absent."""
+        table: Any = ProjectMemberRow if kind == "project_members" else GroupMemberRow
+        owner = table.project_id if kind == "project_members" else table.group_id
+        wanted = sorted(set(owner_ids))
+        out: dict[str, list[Any]] = {}
+        with self.sessions() as s:
+            for start in range(0, len(wanted), 500):
+                rows = s.scalars(
+                    select(table).where(owner.in_(wanted[start : start + 500])).order_by(owner, table.partner_id)
+                )
+                for r in rows:
+                    if kind == "project_members":
+                        member: Any = ProjectMember(r.project_id, r.partner_id, r.role)
+                        out.setdefault(r.project_id, []).append(member)
+                    else:
+                        out.setdefault(r.group_id, []).append(GroupMember(r.group_id, r.partner_id))
+        return out
 
     # -- listings -------------------------------------------------------------------------------------------------
     def _page(self, kind: Kind, conditions: list[Any], offset: int, limit: int) -> Page[Any]:
@@ -280,7 +303,7 @@ class RecordsMixin:
             )
             if _rowcount(result) == 0:
                 raise self._missing_member(s, ("project", ProjectRow, project_id), partner_id)
-            bump_revision(s)
+            record_change(s, Delta.of_members("project_members", project_id, partner_id, changed=True))
         return ProjectMember(project_id, partner_id, role)  # type: ignore[arg-type]
 
     def remove_project_member(self, project_id: str, partner_id: str) -> None:
@@ -292,10 +315,11 @@ class RecordsMixin:
         self._remove_member(GroupMemberRow, GroupMemberRow.group_id, owner, partner_id)
 
     def _add_member(self, table: Any, values: dict[str, Any], owner: tuple[str, Any, str]) -> None:
+        kind = "project_members" if table is ProjectMemberRow else "group_members"
         try:
             with self.sessions.begin() as s:
                 s.execute(insert(table).values(**values))
-                bump_revision(s)
+                record_change(s, Delta.of_members(kind, owner[2], values["partner_id"], added=True))
         except IntegrityError:
             # A foreign key (unknown project, group or partner) or the primary key (already a member): say which.
             with self.sessions() as s:
@@ -313,7 +337,8 @@ class RecordsMixin:
             result = s.execute(delete(table).where(owner_column == owner[2], table.partner_id == partner_id))
             if _rowcount(result) == 0:
                 raise self._missing_member(s, owner, partner_id)
-            bump_revision(s)
+            kind = "project_members" if table is ProjectMemberRow else "group_members"
+            record_change(s, Delta.of_members(kind, owner[2], partner_id, removed=True))
 
     @staticmethod
     def _missing_member(s: Session, owner: tuple[str, Any, str], partner_id: str) -> RecordNotFoundError:

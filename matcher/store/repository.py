@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.domain import Dataset, GroupMember, ProjectMember
 from matcher.store import mapping as m
+from matcher.store.changes import EVERYTHING, ChangesMixin, record_change
 from matcher.store.feedback import FeedbackMixin
 from matcher.store.records import RecordsMixin
 from matcher.store.tables import (
@@ -58,11 +59,12 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store(RecordsMixin, FeedbackMixin):
+class Store(RecordsMixin, FeedbackMixin, ChangesMixin):
     """Source of truth for partners, projects, action groups, memberships, embeddings cache and feedback.
 
     Bulk import is here; single-record writes and listings are in :class:`~matcher.store.records.RecordsMixin`,
-    feedback in :class:`~matcher.store.feedback.FeedbackMixin`.
+    feedback in :class:`~matcher.store.feedback.FeedbackMixin`, the change log in
+    :class:`~matcher.store.changes.ChangesMixin`.
     """
 
     def __init__(self, url: str) -> None:
@@ -169,11 +171,8 @@ class Store(RecordsMixin, FeedbackMixin):
 
     @staticmethod
     def _bump_revision(s: Session) -> None:
-        row = s.get(MetaRow, "revision", with_for_update=True)
-        if row is None:
-            s.add(MetaRow(key="revision", value="1"))
-        else:
-            row.value = str(int(row.value) + 1)
+        """A bulk import's change: everything (processes rebuild their snapshot from the store)."""
+        record_change(s, EVERYTHING)
 
     # -- bulk import ------------------------------------------------------------------------------------------
     def replace_dataset(self, dataset: Dataset, *, model: str, vectors: dict[str, np.ndarray]) -> SyncReport:

@@ -121,3 +121,14 @@ class ApiKeyRow(Base):
     last4: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ChangeRow(Base):
+    """The change log: what the write that produced each store revision changed (a JSON
+    :class:`~matcher.store.changes.Delta`); processes catch up from it. Only the latest revisions are kept."""
+
+    __tablename__ = "changes"
+
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    delta: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -19,7 +19,7 @@ OCEAN = Partner("ocean", "Blue Reef School", "Ocean literacy.", type="school", c
 def test_migrations_reach_head_and_seed_the_revision(store: Store) -> None:
     store.migrate()  # idempotent
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar_one() == "0003"
+        assert conn.execute(text("select version_num from alembic_version")).scalar_one() == "0004"
     assert store.revision() == 0
 
 
