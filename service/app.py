@@ -22,7 +22,7 @@ from service.auth import Reader
 from service.limits import BodySizeLimit
 from service.observability import MatcherCollector, Metrics, Observability, configure_logging
 from service.openapi import document
-from service.routes import action_groups, feedback, health, members, partners, projects, recommendations, web, writes
+from service.routes import action_groups, feedback, health, partners, projects, recommendations, web
 from service.routes import teams as teams_routes
 from service.routes import themes as themes_routes
 
@@ -142,9 +142,9 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
         )
 
     errors.install(app)
-    for module in (recommendations, partners, projects, action_groups, themes_routes, teams_routes, health):
+    for module in (recommendations, themes_routes, teams_routes, health):
         app.include_router(module.router, prefix="/v1", dependencies=[] if module is health else [Reader])
-    for module in (writes, members, feedback):
+    for module in (partners, projects, action_groups, feedback):
         app.include_router(module.router, prefix="/v1")
     web.install(app)
     document(app, read_requires_key=settings.read_requires_key)

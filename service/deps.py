@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
+from matcher.editor import Editor
 from matcher.engine import Matcher
 from matcher.recommender import Recommender
 
@@ -29,3 +30,10 @@ async def get_recommender(request: Request) -> Recommender:
 
 MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
+
+
+def get_editor(matcher: MatcherDep) -> Editor:
+    return Editor(matcher)
+
+
+EditorDep = Annotated[Editor, Depends(get_editor)]

@@ -20,8 +20,8 @@ from pydantic import BeforeValidator
 from matcher.editor import InvalidReferenceError
 from matcher.store.feedback import Feedback
 from service.auth import KeyHolder, forbidden
-from service.deps import MatcherDep
-from service.routes.writes import WRITE_ERRORS, EditorDep
+from service.deps import EditorDep, MatcherDep
+from service.records import WRITE_ERRORS
 from service.visibility import hidden_from
 from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
 
