@@ -9,6 +9,7 @@ Action groups for a partner are :class:`matcher.groups.GroupRecommender`'s job.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from matcher.catalog import Catalog
 from matcher.domain import lead_of
 from matcher.embedding.base import Embedder
+from matcher.groups import GroupRecommender, GroupWeights, fit_group_weights
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexSetting, build_index
 from matcher.ranking.candidates import CandidateGenerator, helper_threads, history_rows
@@ -201,13 +203,17 @@ class Recommender:
             vector = vector / max(float(np.linalg.norm(vector)), 1e-9)
         return self.resolve(group.text, vector, team=members, group_id=group_id, ask="")
 
-    def groups_for_partner(self, partner_id: str, *, k: int = 10) -> list[GroupMatch]:
-        """Action groups the partner is not in (:class:`matcher.groups.GroupRecommender`)."""
-        from matcher.groups import GroupRecommender
+    @functools.cached_property
+    def group_weights(self) -> GroupWeights:
+        """The group signals' weights, measured on this catalogue's memberships the first time they are needed."""
+        return fit_group_weights(self.catalog)
 
+    def groups_for_partner(self, partner_id: str, *, k: int = 10) -> list[GroupMatch]:
+        """Action groups the partner is not in (:class:`matcher.groups.GroupRecommender`, with
+        :attr:`group_weights`)."""
         if partner_id not in self.catalog.partner_pos:
             raise UnknownIdError("partner", partner_id)
-        return GroupRecommender(self.catalog).for_partner(partner_id, k=k)
+        return GroupRecommender(self.catalog, self.group_weights.weights).for_partner(partner_id, k=k)
 
     # -- the pipeline -----------------------------------------------------------------------------------------------
     def resolve(

@@ -88,7 +88,7 @@ def test_coworker_ties_equal_the_dense_formula(recommender: Recommender) -> None
 
 
 def test_features_match_their_definitions(recommender: Recommender) -> None:
-    from matcher.ranking.features import FEATURES, compute_features
+    from matcher.ranking.features import FEATURES, VOTING_PROJECTS, compute_features
 
     c = recommender.catalog
     query = recommender.resolve(
@@ -106,6 +106,19 @@ def test_features_match_their_definitions(recommender: Recommender) -> None:
         assert features[row, col["same_country"]] == float(partner.country == requester.country)
         assert features[row, col["type_complement"]] == float(partner.type is not None and partner.type != "school")
         assert 0.0 <= features[row, col["popularity"]] <= 1.0 and 0.0 <= features[row, col["recency"]] <= 1.0
+    # lexical_relative: the lexical cosine over the best lexical cosine among these candidates (was always 0 once)
+    lexical = features[:, col["lexical"]]
+    assert lexical.max() > 0
+    np.testing.assert_allclose(features[:, col["lexical_relative"]], lexical / lexical.max(), atol=1e-6)
+    # project_vote: the share of the summed similarity of the most similar past projects that the partner was in
+    similarity = query.project_lexical + query.project_dense
+    voting = [p for p in np.argsort(-similarity, kind="stable")[:VOTING_PROJECTS] if similarity[p] > 0]
+    total = sum(float(similarity[p]) for p in voting)
+    for row, partner in enumerate(c.partners):
+        mine = {c.project_pos[p] for p in c.partner_projects.get(partner.id, [])}
+        expected = sum(float(similarity[p]) for p in voting if p in mine) / total
+        assert features[row, col["project_vote"]] == pytest.approx(expected, abs=1e-5)
+    assert features[:, col["project_vote"]].max() > 0
 
 
 @pytest.mark.parametrize("size", [10, 1_000, 100_000])

@@ -16,11 +16,12 @@ from matcher.catalog import Catalog, build_catalog
 from matcher.domain import Dataset, lead_of
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
-from matcher.evaluation.bootstrap import Interval, mean_interval, ratio_interval
+from matcher.evaluation.bootstrap import Interval, ratio_interval
 from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected, without
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
 from matcher.evaluation.vectors import CachedVectors
+from matcher.groups import GroupRecommender
 from matcher.ranking.candidates import V1_SOURCES, CandidateGenerator
 from matcher.ranking.features import FEATURES, V1_FEATURES, DenseLayout, compute_features
 from matcher.ranking.query import ResolvedQuery
@@ -51,8 +52,14 @@ RANKER_ROWS: tuple[RankerRow, ...] = (
 )
 #: What each signal adds: the logistic ranker without one group of features at a time (``--ablation``).
 ABLATION_GROUPS: dict[str, tuple[str, ...]] = {
-    "text (dense, lexical)": ("dense", "dense_ml", "lexical"),
-    "past projects (history)": ("dense_history", "history_max", "history_lexical"),
+    "text (dense, lexical)": ("dense", "dense_ml", "lexical", "lexical_relative"),
+    "past projects (history, votes)": (
+        "dense_history",
+        "history_max",
+        "history_lexical",
+        "history_relative",
+        "project_vote",
+    ),
     "collaboration graph (graph, walk)": ("graph", "walk"),
     "geography (country, region, affinity)": ("same_country", "same_region", "country_affinity"),
     "actor kinds (affinity, complement)": ("kind_affinity", "type_complement"),
@@ -132,7 +139,7 @@ def _team_recall(
     rec: Recommender, fitted: dict[str, Ranker], split: EvalSplit, catalog: Catalog, seed: int
 ) -> dict[str, str]:
     """Issue 17's measure: for each held-out consortium, a team of its real size proposed under the constraints the
-    real one meets (its kinds, its number of countries), against the same-length collaborators list."""
+    real one meets (its kinds, its countries), against the same-length list (:mod:`matcher.team.evaluate`)."""
     from matcher.team.evaluate import HeldOutConsortium, team_recall
 
     rec.ranker = fitted.get(HEADLINE_ROW, rec.ranker)
@@ -141,13 +148,7 @@ def _team_recall(
         team = split.test_members[project.id]
         lead = lead_of((m.partner_id, m.role) for m in team) or team[0].partner_id
         consortia.append(HeldOutConsortium(project.text, lead, tuple(m.partner_id for m in team)))
-    result = team_recall(rec, consortia)
-    return {
-        "consortia": str(result.consortia),
-        "proposed team": str(mean_interval(result.team_each, seed=seed)),
-        "collaborators list of the same length": str(mean_interval(result.top_n_each, seed=seed)),
-        "real constraints met": f"{result.constraints_met:.3f}",
-    }
+    return team_recall(rec, consortia).summary(seed=seed)
 
 
 def _group_rankings(rec: Recommender, partners: list[str], seed: int) -> dict[str, list[list[str]]]:
@@ -164,8 +165,10 @@ def _group_rankings(rec: Recommender, partners: list[str], seed: int) -> dict[st
 
     def method_scores(name: str, partner_id: str) -> list[str]:
         row = c.partner_pos[partner_id]
-        if name == "matcher":
+        if name == "matcher":  # the weights measured on the training side's memberships
             return [m.group_id for m in rec.groups_for_partner(partner_id, k=len(c.groups))]
+        if name == "matcher (default weights)":
+            return [m.group_id for m in GroupRecommender(c).for_partner(partner_id, k=len(c.groups))]
         if name == "random":
             return rank(partner_id, np.array([rng.random() for _ in c.groups]))
         if name == "popularity":
@@ -175,7 +178,7 @@ def _group_rankings(rec: Recommender, partners: list[str], seed: int) -> dict[st
             return rank(partner_id, np.asarray((group_terms @ terms.T).todense()).ravel())
         return rank(partner_id, c.group_vectors @ profiles[row])
 
-    names = ("random", "popularity", "tfidf", "dense", "matcher")
+    names = ("random", "popularity", "tfidf", "dense", "matcher (default weights)", "matcher")
     return {name: [method_scores(name, pid) for pid in partners] for name in names}
 
 

@@ -16,7 +16,6 @@ import numpy as np
 from matcher.attributes import sdg_bits
 from matcher.catalog import Catalog
 from matcher.index.base import VectorIndex
-from matcher.lexical import top_positive
 from matcher.ranking.query import Filters, ResolvedQuery
 
 if TYPE_CHECKING:
@@ -126,14 +125,8 @@ class CandidateGenerator:
             if walk_rows.size > n:
                 walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
             parts.append(walk_rows)
-        if (
-            "similar_projects" in use
-            and query.project_lexical is not None
-            and query.project_dense is not None
-            and len(query.project_lexical)
-        ):
-            # the members of the most similar past projects (by text and by meaning): who did this kind of work
-            similar = top_positive(query.project_lexical + query.project_dense, max(1, n // 10))
+        if "similar_projects" in use:  # the members of the most similar past projects: who did this kind of work
+            similar, _ = query.similar_projects(max(1, n // 10))
             parts.append(c.members_of_projects(similar))
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
         if "country" in use and requester is not None and requester.country in c.country_rows:

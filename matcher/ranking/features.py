@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "lexical",  # TF-IDF cosine of the query with the partner's profile (own text, projects, groups)
     "lexical_relative",  # lexical / the best lexical among this query's candidates (texts differ in length)
     "history_relative",  # history_lexical / the best among this query's candidates
+    "project_vote",  # share of the similarity of the query's most similar past projects in the partner's projects
     "graph",  # collaboration ties with the requester and the current team (direct, then two hops)
     "walk",  # random walk with restart from the requester and team over the partner-project graph (multi-hop)
     "sdg_overlap",  # share of the query's SDGs the partner works on
@@ -113,6 +114,22 @@ def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, per_pr
     return out
 
 
+#: How many of the most similar past projects vote in ``project_vote``.
+VOTING_PROJECTS = 30
+
+
+def project_votes(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+    """Who did this kind of work: the share of the summed similarity of the query's :data:`VOTING_PROJECTS` most
+    similar past projects that falls on projects each row took part in (0 to 1). Where ``history_max`` asks how
+    close a partner's best project is, this counts how many close projects it was part of."""
+    cols, similarity = query.similar_projects(VOTING_PROJECTS)
+    total = float(similarity.sum())
+    if not len(cols) or total <= 0:
+        return np.zeros(len(rows), dtype=np.float32)
+    took_part = (catalog.membership[rows][:, cols] > 0).astype(np.float32)
+    return np.asarray(took_part @ similarity, dtype=np.float32).ravel() / total
+
+
 def dense_scores(
     catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, layout: DenseLayout | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -164,11 +181,12 @@ def compute_features(
     out[:, col["history_max"]] = history_max(catalog, query, rows, query.project_dense)
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)
+    out[:, col["lexical"]] = query.lexical_scores[rows]
     for relative, absolute in (("lexical_relative", "lexical"), ("history_relative", "history_lexical")):
         best = float(out[:, col[absolute]].max())
         if best > 0:
             out[:, col[relative]] = out[:, col[absolute]] / best
-    out[:, col["lexical"]] = query.lexical_scores[rows]
+    out[:, col["project_vote"]] = project_votes(catalog, query, rows)
     out[:, col["graph"]] = graph_scores(catalog, query, rows)
     if query.walk is not None:
         out[:, col["walk"]] = query.walk[rows]

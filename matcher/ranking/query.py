@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from matcher.lexical import top_positive
+
 if TYPE_CHECKING:
     from matcher.catalog import Catalog
     from matcher.understand import Understood
@@ -59,6 +61,16 @@ class ResolvedQuery:
     project_dense: np.ndarray | None = None
     #: random walk with restart from the requester and team over the partner-project graph (a score per partner row)
     walk: np.ndarray | None = None
+
+    def similar_projects(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` past projects most similar to the query (TF-IDF plus dense cosine), best first, with their
+        similarity; empty without project similarities. Who did this kind of work: a candidate source and the
+        ``project_vote`` feature."""
+        if self.project_lexical is None or self.project_dense is None or not len(self.project_lexical):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        similarity = self.project_lexical + self.project_dense
+        cols = top_positive(similarity, k)
+        return cols, similarity[cols].astype(np.float32)
 
     def anchor_rows(self, catalog: Catalog) -> list[int]:
         """Catalogue rows of the requester and the team: where collaboration-graph signals start."""

@@ -18,6 +18,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "lexical": 0.35,
     "lexical_relative": 0.0,
     "history_relative": 0.0,
+    "project_vote": 0.0,
     "graph": 0.10,
     "walk": 0.0,
     "sdg_overlap": 0.05,
