@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
+from matcher.errors import UnknownIdError
 from matcher.io.importer import ImportValidationError, read_directory
-from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
 
 app = typer.Typer(
@@ -198,6 +198,13 @@ def evaluate(
     teams: Annotated[
         bool, typer.Option("--teams", help="Also propose a team of the real size for each held-out project")
     ] = False,
+    translations: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV of held-out projects' requests in other languages (project_id,language,title,description,"
+            "seeking): recall@10 and the share of the original answer kept, per language"
+        ),
+    ] = None,
 ) -> None:
     """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers, each with a
     bootstrap 95 % interval over the queries."""
@@ -211,9 +218,12 @@ def evaluate(
     until = _iso_date(test_until, "--test-until") if test_until is not None else None
     if until is not None and start is None:
         raise _fail("--test-until needs --split-date (the first day of the test period)", code=2)
+    from matcher.evaluation.translated import TranslationsError, read_translations
+
     try:
         dataset = read_directory(directory).dataset
-    except ImportValidationError as exc:
+        requests = read_translations(translations) if translations is not None else []
+    except (ImportValidationError, TranslationsError, OSError) as exc:
         raise _fail(str(exc), code=2) from None
     try:
         report = run_evaluation(
@@ -226,6 +236,7 @@ def evaluate(
             test_until=until,
             rankers=RANKER_ROWS + (ablation_rows() if ablation else ()),
             teams=teams,
+            translations=requests,
             progress=lambda step: typer.echo(f"evaluate: {step}", err=True),
         )
     except ValueError as exc:

@@ -20,6 +20,7 @@ from matcher.evaluation.bootstrap import Interval, ratio_interval
 from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected, without
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, split_links
+from matcher.evaluation.translated import TRANSLATED_TASK, TranslatedRequest, score_translations
 from matcher.evaluation.vectors import CachedVectors
 from matcher.groups import GroupRecommender
 from matcher.ranking.candidates import V1_SOURCES, CandidateGenerator
@@ -135,6 +136,45 @@ def _rank_all(
     return rankings
 
 
+def _translated_scores(
+    pipeline: _Pipeline,
+    fitted: dict[str, Ranker],
+    row_sources: dict[str, frozenset[str]],
+    queries: Sequence[ResolvedQuery],
+    project_ids: Sequence[str],
+    relevant: Sequence[set[str]],
+    rankings: dict[str, list[list[str]]],
+    translations: Sequence[TranslatedRequest],
+    vectors: CachedVectors,
+    *,
+    resamples: int,
+    seed: int,
+) -> TaskScores:
+    """Each translated request of a held-out project, asked like its original (same requester and SDGs), ranked by
+    the headline row and the reference row; scored by :func:`~matcher.evaluation.translated.score_translations`."""
+    shown = {name: fitted[name] for name in (HEADLINE_ROW, REFERENCE_ROW, "default ranker") if name in fitted}
+    position = {pid: i for i, pid in enumerate(project_ids)}
+    translated: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for request in translations:
+        i = position.get(request.project_id)
+        if i is None:  # not a held-out project of this split (or one without a findable partner)
+            continue
+        original = queries[i]
+        query = pipeline.resolve(
+            request.text,
+            vectors([request.text])[0],
+            sdgs=original.sdgs,
+            requester_id=original.requester_id,
+        )
+        ranked = _rank_all(pipeline, [query], shown, {}, row_sources)
+        for name, (top,) in ranked.items():
+            translated.setdefault(request.language, {}).setdefault(name, {})[request.project_id] = top
+    original_top = {name: dict(zip(project_ids, rankings[name], strict=True)) for name in shown}
+    return score_translations(
+        original_top, translated, dict(zip(project_ids, relevant, strict=True)), resamples=resamples, seed=seed
+    )
+
+
 def _team_recall(
     rec: Recommender, fitted: dict[str, Ranker], split: EvalSplit, catalog: Catalog, seed: int
 ) -> dict[str, str]:
@@ -222,12 +262,15 @@ def evaluate(
     resamples: int = 1000,
     progress: Callable[[str], None] | None = None,
     teams: bool = False,
+    translations: Sequence[TranslatedRequest] = (),
 ) -> EvaluationReport:
     """Hide links of ``dataset``, rebuild everything from the rest, and measure how well each method finds them.
 
     The split is ``split``, else by ``split_date`` (train before it, test from it up to ``test_until``), else the
     newest (or a random) ``test_fraction`` of projects. ``rankers`` are the learned rows; ``resamples`` bootstrap
     draws of the queries give each metric its 95 % interval. ``progress`` is told what the run is doing.
+    ``translations``: held-out projects' requests in other languages (:mod:`matcher.evaluation.translated`), asked by
+    the same requester and scored against the original requests' answers.
     """
     started = time.perf_counter()
     say = progress or (lambda _: None)
@@ -254,6 +297,7 @@ def evaluate(
 
     project_queries: list[ResolvedQuery] = []
     project_relevant: list[set[str]] = []
+    project_ids: list[str] = []
     for project in split.test_projects:
         team = split.test_members[project.id]
         lead = lead_of((m.partner_id, m.role) for m in team) or team[0].partner_id
@@ -269,6 +313,7 @@ def evaluate(
             )
         )
         project_relevant.append(relevant)
+        project_ids.append(project.id)
     say(f"ranking {len(project_queries)} held-out projects")
     scored: dict[str, TaskScores] = {}
     row_sources = {row.name: row.sources for row in rankers if row.sources is not None}
@@ -276,6 +321,22 @@ def evaluate(
     scored[PROJECTS_TASK] = score_task(
         rankings, project_relevant, len(catalog.partners), resamples=resamples, seed=seed
     )
+
+    if translations:
+        say(f"ranking {len(translations)} translated requests")
+        scored[TRANSLATED_TASK] = _translated_scores(
+            pipeline,
+            fitted,
+            row_sources,
+            project_queries,
+            project_ids,
+            project_relevant,
+            rankings,
+            translations,
+            vectors,
+            resamples=resamples,
+            seed=seed,
+        )
 
     team_info = _team_recall(rec, fitted, split, catalog, seed) if teams and project_queries else None
     if team_info is not None:
@@ -317,6 +378,7 @@ def evaluate(
             2,
         )
         for task, table in tables.items()
+        if task != TRANSLATED_TASK  # no baselines there: its rows are languages x rankers
     }
     info: dict[str, object] = {
         "ranker": best,
