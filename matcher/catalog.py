@@ -16,7 +16,7 @@ from matcher.affinity import CollaborationWalk, pair_affinity
 from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
-from matcher.lexical import LexicalModel
+from matcher.lexical import LexicalModel, PatchedLexical
 from matcher.understand import detect_language
 from matcher.vocab import region_of
 
@@ -55,14 +55,17 @@ class Catalog:
     #: the same for actor kinds (who coordinates whom: universities with companies, cities with NGOs, ...)
     kind_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
     walk: CollaborationWalk | None = field(default=None, repr=False)
+    #: the accepted suggestions (requester, partner) that ``ties`` links
+    tie_pairs: tuple[tuple[str, str], ...] = ()
     #: projects x terms, TF-IDF of each project's text in the partners' vocabulary (unit rows)
     project_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
-    _languages: dict[int, str] = field(default_factory=dict, repr=False)  # row -> detected language, filled lazily
+    #: row -> detected language of the partner's text, filled lazily (:meth:`text_languages`)
+    language_cache: dict[int, str] = field(default_factory=dict, repr=False)
 
     def text_languages(self, rows: np.ndarray) -> np.ndarray:
         """The language each partner's text is written in (ISO 639-1, "" when unclear), detected on first use and
         kept for the catalogue's life (cheap: stop-word votes; only the rows that a query scores)."""
-        known = self._languages
+        known = self.language_cache
         out = []
         for row in np.asarray(rows, dtype=np.int64).tolist():
             language = known.get(row)
@@ -169,12 +172,18 @@ class Catalog:
 
 
 def build_catalog(
-    dataset: Dataset, vectors: VectorLookup, dim: int, *, ties: Sequence[tuple[str, str]] = ()
+    dataset: Dataset,
+    vectors: VectorLookup,
+    dim: int,
+    *,
+    ties: Sequence[tuple[str, str]] = (),
+    lexical: LexicalModel | None = None,
 ) -> Catalog:
     """Assemble a catalog; ``vectors(texts)`` returns unit vectors for texts (from the cache or the embedder).
 
     ``ties`` are extra collaboration links (e.g. accepted suggestions from feedback): each counts in the collaboration
-    graph like a two-partner project, without being a project.
+    graph like a two-partner project, without being a project. ``lexical``: a fitted model whose vocabulary and idf
+    to keep (the profiles are only transformed); by default one is fitted on the profiles.
     """
     partners, projects, groups = dataset.partners, dataset.projects, dataset.action_groups
     partner_vectors = _vectors(vectors, [p.text for p in partners], dim)
@@ -195,18 +204,11 @@ def build_catalog(
         group_members[gm.group_id].add(gm.partner_id)
         partner_groups[gm.partner_id].add(gm.group_id)
     membership = _membership(partner_pos, project_pos, project_members)
-    known_ties = [(a, b) for a, b in ties if a in partner_pos and b in partner_pos and a != b]
-    tie_rows = [partner_pos[p] for pair in known_ties for p in pair]
-    tie_cols = [i for i in range(len(known_ties)) for _ in range(2)]
-    tie_matrix = sp.csr_matrix(
-        (np.ones(len(tie_rows), dtype=np.float32), (tie_rows, tie_cols)), shape=(len(partners), len(known_ties))
-    )
-
+    tie_matrix = tie_links(partner_pos, ties)
     history = np.zeros((len(partners), dim), dtype=np.float32)
-    for partner_id, project_ids in partner_projects.items():
-        rows = [project_pos[p] for p in project_ids]
-        history[partner_pos[partner_id]] = project_vectors[rows].mean(axis=0)
-    history = normalize_rows(history) if len(partners) else history
+    if len(partners):
+        rows = [partner_pos[p] for p in partner_projects]
+        history[rows] = history_of(list(partner_projects.values()), project_pos, project_vectors)
 
     catalog = Catalog(
         dataset=dataset,
@@ -224,34 +226,65 @@ def build_catalog(
         partner_groups=dict(partner_groups),
         membership=membership,
         ties=tie_matrix,
-        country_rows=_country_rows(partners, partner_projects),
+        tie_pairs=tuple(ties),
         discoverable=np.array([p.discoverable for p in partners], dtype=bool),
         regions=[region_of(p.country) for p in partners],
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
         last_active=_last_active(partners, partner_projects, projects, project_pos),
     )
     catalog.attributes = attrs = partner_attributes(partners, catalog.regions, catalog.popularity, catalog.last_active)
-    catalog.country_affinity = pair_affinity(attrs.country, membership, len(attrs.country_codes))
-    catalog.kind_affinity = pair_affinity(attrs.kind, membership, len(attrs.kind_codes))
-    catalog.walk = CollaborationWalk.of(sp.hstack([membership, tie_matrix]).tocsr())
-    catalog.lexical.fit([catalog.profile_text(p.id) for p in partners])
+    catalog.country_rows = country_rows(attrs, catalog.popularity)
+    link_graph(catalog)
+    profiles = [catalog.profile_text(p.id) for p in partners]
+    if lexical is None:
+        catalog.lexical.fit(profiles)
+    else:
+        catalog.lexical = PatchedLexical.of(lexical).patch(np.full(len(partners), -1), dict(enumerate(profiles)))
     if groups:
-        catalog.group_terms = catalog.lexical.transform([g.text for g in groups])
+        catalog.group_terms = catalog.lexical.transform_documents([g.text for g in groups])
     if projects:
-        catalog.project_terms = sp.csr_matrix(catalog.lexical.transform([p.text for p in projects]))
+        catalog.project_terms = catalog.lexical.transform_documents([p.text for p in projects])
     return catalog
 
 
-def _country_rows(partners: list[Partner], partner_projects: dict[str, list[str]]) -> dict[str, np.ndarray]:
-    """Rows of the partners of each country, the most active first (a candidate source for local partnerships)."""
-    by_country: dict[str, list[int]] = defaultdict(list)
-    for i, partner in enumerate(partners):
-        if partner.country:
-            by_country[partner.country].append(i)
-    activity = [len(partner_projects.get(p.id, ())) for p in partners]
+def link_graph(catalog: Catalog) -> None:
+    """What the collaboration graph gives the ranker: pair affinities of countries and kinds, and the walk."""
+    attrs, membership = catalog.attributes, catalog.membership
+    catalog.country_affinity = pair_affinity(attrs.country, membership, len(attrs.country_codes))
+    catalog.kind_affinity = pair_affinity(attrs.kind, membership, len(attrs.kind_codes))
+    catalog.walk = CollaborationWalk.of(sp.hstack([membership, catalog.ties]).tocsr())
+
+
+def tie_links(partner_pos: dict[str, int], ties: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+    """Partners x ties: each accepted suggestion between two known partners is a two-member link."""
+    known = [(a, b) for a, b in ties if a in partner_pos and b in partner_pos and a != b]
+    rows = [partner_pos[p] for pair in known for p in pair]
+    cols = [i for i in range(len(known)) for _ in range(2)]
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(partner_pos), len(known)))
+
+
+def history_of(
+    project_lists: Sequence[Sequence[str]], project_pos: dict[str, int], project_vectors: np.ndarray
+) -> np.ndarray:
+    """One unit vector per list of projects: the normalised mean of their vectors (zero for an empty list)."""
+    out = np.zeros((len(project_lists), project_vectors.shape[1]), dtype=np.float32)
+    for i, project_ids in enumerate(project_lists):
+        if project_ids:
+            out[i] = project_vectors[[project_pos[p] for p in project_ids]].mean(axis=0)
+    return normalize_rows(out) if len(out) else out
+
+
+def country_rows(attrs: PartnerAttributes, activity: np.ndarray) -> dict[str, np.ndarray]:
+    """Rows of the partners of each country, the most active first, then by row (a candidate source for local
+    partnerships)."""
+    codes = attrs.country
+    order = np.lexsort((np.arange(len(codes)), -np.asarray(activity, dtype=np.float64), codes))
+    sorted_codes = codes[order]
+    starts = np.searchsorted(sorted_codes, np.arange(len(attrs.country_codes) + 2))
     return {
-        code: np.array(sorted(rows, key=lambda r: (-activity[r], r)), dtype=np.int64)
-        for code, rows in by_country.items()
+        country: order[starts[code] : starts[code + 1]].astype(np.int64)
+        for country, code in attrs.country_codes.items()
+        if starts[code + 1] > starts[code]
     }
 
 

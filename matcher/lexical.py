@@ -11,7 +11,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from matcher.understand.language import detect_language
@@ -49,19 +49,26 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         self.max_features = max_features
 
     def fit(self, documents: Sequence[str]) -> LexicalModel:
-        self.vectorizer_ = TfidfVectorizer(
-            sublinear_tf=True,
-            analyzer=Analyzer(),
-            min_df=self.min_df,
-            max_features=self.max_features,
-            dtype=np.float32,
-        )
+        """Learn the vocabulary and idf of ``documents`` and keep their TF-IDF rows. The rows are computed as
+        :meth:`transform` computes them (counts with sorted terms, then weighted), so a document fitted here and the
+        same document transformed later are equal bit for bit (:class:`PatchedLexical` relies on it)."""
         documents = list(documents) or [""]
+        counter = CountVectorizer(
+            analyzer=Analyzer(), min_df=self.min_df, max_features=self.max_features, dtype=np.float32
+        )
         try:
-            matrix = self.vectorizer_.fit_transform(documents)
+            counts = counter.fit_transform(documents)
         except ValueError:  # every document empty or only stop words
             self.vectorizer_ = TfidfVectorizer(dtype=np.float32, token_pattern=r"(?u)\b\w+\b")
             matrix = self.vectorizer_.fit_transform([*documents, "placeholder"])[:-1]
+        else:
+            counts.sort_indices()  # fit_transform leaves them in vocabulary-building order; transform sorts
+            weighting = TfidfTransformer(sublinear_tf=True).fit(counts)
+            matrix = weighting.transform(counts)
+            self.vectorizer_ = TfidfVectorizer(
+                sublinear_tf=True, analyzer=counter.analyzer, dtype=np.float32, vocabulary=counter.vocabulary_
+            )
+            self.vectorizer_.idf_ = weighting.idf_
         self.columns_ = sp.csc_matrix(matrix)  # one copy, by term: scores and shared terms both read columns
         self.columns_.sort_indices()
         self.n_documents_ = int(matrix.shape[0])
@@ -74,6 +81,12 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         if len(texts) == 1 and self._plain_tfidf():
             return self._transform_one(texts[0])
         return sp.csr_matrix(self.vectorizer_.transform(list(texts)))
+
+    def transform_documents(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Stored documents (projects, groups, changed profiles) as the fit computes their rows: always sklearn's
+        batch path, whose numbers the single-query shortcut of :meth:`transform` matches only to rounding."""
+        check_is_fitted(self, "vectorizer_")
+        return sp.csr_matrix(self.vectorizer_.transform(list(texts)), dtype=np.float32)
 
     def _plain_tfidf(self) -> bool:
         v = self.vectorizer_
@@ -97,19 +110,8 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         return sp.csr_matrix((values.astype(np.float32), columns, np.array([0, len(columns)])), shape=shape)
 
     def _values(self, terms: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """TF-IDF weights of ``terms`` (columns) in documents ``rows``: shape (len(terms), len(rows)), binary
-        searches in each term's sorted column, so the cost grows with the query's terms and the rows only."""
-        columns = self.columns_
-        out = np.zeros((len(terms), len(rows)), dtype=np.float32)
-        for j, term in enumerate(np.asarray(terms).tolist()):
-            start, end = int(columns.indptr[term]), int(columns.indptr[term + 1])
-            if start == end:
-                continue
-            docs = columns.indices[start:end]
-            at = np.minimum(np.searchsorted(docs, rows), end - start - 1)
-            hit = docs[at] == rows
-            out[j, hit] = columns.data[start + at[hit]]
-        return out
+        """TF-IDF weights of ``terms`` (columns) in documents ``rows``: shape (len(terms), len(rows))."""
+        return column_values(self.columns_, terms, rows)
 
     def scores(self, query: sp.csr_matrix, rows: np.ndarray | None = None) -> np.ndarray:
         """Cosine of one query row against every document (or only ``rows``: then the cost grows with the query's
@@ -170,6 +172,96 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
             if len(picked) == n:
                 break
         return picked
+
+
+def column_values(columns: sp.csc_matrix, terms: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Values of ``columns`` (documents x terms, sorted indices) at ``terms`` x ``rows``: binary searches in each
+    term's sorted column, so the cost grows with the terms and the rows only."""
+    out = np.zeros((len(terms), len(rows)), dtype=np.float32)
+    for j, term in enumerate(np.asarray(terms).tolist()):
+        start, end = int(columns.indptr[term]), int(columns.indptr[term + 1])
+        if start == end:
+            continue
+        docs = columns.indices[start:end]
+        at = np.minimum(np.searchsorted(docs, rows), end - start - 1)
+        hit = docs[at] == rows
+        out[j, hit] = columns.data[start + at[hit]]
+    return out
+
+
+class PatchedLexical(LexicalModel):
+    """A fitted :class:`LexicalModel` whose documents were changed without a refit: its vocabulary and idf, the
+    fitted documents that did not change (``base_row[i]``: the fitted row of document ``i``, -1 when it is new or
+    changed) and the other documents transformed with that vocabulary (``extra``, documents x terms, rows of fitted
+    documents empty). Scores and key terms are those of a model fitted on the same documents with the same vocabulary
+    and idf, exactly: each document's terms sit in one part only, summed in the same order.
+
+    :meth:`patch` makes the next one; the fitted model is shared, never copied."""
+
+    def __init__(self, base: LexicalModel, base_row: np.ndarray, extra: sp.csr_matrix) -> None:
+        self.base = base
+        self.base_row = base_row
+        self.extra = extra
+
+    @classmethod
+    def of(cls, model: LexicalModel) -> PatchedLexical:
+        """``model`` (fitted, or itself patched) as a patched model with no change yet."""
+        if isinstance(model, PatchedLexical):
+            return model
+        check_is_fitted(model, "columns_")
+        n, width = model.n_documents_, len(model.terms_)
+        return cls(model, np.arange(n, dtype=np.int64), sp.csr_matrix((n, width), dtype=np.float32)).ready()
+
+    def ready(self) -> PatchedLexical:
+        """Derive the read-side attributes (call once after construction)."""
+        base = self.base
+        self.vectorizer_ = base.vectorizer_
+        self.terms_ = base.terms_
+        self.analyzer_ = base.analyzer_
+        self.n_documents_ = len(self.base_row)
+        self.columns_ = sp.csc_matrix(self.extra)
+        self.columns_.sort_indices()
+        self.in_base_ = np.flatnonzero(self.base_row >= 0)
+        self.changed_ = self.n_documents_ - len(self.in_base_)
+        return self
+
+    def patch(self, old_row: np.ndarray, texts: dict[int, str]) -> PatchedLexical:
+        """The documents in a new order: document ``i`` is the old document ``old_row[i]``, or (when ``i`` is in
+        ``texts``, or ``old_row[i]`` is -1) ``texts[i]`` transformed with the fitted vocabulary."""
+        old_row = np.asarray(old_row, dtype=np.int64)
+        n = len(old_row)
+        fresh = np.zeros(n, dtype=bool)
+        fresh[list(texts)] = True
+        kept = (old_row >= 0) & ~fresh
+        base_row = np.full(n, -1, dtype=np.int64)
+        base_row[kept] = self.base_row[old_row[kept]]
+        rows = sorted(texts)
+        new = self.transform_documents([texts[i] for i in rows]) if rows else sp.csr_matrix((0, len(self.terms_)))
+        # one stack, one row gather: old extra rows (kept), the new rows, and an empty row for everything else
+        empty = self.extra.shape[0] + new.shape[0]
+        source = np.full(n, empty, dtype=np.int64)
+        from_extra = kept & (base_row < 0)
+        source[from_extra] = old_row[from_extra]
+        source[rows] = self.extra.shape[0] + np.arange(len(rows))
+        stacked = sp.vstack([self.extra, new, sp.csr_matrix((1, len(self.terms_)), dtype=np.float32)], format="csr")
+        return PatchedLexical(self.base, base_row, sp.csr_matrix(stacked[source], dtype=np.float32)).ready()
+
+    def scores(self, query: sp.csr_matrix, rows: np.ndarray | None = None) -> np.ndarray:
+        terms = query.indices
+        if rows is not None or terms.size == 0:
+            return super().scores(query, rows)
+        out = np.asarray(self.columns_[:, terms] @ query.data, dtype=np.float32).ravel()
+        out[self.in_base_] = self.base.scores(query)[self.base_row[self.in_base_]]
+        return out
+
+    def _values(self, terms: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        out = column_values(self.columns_, terms, rows)
+        fitted = self.base_row[rows]
+        at = np.flatnonzero(fitted >= 0)
+        if len(at):
+            out[:, at] = self.base._values(terms, fitted[at])
+        return out
 
 
 def top_positive(scores: np.ndarray, n: int, *, sample: int = 4096) -> np.ndarray:
