@@ -1,20 +1,26 @@
 """How well proposed teams recover real consortia: set recall against the top-n collaborators list.
 
 For each held-out consortium (its text, its lead, its members), a team of the real size is proposed with the lead
-as requester, under the constraints the real consortium satisfies (its kinds, at least its number of countries);
-its set recall (real members other than the lead that the team contains) is compared with that of the
-collaborators list of the same length. ``matcher evaluate`` wires it for held-out projects.
+as requester, under the constraints the real consortium satisfies (at least its count of each kind, at least its
+number of countries, at most its most members from one country); its set recall (real members other than the lead
+that the team contains) is compared with that of the collaborators list of the same length, and so is how often
+each meets those constraints (the lead and the list taken as a team). ``matcher evaluate --teams`` wires it for
+held-out projects; :meth:`TeamRecall.summary` gives the figures with bootstrap intervals.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from matcher.evaluation.bootstrap import Interval, mean_interval, ratio_interval, resample_indices
 from matcher.team.consortium import propose_consortium
 from matcher.team.constraints import ConsortiumRequest, Constraints, KindBound, TeamRequestError, TeamSize
+from matcher.team.pool import candidate
+from matcher.team.rules import TeamRules
 
 if TYPE_CHECKING:
     from matcher.recommender import Recommender
@@ -30,7 +36,8 @@ class HeldOutConsortium:
 @dataclass(frozen=True, slots=True)
 class TeamRecall:
     """Mean set recall of proposed teams and of same-length collaborator lists; ``constraints_met``: share of
-    consortia whose real constraints a team met (the others were infeasible from the candidates: recall 0)."""
+    consortia whose real constraints a team met (the others were infeasible from the candidates: recall 0);
+    ``top_n_constraints_met``: share whose lead and list, taken as a team, meet them."""
 
     team: float
     top_n: float
@@ -38,16 +45,48 @@ class TeamRecall:
     constraints_met: float
     team_each: tuple[float, ...] = ()  # per consortium, for intervals
     top_n_each: tuple[float, ...] = ()
+    met_each: tuple[float, ...] = ()  # 1.0: the proposed team met the real constraints
+    top_n_met_each: tuple[float, ...] = ()  # 1.0: the lead and the list met them
+    top_n_constraints_met: float = 0.0
+
+    def summary(self, *, resamples: int = 1000, seed: int = 0) -> dict[str, str]:
+        """The figures as printed by ``matcher evaluate --teams``: means with bootstrap 95 % intervals over the
+        consortia, every figure on the same resamples (so the ratio is paired)."""
+        indices = resample_indices(self.consortia, resamples=resamples, seed=seed)
+
+        def mean(values: tuple[float, ...]) -> Interval:
+            return mean_interval(values, indices=indices)
+
+        return {
+            "consortia": str(self.consortia),
+            "set recall: proposed team": str(mean(self.team_each)),
+            "set recall: collaborators list of the same length": str(mean(self.top_n_each)),
+            "set recall: team ÷ list (paired)": str(ratio_interval(self.team_each, [self.top_n_each], indices=indices)),
+            "real constraints met: proposed team": str(mean(self.met_each)),
+            "real constraints met: lead + collaborators list": str(mean(self.top_n_met_each)),
+        }
 
 
 def real_constraints(recommender: Recommender, members: Iterable[str]) -> Constraints:
-    """What a real consortium satisfies: at least its count of each kind, at least its number of countries."""
+    """What a real consortium satisfies: at least its count of each kind, at least its number of countries, at most
+    its most members from one country."""
     partners = [recommender.catalog.partner(m) for m in members]
     kinds = Counter(p.type for p in partners if p.type)
+    countries = Counter(p.country for p in partners if p.country)
     return Constraints(
         kinds=tuple(KindBound(kind, n) for kind, n in sorted(kinds.items())),
-        min_distinct_countries=len({p.country for p in partners if p.country}),
+        min_distinct_countries=len(countries),
+        max_per_country=max(countries.values()) if countries else None,
     )
+
+
+def meets(recommender: Recommender, request: ConsortiumRequest, lead: str, others: Iterable[str]) -> bool:
+    """Whether ``lead`` and ``others``, taken as a team, meet ``request``'s size and constraints (the rules the
+    solver works under, :class:`~matcher.team.rules.TeamRules`)."""
+    catalog = recommender.catalog
+    candidates = [candidate(catalog.partner(p)) for p in others]
+    rules = TeamRules.compile(request, candidates, [candidate(catalog.partner(lead))])
+    return rules.allows(range(len(candidates)))
 
 
 def team_recall(
@@ -60,7 +99,8 @@ def team_recall(
     catalog = recommender.catalog
     team_scores: list[float] = []
     list_scores: list[float] = []
-    met = 0
+    met: list[float] = []
+    list_met: list[float] = []
     for consortium in consortia:
         if consortium.lead not in catalog.partner_pos:
             continue
@@ -70,30 +110,36 @@ def team_recall(
             continue
         size = len(wanted) + 1
         query = recommender.collaborator_query(text=consortium.text, requester_id=consortium.lead)
-        top = {m.partner_id for m in recommender.rank(query, size - 1)}
-        list_scores.append(len(top & set(wanted)) / len(wanted))
-        constraints = real_constraints(recommender, [consortium.lead, *wanted]) if constrained else Constraints()
+        top = [m.partner_id for m in recommender.rank(query, size - 1)]
+        list_scores.append(len(set(top) & set(wanted)) / len(wanted))
+        real = real_constraints(recommender, [consortium.lead, *wanted])
         request = ConsortiumRequest(
             text=consortium.text,
             requester_id=consortium.lead,
             size=TeamSize(size, size),
-            constraints=constraints,
+            constraints=real if constrained else Constraints(),
             time_limit=time_limit,
         )
+        judged = dataclasses.replace(request, constraints=real)
+        list_met.append(float(meets(recommender, judged, consortium.lead, top)))
         try:
             proposal = propose_consortium(recommender, request)
         except TeamRequestError:
             team_scores.append(0.0)
+            met.append(0.0)
             continue
-        met += 1
-        team = {m.partner_id for m in proposal.members}
-        team_scores.append(len(team & set(wanted)) / len(wanted))
+        team = [m.partner_id for m in proposal.members if m.partner_id != consortium.lead]
+        met.append(float(meets(recommender, judged, consortium.lead, team)))
+        team_scores.append(len(set(team) & set(wanted)) / len(wanted))
     n = len(team_scores)
     return TeamRecall(
         team=sum(team_scores) / n if n else 0.0,
         top_n=sum(list_scores) / n if n else 0.0,
         consortia=n,
-        constraints_met=met / n if n else 0.0,
+        constraints_met=sum(met) / n if n else 0.0,
         team_each=tuple(team_scores),
         top_n_each=tuple(list_scores),
+        met_each=tuple(met),
+        top_n_met_each=tuple(list_met),
+        top_n_constraints_met=sum(list_met) / n if n else 0.0,
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.team.evaluate import HeldOutConsortium, real_constraints, team_recall
+from matcher.team.constraints import ConsortiumRequest, TeamSize
+from matcher.team.evaluate import HeldOutConsortium, TeamRecall, meets, real_constraints, team_recall
 from tests.team.stub import stub
 
 # uni1 led a project with an NGO from Kenya and a Brazilian school: the top-2 list (uni2, ngo1) finds neither; a team
@@ -16,11 +17,26 @@ def test_real_constraints_are_the_consortium_s_kinds_and_countries() -> None:
     constraints = real_constraints(stub(), REAL.members)
     assert [(b.kind, b.min) for b in constraints.kinds] == [("ngo", 1), ("school", 1), ("university", 1)]
     assert constraints.min_distinct_countries == 3
+    assert constraints.max_per_country == 1
+    # two from France (uni1, ngo1): at most 2 per country
+    assert real_constraints(stub(), ("uni1", "ngo1", "uni2")).max_per_country == 2
+
+
+def test_meets_judges_the_lead_and_the_others_as_one_team() -> None:
+    request = ConsortiumRequest(text="x", size=TeamSize(3, 3), constraints=real_constraints(stub(), REAL.members))
+
+    assert meets(stub(), request, "uni1", ["ngo2", "school1"]) is True
+    assert meets(stub(), request, "uni1", ["school1", "ngo2"]) is True
+    assert meets(stub(), request, "uni1", ["uni2", "ngo1"]) is False  # no school; two from France
+    assert meets(stub(), request, "uni1", ["ngo2", "city1"]) is False  # a city for the school
+    assert meets(stub(), request, "uni1", ["ngo2"]) is False  # a team of 2
 
 
 def test_constrained_teams_recover_the_real_members_the_list_misses() -> None:
     result = team_recall(stub(), [REAL])
     assert (result.team, result.top_n, result.consortia, result.constraints_met) == (1.0, 0.0, 1, 1.0)
+    # the top-2 list (uni2, ngo1) with the lead: no school, and two members from France
+    assert (result.met_each, result.top_n_met_each, result.top_n_constraints_met) == ((1.0,), (0.0,), 0.0)
 
     # without constraints the complementarity terms alone pick them: ngo2 and school1 each add a kind, a region and a
     # language that uni1 lacks (0.55 each), more than uni2's and ngo1's lead in relevance
@@ -34,3 +50,42 @@ def test_consortia_without_known_members_are_skipped() -> None:
         [HeldOutConsortium("x", "nobody", ("nobody", "uni2")), HeldOutConsortium("x", "uni1", ("uni1", "hidden"))],
     )
     assert result.consortia == 0 and result.team == 0.0
+
+
+def test_a_list_that_happens_to_meet_the_real_constraints_counts_as_met() -> None:
+    # uni1 led a project with uni2 (DE) and ngo1 (FR): exactly the top-2 list. The team meets the same constraints
+    # (2 universities, an NGO, 2 countries, at most 2 per country) with ngo2, whose region and languages uni1 lacks
+    result = team_recall(stub(), [HeldOutConsortium("a project", "uni1", ("uni1", "uni2", "ngo1"))])
+
+    assert (result.team, result.top_n) == (0.5, 1.0)
+    assert (result.met_each, result.top_n_met_each) == ((1.0,), (1.0,))
+
+
+def test_summary_gives_each_figure_with_its_interval_and_the_paired_ratio() -> None:
+    result = TeamRecall(
+        team=0.75,
+        top_n=0.25,
+        consortia=4,
+        constraints_met=1.0,
+        team_each=(1.0, 1.0, 0.5, 0.5),
+        top_n_each=(0.5, 0.0, 0.5, 0.0),
+        met_each=(1.0, 1.0, 1.0, 1.0),
+        top_n_met_each=(0.0, 0.0, 0.0, 0.0),
+    )
+
+    summary = result.summary(resamples=200, seed=1)
+
+    assert list(summary) == [
+        "consortia",
+        "set recall: proposed team",
+        "set recall: collaborators list of the same length",
+        "set recall: team ÷ list (paired)",
+        "real constraints met: proposed team",
+        "real constraints met: lead + collaborators list",
+    ]
+    assert summary["consortia"] == "4"
+    assert summary["set recall: proposed team"].startswith("0.750 [0.500, 1.000]")
+    assert summary["set recall: collaborators list of the same length"].startswith("0.250 [")
+    assert summary["set recall: team ÷ list (paired)"].startswith("3.000 [")
+    assert summary["real constraints met: proposed team"] == "1.000 [1.000, 1.000]"
+    assert summary["real constraints met: lead + collaborators list"] == "0.000 [0.000, 0.000]"
