@@ -19,7 +19,7 @@ from matcher.evaluation.baselines import BASELINES, Baselines, Method
 from matcher.evaluation.bootstrap import Interval, ratio_interval
 from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected, without
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
-from matcher.evaluation.split import EvalSplit, split_links
+from matcher.evaluation.split import EvalSplit, held_out_projects, split_links
 from matcher.evaluation.translated import TRANSLATED_TASK, TranslatedRequest, score_translations
 from matcher.evaluation.vectors import CachedVectors
 from matcher.groups import GroupRecommender
@@ -298,12 +298,8 @@ def evaluate(
     project_queries: list[ResolvedQuery] = []
     project_relevant: list[set[str]] = []
     project_ids: list[str] = []
-    for project in split.test_projects:
-        team = split.test_members[project.id]
-        lead = lead_of((m.partner_id, m.role) for m in team) or team[0].partner_id
-        relevant = {m.partner_id for m in team if m.partner_id != lead and m.partner_id in catalog.partner_pos}
-        if not relevant:
-            continue
+    for held in held_out_projects(split, catalog.partner_pos):
+        project, lead = held.project, held.lead
         project_queries.append(
             pipeline.resolve(
                 project.text,
@@ -312,7 +308,7 @@ def evaluate(
                 requester_id=lead if lead in catalog.partner_pos else None,
             )
         )
-        project_relevant.append(relevant)
+        project_relevant.append(set(held.relevant))
         project_ids.append(project.id)
     say(f"ranking {len(project_queries)} held-out projects")
     scored: dict[str, TaskScores] = {}

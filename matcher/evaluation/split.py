@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
-from matcher.domain import Dataset, GroupMember, Project, ProjectMember
+from matcher.domain import Dataset, GroupMember, Project, ProjectMember, lead_of
 
 
 @dataclass(slots=True)
@@ -125,3 +126,26 @@ def _make_split(
         test_group_links=held_groups,
         by_time=by_time,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOutProject:
+    """A held-out project asked as a collaborators query: by its lead (the requester), about its text; the answer
+    is the other members the catalogue knows."""
+
+    project: Project
+    lead: str
+    relevant: frozenset[str]
+
+
+def held_out_projects(split: EvalSplit, known: Container[str]) -> list[HeldOutProject]:
+    """The test projects of ``split`` as queries, in order: the lead is the member with the lead role (else the
+    first member); projects with no other member in ``known`` (the catalogue's partner ids) are left out."""
+    out = []
+    for project in split.test_projects:
+        team = split.test_members[project.id]
+        lead = lead_of((m.partner_id, m.role) for m in team) or team[0].partner_id
+        relevant = frozenset(m.partner_id for m in team if m.partner_id != lead and m.partner_id in known)
+        if relevant:
+            out.append(HeldOutProject(project, lead, relevant))
+    return out

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from matcher.domain import Dataset, GroupMember, Partner, Project, ProjectMember
-from matcher.evaluation.split import split_links
+from matcher.evaluation.split import held_out_projects, split_links
 
 
 def _dataset(dated: bool) -> Dataset:
@@ -73,3 +73,16 @@ def test_split_date_leaves_undated_projects_out_and_checks_its_dates() -> None:
 def test_without_split_date_the_fraction_split_is_unchanged() -> None:
     split = split_links(_dataset(dated=True), test_fraction=0.2)
     assert split.split_date is None and split.left_out == 0 and split.describe(0) == "by start_date"
+
+
+def test_held_out_projects_are_asked_by_their_lead_about_the_known_other_members() -> None:
+    split = split_links(_dataset(dated=True), test_fraction=0.2)  # x8 (p2 leads, p3), x9 (p3 leads, p4)
+
+    everyone = held_out_projects(split, {f"p{i}" for i in range(6)})
+    without_p4 = held_out_projects(split, {"p2", "p3"})
+
+    assert [(h.project.id, h.lead, h.relevant) for h in everyone] == [
+        ("x8", "p2", frozenset({"p3"})),
+        ("x9", "p3", frozenset({"p4"})),
+    ]
+    assert [h.project.id for h in without_p4] == ["x8"]  # x9's only other member is not in the catalogue
