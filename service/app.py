@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from matcher.engine import Matcher
-from matcher.recommender import UnknownIdError
 from matcher.settings import Settings
 from matcher.themes_fit import ensure_themes
 from matcher.understand import prepare as prepare_understanding
@@ -23,6 +22,7 @@ from service.limits import BodySizeLimit
 from service.observability import MatcherCollector, Metrics, Observability, configure_logging
 from service.openapi import document
 from service.routes import action_groups, feedback, health, partners, projects, recommendations, web
+from service.routes import me as me_routes
 from service.routes import teams as teams_routes
 from service.routes import themes as themes_routes
 
@@ -112,14 +112,6 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
         redoc_url=None,  # ReDoc loads from a CDN: not offered
     )
 
-    @app.exception_handler(UnknownIdError)
-    async def unknown_id(_: Request, exc: UnknownIdError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
-
-    @app.exception_handler(ValueError)
-    async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": str(exc)})
-
     app.state.settings = settings
     app.state.ranker_retraining = RankerRetraining()
     metrics = Metrics()
@@ -141,10 +133,10 @@ def create_app(settings: Settings | None = None, *, matcher: Matcher | None = No
             swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
         )
 
-    errors.install(app)
+    errors.install(app)  # 405 and 503; each route answers the library's refusals itself (service.errors)
     for module in (recommendations, themes_routes, teams_routes, health):
         app.include_router(module.router, prefix="/v1", dependencies=[] if module is health else [Reader])
-    for module in (partners, projects, action_groups, feedback):
+    for module in (partners, projects, action_groups, feedback, me_routes):
         app.include_router(module.router, prefix="/v1")
     web.install(app)
     document(app, read_requires_key=settings.read_requires_key)
