@@ -17,6 +17,7 @@ import numpy as np
 from matcher.catalog import Catalog
 from matcher.domain import lead_of
 from matcher.embedding.base import Embedder
+from matcher.errors import MissingQueryError, UnknownIdError
 from matcher.groups import GroupRecommender, GroupWeights, fit_group_weights
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexSetting, build_index
@@ -32,23 +33,7 @@ from matcher.understand import detect_language, understand
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
 
-__all__ = ["Recommender", "UnknownIdError", "history_rows"]
-
-
-class UnknownIdError(KeyError):
-    """An id that is not in the store; ``kind`` says which collection was searched."""
-
-    def __init__(self, kind: str, item_id: str) -> None:
-        super().__init__(item_id)
-        self.kind = kind
-        self.item_id = item_id
-
-    def __str__(self) -> str:
-        return f"No {self.kind} with id {self.item_id!r}."
-
-
-class MissingQueryError(ValueError):
-    """A collaborator query with neither a text nor a project."""
+__all__ = ["Recommender", "history_rows"]
 
 
 class Recommender:

@@ -4,6 +4,8 @@
   ``A-Z a-z 0-9 . _ ~ : + / = -``), else a new one; kept in a context variable that a logging filter copies into
   every record (``request_id``).
 - ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer`` on every response.
+- An exception no route answered (a bug, a ``ValueError`` included) is logged with its traceback and request id, and
+  answered 500 with that id in the body.
 - ``MATCHER_LOG_FORMAT=json``: one JSON object per log line (time, level, logger, message, request_id).
 - ``GET /metrics``: Prometheus text format (prometheus-client), one registry per app.
 """
@@ -25,13 +27,14 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoM
 from prometheus_client.registry import Collector
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from matcher.engine import Matcher
 
+logger = logging.getLogger(__name__)
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._~:+/=-]{1,128}")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
@@ -199,8 +202,8 @@ def route_template(scope: Scope, mounts: tuple[str, ...] = ()) -> str:
 
 
 class Observability:
-    """Pure ASGI middleware: request id (context variable and ``X-Request-ID``), security headers, and the request
-    counted and timed in ``metrics``."""
+    """Pure ASGI middleware: request id (context variable and ``X-Request-ID``), security headers, the request
+    counted and timed in ``metrics``, and a 500 for an exception no route answered, logged with the request id."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics, mounts: tuple[str, ...] = ()) -> None:
         self.app = app
@@ -216,10 +219,12 @@ class Observability:
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500
+        started_response = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
@@ -229,6 +234,12 @@ class Observability:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception:
+            logger.exception("unhandled error answering %s %s", scope["method"], scope["path"])
+            if started_response:  # too late for a 500: the server closes the connection
+                raise
+            detail = f"Internal Server Error: a fault of the service, not of the request (request id {request_id})."
+            await JSONResponse({"detail": detail}, status_code=500)(scope, receive, send_with_headers)
         finally:
             self.metrics.observe(
                 scope["method"], route_template(scope, self.mounts), status, time.perf_counter() - started

@@ -19,6 +19,7 @@ from matcher.domain import ActionGroup, Partner, Project
 from matcher.engine import Matcher
 from matcher.store.errors import RecordNotFoundError
 from matcher.store.records import KINDS, Kind, Stored
+from service.errors import not_found
 from service.write_schemas import GroupRecord, PartnerRecord, ProjectRecord
 
 #: An If-Match value: ``*`` (any version), or a version as an ETag (``"3"``, ``W/"3"``) or bare (``3``).
@@ -102,7 +103,8 @@ def group_record(stored: Stored[ActionGroup]) -> GroupRecord:
 
 
 def get_stored(matcher: Matcher, kind: Kind, item_id: str) -> Stored[Any]:
+    """The stored record, or 404."""
     stored = matcher.store.get_record(kind, item_id)
     if stored is None:
-        raise RecordNotFoundError(KINDS[kind].label, item_id)
+        raise not_found(RecordNotFoundError(KINDS[kind].label, item_id))
     return stored

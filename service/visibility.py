@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from matcher.catalog import Catalog
-from matcher.recommender import UnknownIdError
+from matcher.errors import UnknownIdError
 from matcher.store import Store
 from service.auth import Caller
+from service.errors import not_found
 
 
 def may_see(caller: Caller, partner_id: str, discoverable: bool) -> bool:
@@ -30,9 +31,9 @@ def visible_in_catalog(caller: Caller, catalog: Catalog, partner_id: str) -> boo
 
 
 def require_visible(caller: Caller, catalog: Catalog, partner_id: str) -> None:
-    """Raise the unknown-id error (404) for a partner this caller may not see, exactly as for an unknown id."""
+    """404 for a partner this caller may not see, exactly as for an unknown id."""
     if not visible_in_catalog(caller, catalog, partner_id):
-        raise UnknownIdError("partner", partner_id)
+        raise not_found(UnknownIdError("partner", partner_id))
 
 
 def hidden_from(caller: Caller, store: Store, ids: Iterable[str]) -> set[str]:

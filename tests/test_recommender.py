@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.errors import MissingQueryError, UnknownIdError
 from matcher.ranking.query import Filters
-from matcher.recommender import Recommender, UnknownIdError
+from matcher.recommender import Recommender
 from matcher.results import GroupMatch, PartnerMatch
 from tests.conftest import OCEAN_QUERY
 
@@ -263,5 +264,5 @@ def test_unknown_ids_raise_with_a_clear_message(recommender: Recommender, call: 
 
 
 def test_query_without_text_or_project_is_rejected(recommender: Recommender) -> None:
-    with pytest.raises(ValueError, match="give a text or a project_id"):
+    with pytest.raises(MissingQueryError, match="give a text or a project_id"):
         recommender.collaborators(text="", k=5)

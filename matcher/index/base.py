@@ -40,5 +40,5 @@ class VectorIndex(Protocol):
     def count(self) -> int: ...
 
     def describe(self) -> dict[str, Any]:
-        """What ``matcher status`` and GET /v1/health show: kind, vectors, recall@10 and kind-specific settings."""
+        """What ``matcher status`` and the health check show: kind, vectors, recall@10 and kind-specific settings."""
         ...

@@ -15,15 +15,12 @@ import numpy as np
 
 from matcher.attributes import sdg_bits
 from matcher.catalog import Catalog
+from matcher.errors import FilterError
 from matcher.index.base import VectorIndex
 from matcher.ranking.query import Filters, ResolvedQuery
 
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
-
-
-class FilterError(ValueError):
-    """A filter that cannot be applied (e.g. ``themes`` without fitted themes); the message says what to do."""
 
 
 @functools.cache

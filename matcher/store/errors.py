@@ -38,5 +38,5 @@ class StaleVersionError(StoreError):
         self.current = current
         super().__init__(
             f"The {label} {item_id!r} is at version {current}, not {expected}: it changed since you read it. "
-            "Read it again (its ETag is the version) and retry with If-Match set to the new version."
+            "Read it again and retry with its current version."
         )

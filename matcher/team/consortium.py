@@ -55,8 +55,8 @@ def propose_consortium(
     suppressed: frozenset[str] = frozenset(),
     weights: Weights | None = None,
 ) -> ConsortiumProposal:
-    """The best team for ``request``. ``suppressed``: partners the requester declined for this project (as the
-    collaborators endpoint leaves them out). Raises :class:`TeamRequestError` for bad ids,
+    """The best team for ``request``. ``suppressed``: partners the requester declined for this project (as
+    collaborator suggestions leave them out). Raises :class:`TeamRequestError` for bad ids,
     :class:`InfeasibleTeamError` naming the constraint that cannot be met, :class:`SolverTimeoutError`."""
     catalog = recommender.catalog
     check_ids(catalog, request)

@@ -1,7 +1,7 @@
 """What a team request asks: sizes, quotas and pairs, checked on construction.
 
-Every problem raises :class:`TeamRequestError` naming the field, the bad value and what is allowed; the service maps
-it to 422. Checks that need the catalog (unknown ids) happen where the catalog is at hand (``consortium``,
+Every problem raises :class:`TeamRequestError` naming the field, the bad value and what is allowed; callers show
+the message as it is. Checks that need the catalog (unknown ids) happen where the catalog is at hand (``consortium``,
 ``assignment``), with the same error.
 """
 

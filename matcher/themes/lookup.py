@@ -13,14 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from matcher.catalog import Catalog
+from matcher.errors import UnknownThemeError
 from matcher.themes.model import OUTLIER, Theme, ThemeModel
 from matcher.themes.persist import load, theme_path
 
 logger = logging.getLogger(__name__)
-
-
-class UnknownThemeError(ValueError):
-    """A theme reference that matches no theme id or label."""
 
 
 class ThemeLookup:
@@ -68,10 +65,7 @@ class ThemeLookup:
             else:
                 bad.append(repr(ref))
         if bad:
-            choices = "; ".join(f"{t.id} ({t.label})" for t in self.themes.values())
-            raise UnknownThemeError(
-                f"unknown theme(s) {', '.join(bad)}; give theme ids or labels from GET /v1/themes: {choices}"
-            )
+            raise UnknownThemeError(bad, [f"{t.id} ({t.label})" for t in self.themes.values()])
         return frozenset(out)
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response, status
 from matcher.domain import ActionGroup
 from service.auth import CallerDep, Reader, Writer
 from service.deps import EditorDep, MatcherDep, RecommenderDep
+from service.errors import refusals
 from service.records import (
     WRITE_ERRORS,
     IfMatch,
@@ -81,7 +82,8 @@ def get_group(group_id: str, matcher: MatcherDep, response: Response) -> GroupRe
 def create_group(body: GroupCreate, editor: EditorDep, response: Response) -> GroupRecord:
     """Add an action group."""
     where = location("/v1/action-groups/{}", body.id)
-    stored = editor.create("action_groups", ActionGroup(**body.model_dump()))
+    with refusals():
+        stored = editor.create("action_groups", ActionGroup(**body.model_dump()))
     tagged(response, stored, where)
     return group_record(stored)
 
@@ -93,7 +95,8 @@ def replace_group(
     """Replace the name and description of an action group (its members stay)."""
     same_id(body.id, group_id, "action group")
     item = ActionGroup(id=group_id, **body.model_dump(exclude={"id"}))
-    stored = editor.replace("action_groups", item, if_version=if_version(if_match))
+    with refusals():
+        stored = editor.replace("action_groups", item, if_version=if_version(if_match))
     tagged(response, stored)
     return group_record(stored)
 
@@ -104,7 +107,8 @@ def patch_group(
 ) -> GroupRecord:
     """Change the name or the description of an action group."""
     changes = body.model_dump(include=body.model_fields_set)
-    stored = editor.patch("action_groups", group_id, changes, if_version=if_version(if_match))
+    with refusals():
+        stored = editor.patch("action_groups", group_id, changes, if_version=if_version(if_match))
     tagged(response, stored)
     return group_record(stored)
 
@@ -112,7 +116,8 @@ def patch_group(
 @router.delete("/{group_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Writer], responses=WRITE_ERRORS)
 def delete_group(group_id: str, editor: EditorDep, if_match: IfMatch = None) -> Response:
     """Remove an action group and its memberships."""
-    editor.delete("action_groups", group_id, if_version=if_version(if_match))
+    with refusals():
+        editor.delete("action_groups", group_id, if_version=if_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -120,7 +125,8 @@ def delete_group(group_id: str, editor: EditorDep, if_match: IfMatch = None) -> 
 @router.get("/{group_id}/members", response_model=GroupMembersPublic, dependencies=[Reader])
 def group_members(group_id: str, matcher: MatcherDep, caller: CallerDep) -> GroupMembersPublic:
     """The partners of an action group."""
-    members = matcher.store.group_members(group_id)
+    with refusals():
+        members = matcher.store.group_members(group_id)
     hidden = hidden_from(caller, matcher.store, [m.partner_id for m in members])
     shown = [m for m in members if m.partner_id not in hidden]
     data = [GroupMemberPublic(group_id=m.group_id, partner_id=m.partner_id) for m in shown]
@@ -136,7 +142,8 @@ def group_members(group_id: str, matcher: MatcherDep, caller: CallerDep) -> Grou
 )
 def add_group_member(group_id: str, body: GroupMemberIn, editor: EditorDep) -> GroupMemberPublic:
     """Add a partner to an action group."""
-    member = editor.add_group_member(group_id, body.partner_id)
+    with refusals():
+        member = editor.add_group_member(group_id, body.partner_id)
     return GroupMemberPublic(group_id=member.group_id, partner_id=member.partner_id)
 
 
@@ -148,7 +155,8 @@ def add_group_member(group_id: str, body: GroupMemberIn, editor: EditorDep) -> G
 )
 def remove_group_member(group_id: str, partner_id: str, editor: EditorDep) -> Response:
     """Take a partner out of an action group."""
-    editor.remove_group_member(group_id, partner_id)
+    with refusals():
+        editor.remove_group_member(group_id, partner_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -159,5 +167,6 @@ def group_candidates(
 ) -> MatchesPublic:
     """Partners who are not members yet, best fit first."""
     declined = matcher.suppressed(None, group_id=group_id)  # declined or dismissed for this group
-    found = recommender.group_candidates(group_id, k=k + len(declined))
+    with refusals():
+        found = recommender.group_candidates(group_id, k=k + len(declined))
     return matches([m for m in found if m.partner_id not in declined][:k])

@@ -17,10 +17,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BeforeValidator
 
-from matcher.editor import InvalidReferenceError
 from matcher.store.feedback import Feedback
 from service.auth import KeyHolder, forbidden
 from service.deps import EditorDep, MatcherDep
+from service.errors import invalid_reference, refusals
 from service.records import WRITE_ERRORS
 from service.visibility import hidden_from
 from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
@@ -65,15 +65,16 @@ def add_feedback(body: FeedbackIn, editor: EditorDep, caller: KeyHolder) -> Feed
     if not caller.acts_for(body.requester_id):
         raise forbidden(caller, f"feedback as requester {body.requester_id!r} needs an admin key or its own key")
     if hidden_from(caller, editor.store, [body.partner_id]):  # as for an id that does not exist
-        raise InvalidReferenceError("partner_id", body.partner_id, "no such id in partners")
-    feedback = editor.add_feedback(
-        body.requester_id,
-        body.partner_id,
-        body.action,
-        project_id=body.project_id,
-        group_id=body.group_id,
-        reason=body.reason,
-    )
+        raise invalid_reference("partner_id", body.partner_id, "no such id in partners")
+    with refusals():
+        feedback = editor.add_feedback(
+            body.requester_id,
+            body.partner_id,
+            body.action,
+            project_id=body.project_id,
+            group_id=body.group_id,
+            reason=body.reason,
+        )
     return _public(feedback)
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from matcher.domain import Partner
 from service.auth import CallerDep, PartnerWriter, Reader, Writer, forbidden
 from service.deps import EditorDep, MatcherDep, RecommenderDep
+from service.errors import refusals
 from service.records import (
     WRITE_ERRORS,
     IfMatch,
@@ -93,7 +94,8 @@ def list_partners(
 def create_partner(body: PartnerCreate, editor: EditorDep, response: Response) -> PartnerRecord:
     """Add a partner; its description is embedded and it is matchable as soon as this returns."""
     where = location("/v1/partners/{}/record", body.id)
-    stored = editor.create("partners", Partner(**body.model_dump()))
+    with refusals():
+        stored = editor.create("partners", Partner(**body.model_dump()))
     tagged(response, stored, where)
     return partner_record(stored)
 
@@ -141,7 +143,8 @@ def replace_partner(
     """Replace every field of a partner (omitted optional fields are cleared)."""
     same_id(body.id, partner_id, "partner")
     item = Partner(id=partner_id, **body.model_dump(exclude={"id"}))
-    stored = editor.replace("partners", item, if_version=if_version(if_match))
+    with refusals():
+        stored = editor.replace("partners", item, if_version=if_version(if_match))
     tagged(response, stored)
     return partner_record(stored)
 
@@ -152,7 +155,8 @@ def patch_partner(
 ) -> PartnerRecord:
     """Change only the given fields; ``null`` clears an optional one."""
     changes = body.model_dump(include=body.model_fields_set)
-    stored = editor.patch("partners", partner_id, changes, if_version=if_version(if_match))
+    with refusals():
+        stored = editor.patch("partners", partner_id, changes, if_version=if_version(if_match))
     tagged(response, stored)
     return partner_record(stored)
 
@@ -160,7 +164,8 @@ def patch_partner(
 @router.delete("/{partner_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Writer], responses=WRITE_ERRORS)
 def delete_partner(partner_id: str, editor: EditorDep, if_match: IfMatch = None) -> Response:
     """Remove a partner, its memberships and the feedback it gave or got; it is never suggested again."""
-    editor.delete("partners", partner_id, if_version=if_version(if_match))
+    with refusals():
+        editor.delete("partners", partner_id, if_version=if_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -168,7 +173,8 @@ def delete_partner(partner_id: str, editor: EditorDep, if_match: IfMatch = None)
 def similar_partners(partner_id: str, recommender: RecommenderDep, caller: CallerDep, k: K = 10) -> MatchesPublic:
     """Partners whose work resembles this partner's."""
     require_visible(caller, recommender.catalog, partner_id)
-    return matches(recommender.similar_partners(partner_id, k=k))
+    with refusals():
+        return matches(recommender.similar_partners(partner_id, k=k))
 
 
 @router.get("/{partner_id}/action-groups", response_model=GroupMatchesPublic, dependencies=[Reader])
@@ -177,4 +183,5 @@ def groups_for_partner(
 ) -> GroupMatchesPublic:
     """Action groups this partner is not in yet, best fit first."""
     require_visible(caller, recommender.catalog, partner_id)
-    return group_matches(recommender.groups_for_partner(partner_id, k=k))
+    with refusals():
+        return group_matches(recommender.groups_for_partner(partner_id, k=k))

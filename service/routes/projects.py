@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response, status
 from matcher.domain import Project
 from service.auth import CallerDep, Reader, Writer
 from service.deps import EditorDep, MatcherDep, RecommenderDep
+from service.errors import refusals
 from service.records import (
     WRITE_ERRORS,
     IfMatch,
@@ -84,7 +85,8 @@ def get_project(project_id: str, matcher: MatcherDep, response: Response) -> Pro
 def create_project(body: ProjectCreate, editor: EditorDep, response: Response) -> ProjectRecord:
     """Add a project (add its members with POST /v1/projects/{project_id}/members)."""
     where = location("/v1/projects/{}", body.id)
-    stored = editor.create("projects", Project(**body.model_dump()))
+    with refusals():
+        stored = editor.create("projects", Project(**body.model_dump()))
     tagged(response, stored, where)
     return project_record(stored)
 
@@ -96,7 +98,8 @@ def replace_project(
     """Replace every field of a project (its members stay)."""
     same_id(body.id, project_id, "project")
     item = Project(id=project_id, **body.model_dump(exclude={"id"}))
-    stored = editor.replace("projects", item, if_version=if_version(if_match))
+    with refusals():
+        stored = editor.replace("projects", item, if_version=if_version(if_match))
     tagged(response, stored)
     return project_record(stored)
 
@@ -107,7 +110,8 @@ def patch_project(
 ) -> ProjectRecord:
     """Change only the given fields of a project."""
     changes = body.model_dump(include=body.model_fields_set)
-    stored = editor.patch("projects", project_id, changes, if_version=if_version(if_match))
+    with refusals():
+        stored = editor.patch("projects", project_id, changes, if_version=if_version(if_match))
     tagged(response, stored)
     return project_record(stored)
 
@@ -115,7 +119,8 @@ def patch_project(
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Writer], responses=WRITE_ERRORS)
 def delete_project(project_id: str, editor: EditorDep, if_match: IfMatch = None) -> Response:
     """Remove a project and its memberships."""
-    editor.delete("projects", project_id, if_version=if_version(if_match))
+    with refusals():
+        editor.delete("projects", project_id, if_version=if_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -123,7 +128,8 @@ def delete_project(project_id: str, editor: EditorDep, if_match: IfMatch = None)
 @router.get("/{project_id}/members", response_model=ProjectMembersPublic, dependencies=[Reader])
 def project_members(project_id: str, matcher: MatcherDep, caller: CallerDep) -> ProjectMembersPublic:
     """The partners of a project and their roles."""
-    members = matcher.store.project_members(project_id)
+    with refusals():
+        members = matcher.store.project_members(project_id)
     hidden = hidden_from(caller, matcher.store, [m.partner_id for m in members])
     data = [
         ProjectMemberPublic(project_id=m.project_id, partner_id=m.partner_id, role=m.role)
@@ -142,7 +148,8 @@ def project_members(project_id: str, matcher: MatcherDep, caller: CallerDep) -> 
 )
 def add_project_member(project_id: str, body: ProjectMemberIn, editor: EditorDep) -> ProjectMemberPublic:
     """Add a partner to a project (role ``lead`` or ``member``)."""
-    member = editor.add_project_member(project_id, body.partner_id, body.role)  # type: ignore[arg-type]
+    with refusals():
+        member = editor.add_project_member(project_id, body.partner_id, body.role)  # type: ignore[arg-type]
     return ProjectMemberPublic(project_id=member.project_id, partner_id=member.partner_id, role=member.role)
 
 
@@ -160,7 +167,8 @@ def add_project_member(project_id: str, body: ProjectMemberIn, editor: EditorDep
 )
 def set_project_role(project_id: str, partner_id: str, body: RoleIn, editor: EditorDep) -> ProjectMemberPublic:
     """Change a member's role."""
-    member = editor.set_project_role(project_id, partner_id, body.role)  # type: ignore[arg-type]
+    with refusals():
+        member = editor.set_project_role(project_id, partner_id, body.role)  # type: ignore[arg-type]
     return ProjectMemberPublic(project_id=member.project_id, partner_id=member.partner_id, role=member.role)
 
 
@@ -172,7 +180,8 @@ def set_project_role(project_id: str, partner_id: str, body: RoleIn, editor: Edi
 )
 def remove_project_member(project_id: str, partner_id: str, editor: EditorDep) -> Response:
     """Take a partner out of a project."""
-    editor.remove_project_member(project_id, partner_id)
+    with refusals():
+        editor.remove_project_member(project_id, partner_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -183,4 +192,5 @@ def project_collaborators(
 ) -> MatchesPublic:
     """Partners for a stored project (its lead is the requester; current members are never suggested)."""
     declined = matcher.suppressed(None, project_id=project_id)  # by the lead, for this project
-    return matches(recommender.collaborators(project_id=project_id, k=k, exclude=declined))
+    with refusals():
+        return matches(recommender.collaborators(project_id=project_id, k=k, exclude=declined))

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from service.auth import CallerDep
 from service.deps import MatcherDep, RecommenderDep
+from service.errors import refusals
 from service.queries import check_query, filters_of
 from service.routes.convert import matches, understood_public
 from service.schemas import CollaboratorQuery, CollaboratorsPublic
@@ -35,15 +36,15 @@ def recommend_collaborators(
     With a partner key, ``requester_id`` may only be that partner (403 otherwise).
     """
     check_query(caller, recommender, matcher.settings, query.requester_id, query.text)
-    filters = filters_of(recommender, query.filters)
-    resolved = recommender.collaborator_query(
-        text=query.text.strip() if query.text else None,
-        project_id=query.project_id,
-        requester_id=query.requester_id,
-        filters=filters,
-        exclude=frozenset(query.exclude) | matcher.suppressed(query.requester_id, project_id=query.project_id),
-        diversity=query.diversity,
-    )
-    found = matches(recommender.rank(resolved, query.k))
+    with refusals():
+        resolved = recommender.collaborator_query(
+            text=query.text.strip() if query.text else None,
+            project_id=query.project_id,
+            requester_id=query.requester_id,
+            filters=filters_of(recommender, query.filters),
+            exclude=frozenset(query.exclude) | matcher.suppressed(query.requester_id, project_id=query.project_id),
+            diversity=query.diversity,
+        )
+        found = matches(recommender.rank(resolved, query.k))
     understood = understood_public(resolved.understood) if resolved.understood is not None and query.text else None
     return CollaboratorsPublic(data=found.data, count=found.count, understood=understood)

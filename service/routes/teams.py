@@ -8,10 +8,9 @@ candidates match the filters"``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 
 from matcher.editor import Editor
 from matcher.team.assignment import apply_assignments, assign_groups
@@ -23,12 +22,12 @@ from matcher.team.constraints import (
     GroupSpec,
     KindBound,
     RegionBound,
-    TeamRequestError,
     TeamSize,
 )
 from matcher.team.results import Binding
 from service.auth import CallerDep, require_writer
 from service.deps import MatcherDep, RecommenderDep
+from service.errors import refusals
 from service.queries import check_query, filters_of
 from service.routes.convert import reasons_public
 from service.schemas_teams import (
@@ -46,19 +45,10 @@ from service.schemas_teams import (
 )
 
 router = APIRouter()
-T = TypeVar("T")
 TEAM_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown requester_id, project_id or partner id"},
     422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"},
 }
-
-
-def _checked(build: Callable[[], T]) -> T:
-    """Run library code; its request errors become 422 with the message as ``detail``."""
-    try:
-        return build()
-    except TeamRequestError as exc:
-        raise HTTPException(422, detail=str(exc)) from None
 
 
 def _kinds(bounds: list[KindBoundIn]) -> tuple[KindBound, ...]:
@@ -84,8 +74,8 @@ def propose(
     """
     check_query(caller, recommender, matcher.settings, query.requester_id, query.text)
     c = query.constraints
-    request = _checked(
-        lambda: ConsortiumRequest(
+    with refusals():  # TeamRequestError (422) names the field; unknown ids are 404
+        request = ConsortiumRequest(
             text=query.text.strip() if query.text else None,
             project_id=query.project_id,
             requester_id=query.requester_id,
@@ -105,9 +95,8 @@ def propose(
             candidates=query.candidates,
             time_limit=query.time_limit,
         )
-    )
-    suppressed = matcher.suppressed(query.requester_id, project_id=query.project_id)
-    proposal = _checked(lambda: propose_consortium(recommender, request, suppressed=suppressed))
+        suppressed = matcher.suppressed(query.requester_id, project_id=query.project_id)
+        proposal = propose_consortium(recommender, request, suppressed=suppressed)
     members = [
         TeamMemberPublic(
             partner_id=m.partner_id,
@@ -144,8 +133,8 @@ def assign(
     admin API key (as `POST /v1/action-groups/{id}/members`)."""
     if query.apply:
         require_writer(request, caller)
-    spec = _checked(
-        lambda: AssignmentRequest(
+    with refusals():
+        spec = AssignmentRequest(
             partners=tuple(query.partners),
             groups=tuple(GroupSpec(g.group_id, g.min, g.max, _kinds(g.kinds), g.min_regions) for g in query.groups),
             default_min=query.default_min,
@@ -156,12 +145,11 @@ def assign(
             exclusions=tuple((p.partner_id, p.group_id) for p in query.exclusions),
             time_limit=query.time_limit,
         )
-    )
-    group_ids = [g.group_id for g in spec.groups] or [g.id for g in recommender.catalog.groups]
-    declined = {g: matcher.suppressed(None, group_id=g) for g in group_ids}
-    proposal = _checked(lambda: assign_groups(recommender, spec, suppressed=declined))
-    if query.apply:
-        proposal = apply_assignments(Editor(matcher), proposal)
+        group_ids = [g.group_id for g in spec.groups] or [g.id for g in recommender.catalog.groups]
+        declined = {g: matcher.suppressed(None, group_id=g) for g in group_ids}
+        proposal = assign_groups(recommender, spec, suppressed=declined)
+        if query.apply:
+            proposal = apply_assignments(Editor(matcher), proposal)
     return AssignmentsPublic(
         assignments=[
             AssignmentPublic(

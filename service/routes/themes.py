@@ -27,11 +27,12 @@ def _themes(recommender: Recommender) -> ThemeLookup:
 
 
 def theme_filter(recommender: Recommender, refs: Sequence[int | str]) -> frozenset[int]:
-    """Theme ids for the ``themes`` filter; raises ValueError (422) for unknown themes or when none are fitted."""
+    """Theme ids for the ``themes`` filter: 422 when none are fitted; unknown themes raise the library's
+    :class:`~matcher.errors.UnknownThemeError` (422 in the route's ``refusals``)."""
     if not refs:
         return frozenset()
     if recommender.themes is None:
-        raise ValueError(f"cannot filter by themes: {NO_THEMES}")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"cannot filter by themes: {NO_THEMES}")
     return recommender.themes.resolve(refs)
 
 

@@ -85,7 +85,8 @@ def test_resolve_theme_references(themed: Matcher) -> None:
     assert lookup.resolve([ocean, str(ocean), label.upper(), f"  {label} "]) == {ocean}
     with pytest.raises(UnknownThemeError) as info:
         lookup.resolve([99, "nope"])
-    assert str(info.value).startswith("unknown theme(s) 99, 'nope'; give theme ids or labels from GET /v1/themes: 0 (")
+    assert str(info.value).startswith("unknown theme(s) 99, 'nope'; give theme ids or labels: 0 (")
+    assert info.value.unknown == ["99", "'nope'"] and len(info.value.choices) == len(lookup.themes)
 
 
 def test_partners_unknown_to_the_fit_are_placed_by_nearest_theme(themed: Matcher) -> None:
