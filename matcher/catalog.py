@@ -17,7 +17,7 @@ from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
 from matcher.lexical import LexicalModel, PatchedLexical
-from matcher.understand import detect_language
+from matcher.understand import written_language
 from matcher.vocab import region_of
 
 VectorLookup = Callable[[Sequence[str]], np.ndarray]
@@ -70,7 +70,7 @@ class Catalog:
         for row in np.asarray(rows, dtype=np.int64).tolist():
             language = known.get(row)
             if language is None:
-                language = known[row] = detect_language(self.partners[row].text) or ""
+                language = known[row] = written_language(self.partners[row].text) or ""
             out.append(language)
         return np.asarray(out, dtype=object)
 

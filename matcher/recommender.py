@@ -28,7 +28,7 @@ from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
 from matcher.results import GroupMatch, PartnerMatch, Reason
-from matcher.understand import detect_language, understand
+from matcher.understand import understand, written_language
 
 if TYPE_CHECKING:
     from matcher.themes.lookup import ThemeLookup
@@ -211,7 +211,7 @@ class Recommender:
         c = self.catalog
         pending = helper_threads().submit(self.embedder.encode, [text]) if vector is None else None
         asked = understand(text if ask is None else ask)
-        language = asked.language if ask is None else detect_language(text)
+        language = asked.language if ask is None else written_language(text)
         terms = c.lexical.transform([text])
         scores = c.lexical.scores(terms)
         if pending is not None:
@@ -220,22 +220,24 @@ class Recommender:
         query = ResolvedQuery(
             text=text, vector=vector, terms=terms, lexical_scores=scores, understood=asked, language=language, **fields
         )
-        query.project_lexical, query.project_dense = c.project_similarity(terms, vector)
+        query.search_vector = self._search_vector(query)
+        query.project_lexical, query.project_dense = c.project_similarity(terms, query.comparison_vector)
         anchors = query.anchor_rows(c)
         if anchors and c.walk is not None:
             query.walk = c.walk.scores(anchors)
-        query.search_vector = self._search_vector(query)
         return query
 
     def _search_vector(self, query: ResolvedQuery) -> np.ndarray | None:
-        """A query not in English searches the indexes with its multilingual block only: the English-centred
-        block would pull partners that merely write in the same language."""
+        """A query not in English is compared through its multilingual block only (the indexes, past projects,
+        histories): the English-centred block would pull partners that merely write in the same language. The block
+        is rescaled so that its dot product with a catalogue vector is that block's cosine, on the scale of a whole
+        vector's dot product."""
         layout = self.layout
         if layout is None or layout.multilingual is None or query.language in (None, "en"):
             return None
         m0, m1 = layout.multilingual
         search = np.zeros_like(query.vector)
-        search[m0:m1] = query.vector[m0:m1]
+        search[m0:m1] = query.vector[m0:m1] / layout.scale**2
         return search
 
     def rank(self, query: ResolvedQuery, k: int, ranker: Ranker | None = None) -> list[PartnerMatch]:

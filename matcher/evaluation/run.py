@@ -280,6 +280,7 @@ def evaluate(
     vectors = CachedVectors(embedder, cache)
     say(f"catalogue of the training side ({len(split.train.projects)} projects)")
     catalog = build_catalog(split.train, vectors, embedder.dim)
+    vectors.save()  # embedding is the slow part: keep it even if a later step fails
     layout = DenseLayout.of(embedder)
     rec = Recommender(catalog, embedder, layout=layout)
     pipeline = _Pipeline(rec)

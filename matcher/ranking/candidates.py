@@ -98,7 +98,7 @@ class CandidateGenerator:
         ``n // 20`` most active partners of the requester's country (more
         of them crowd the pool: on ETMUN, taking ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
-        search_vector = query.search_vector if query.search_vector is not None else query.vector
+        search_vector = query.comparison_vector
         use = self.sources
         history = (
             helper_threads().submit(self.history_index.search, search_vector[None, :], n) if "history" in use else None

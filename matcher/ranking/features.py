@@ -108,7 +108,8 @@ def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, per_pr
     sub = catalog.membership[rows]
     if sub.nnz == 0:
         return out
-    sims = catalog.project_vectors[sub.indices] @ query.vector if per_project is None else per_project[sub.indices]
+    vector = query.comparison_vector
+    sims = catalog.project_vectors[sub.indices] @ vector if per_project is None else per_project[sub.indices]
     nonempty = np.diff(sub.indptr) > 0
     out[nonempty] = np.maximum.reduceat(sims, sub.indptr[:-1][nonempty])
     return out
@@ -177,7 +178,7 @@ def compute_features(
     col = {name: j for j, name in enumerate(FEATURES)}
     attrs = catalog.attributes
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout)
-    out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.vector
+    out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
     out[:, col["history_max"]] = history_max(catalog, query, rows, query.project_dense)
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)

@@ -53,14 +53,19 @@ class ResolvedQuery:
     understood: Understood | None = None
     #: the detected language of the text (ISO 639-1), None when unknown
     language: str | None = None
-    #: the vector searched in the dense indexes when it differs from ``vector`` (a query in another language searches
-    #: with its multilingual block only)
+    #: the vector searched in the dense indexes and compared with past projects and histories when it differs from
+    #: ``vector`` (a query not in English: its multilingual block only, see ``Recommender.resolve``)
     search_vector: np.ndarray | None = None
     #: TF-IDF and dense cosine of the query with every past project (``Catalog.project_similarity``)
     project_lexical: np.ndarray | None = None
     project_dense: np.ndarray | None = None
     #: random walk with restart from the requester and team over the partner-project graph (a score per partner row)
     walk: np.ndarray | None = None
+
+    @property
+    def comparison_vector(self) -> np.ndarray:
+        """The vector compared with the catalogue's: ``search_vector`` when set, else ``vector``."""
+        return self.search_vector if self.search_vector is not None else self.vector
 
     def similar_projects(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` past projects most similar to the query (TF-IDF plus dense cosine), best first, with their

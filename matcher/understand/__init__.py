@@ -10,7 +10,13 @@ built on the first call.
 """
 
 from matcher.understand.describe import describe, describe_value
-from matcher.understand.language import detect_language, language_votes, languages_present
+from matcher.understand.language import (
+    detect_language,
+    language_votes,
+    languages_present,
+    script_language,
+    written_language,
+)
 from matcher.understand.parse import Match, Understood, prepare, understand
 from matcher.understand.regions import (
     UnknownRegionError,
@@ -40,7 +46,9 @@ __all__ = [
     "region_members",
     "region_name",
     "regions_of",
+    "script_language",
     "stop_words",
     "stop_words_for",
     "understand",
+    "written_language",
 ]

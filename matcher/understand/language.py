@@ -9,6 +9,7 @@ Tatoeba sentences (short everyday sentences, 1,000 per language) in ``tests/unde
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -67,6 +68,39 @@ def detect_language(text: str, *, min_votes: float = 1.0) -> str | None:
     if len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
         return None
     return ranked[0][0]
+
+
+#: Scripts written by essentially one language among those the multilingual encoder knows (Unicode name prefixes).
+_SCRIPTS: dict[str, str] = {
+    "ARABIC": "ar", "CYRILLIC": "ru", "CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "THAI": "th",
+    "DEVANAGARI": "hi", "GREEK": "el", "HEBREW": "he",
+}  # fmt: skip
+
+
+def script_language(text: str) -> str | None:
+    """The language a text's non-Latin script says (Arabic letters: "ar", Cyrillic: "ru", Han: "zh", with kana:
+    "ja", ...) when most of its first :data:`READ_CHARS` letters are in it; None for Latin script or a mix.
+    Function words cannot tell these (no stop-word lists), the script can, well enough to choose an encoder."""
+    counts: Counter[str] = Counter()
+    letters = 0
+    for char in text[:READ_CHARS]:
+        if char.isalpha():
+            letters += 1
+            script = unicodedata.name(char, "").split(" ", 1)[0]
+            if script in _SCRIPTS:
+                counts[_SCRIPTS[script]] += 1
+    if not letters or not counts:
+        return None
+    if counts["ja"] and counts["ja"] + counts["zh"] > letters / 2:
+        return "ja"  # Japanese mixes kana with Han characters
+    language, n = counts.most_common(1)[0]
+    return language if n > letters / 2 else None
+
+
+def written_language(text: str) -> str | None:
+    """The language of ``text`` from its function words (:func:`detect_language`), else from its script
+    (:func:`script_language`); None when neither tells."""
+    return detect_language(text) or script_language(text)
 
 
 def languages_present(texts: Sequence[str], *, min_share: float = 0.0) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from matcher.understand.language import detect_language
+from matcher.understand.language import detect_language, written_language
 from matcher.understand.lexicon import LOCALES, Entry, Field, lexicon
 from matcher.understand.places import groupings
 from matcher.understand.sdgs import numbered_goals
@@ -202,7 +202,7 @@ def prepare() -> None:
 def understand(text: str) -> Understood:
     """What ``text`` asks for: regions, countries, kinds of partner, languages and SDGs, with the spans that named
     them and the text's language. Pure; the phrase table is built on the first call (about a second)."""
-    language = detect_language(text)
+    language = written_language(text)
     toks = tokens(text)
     cased = any(c.islower() for c in text)  # in a text in capitals, case says nothing
     locales = _allowed_locales(language)
