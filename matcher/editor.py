@@ -1,9 +1,10 @@
 """Writes through a :class:`~matcher.engine.Matcher`: one record at a time, each a single store transaction.
 
 A write (1) embeds only the changed text, into the embeddings cache, *before* the transaction, so other processes
-never embed it again; (2) commits, which bumps the store revision; (3) brings this process's catalog and index in
-step at once (read-your-writes), touching only the changed vectors. Other processes see the new revision and refresh
-(:meth:`Matcher.refresh_if_stale`). A crash between (2) and (3) is repaired at the next start-up.
+never embed it again; (2) commits, which moves the store revision and logs the write's delta; (3) applies the delta
+to this process's snapshot at once (read-your-writes, :meth:`matcher.snapshot.SnapshotManager.catch_up`), touching
+only the changed rows and vectors. Other processes apply the same delta when told (PostgreSQL NOTIFY) or when they see
+the new revision (:meth:`Matcher.refresh_if_stale`). A crash between (2) and (3) is repaired at the next start-up.
 """
 
 from __future__ import annotations
@@ -140,9 +141,11 @@ class Editor:
                 raise InvalidReferenceError(field, value, f"no such id in {where}")
         if requester_id == partner_id:
             raise InvalidReferenceError("partner_id", partner_id, "partner_id must differ from requester_id")
-        return self.store.add_feedback(
+        feedback = self.store.add_feedback(
             requester_id, partner_id, action, project_id=project_id, group_id=group_id, reason=reason
         )
+        self._settle()  # an accepted tie is in the collaboration graph at once
+        return feedback
 
     # -- internals ------------------------------------------------------------------------------------------------
     def _embed(self, text: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from matcher.catalog import Catalog, VectorLookup, build_catalog
-from matcher.domain import Dataset, content_hash, lead_of
+from matcher.catalog import Catalog, VectorLookup
+from matcher.domain import content_hash, lead_of
 from matcher.embedding.base import Embedder
 from matcher.embedding.cached import QueryCacheEmbedder
 from matcher.index.base import VectorIndex
@@ -27,8 +26,9 @@ from matcher.io.importer import ImportResult, read_directory
 from matcher.ranking.features import DenseLayout
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.selection import LearnedModel, load_ranker, train_ranker
-from matcher.recommender import Recommender, history_rows
+from matcher.recommender import Recommender
 from matcher.settings import Settings
+from matcher.snapshot import Hashes, SnapshotManager, SnapshotStats
 from matcher.store import Store
 from matcher.store.repository import SyncReport
 
@@ -60,15 +60,6 @@ def _trim_heap() -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class SnapshotStats:
-    """When the served snapshot was built (``time.time()``), how long its rebuild took, and how many rebuilds ran."""
-
-    built_at: float = 0.0
-    rebuild_seconds: float = 0.0
-    rebuilds: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class IngestReport:
     counts: dict[str, int]
     sync: SyncReport
@@ -88,19 +79,18 @@ def _coalescing(embedder: Embedder) -> Embedder:
 
 
 class Matcher:
-    """Owns the store, the embedder and the current recommender; rebuilds the latter after writes."""
+    """Owns the store, the embedder and the snapshot manager (:mod:`matcher.snapshot`), which keeps the served
+    recommender in step with the store by applying its deltas."""
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.store = store or Store(settings.store_url)
         self._embedder = None if embedder is None else _coalescing(embedder)
-        self._recommender: Recommender | None = None
-        self._revision = -1
-        self._lock = threading.RLock()  # one rebuild at a time; readers keep the previous snapshot meanwhile
+        self.snapshots = SnapshotManager(self)
         self._checked_at = 0.0
-        self.snapshot_stats = SnapshotStats()
         # the live indexes ("partners", "history") and the content hashes they hold
         self._indexes: dict[str, tuple[VectorIndex, dict[str, str]]] = {}
+        self.listener: Any = None  # the PostgreSQL change listener while one runs (:meth:`listen`)
 
     # -- parts ----------------------------------------------------------------------------------------------------
     @property
@@ -110,11 +100,19 @@ class Matcher:
         return self._embedder
 
     @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    @property
     def recommender(self) -> Recommender:
-        if self._recommender is None:
-            self.refresh()
-        assert self._recommender is not None
-        return self._recommender
+        snapshot = self.snapshots.current
+        if snapshot is None:
+            return self.refresh()
+        return snapshot.recommender
+
+    @property
+    def snapshot_stats(self) -> SnapshotStats:
+        return self.snapshots.stats
 
     @property
     def catalog(self) -> Catalog:
@@ -127,6 +125,10 @@ class Matcher:
         return self
 
     def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
+        self.snapshots.close()
         self.store.close()
 
     # -- vectors --------------------------------------------------------------------------------------------------
@@ -234,42 +236,16 @@ class Matcher:
 
     # -- catalog and index ------------------------------------------------------------------------------------------
     def refresh(self, *, at_least: int | None = None) -> Recommender:
-        """Rebuild the catalog from the store, and load or repair the saved index so it matches the store.
-
-        Incremental: vectors of unchanged texts are reused (only new texts are embedded), and the live index only
-        removes and adds the partners whose content hash changed. Thread-safe; the new recommender replaces the old
-        one in a single assignment. ``at_least``: nothing to do when the current snapshot has that store revision.
-        """
-        with self._lock:
-            if at_least is not None and self._recommender is not None and self._revision >= at_least:
-                return self._recommender
-            return self._rebuild()
-
-    def _rebuild(self) -> Recommender:
-        started = time.perf_counter()
-        revision = self.store.revision()
-        dataset: Dataset = self.store.load_dataset()
-        # accepted suggestions are collaboration signals: they tie the two partners in the graph feature
-        ties = [(requester, partner) for requester, partner, _ in self.store.accepted_pairs()]
-        catalog = build_catalog(dataset, self._vector_lookup(), self.embedder.dim, ties=ties)
-        index = self._load_or_repair_index(catalog)
-        history = self._load_or_repair_history(catalog)
-        self._recommender = Recommender(
-            catalog,
-            self.embedder,
-            index=index,
-            history_index=history,
-            ranker=self._ranker(),
-            themes=self._themes(catalog),
-            layout=DenseLayout.of(self.embedder),
-        )
-        self._revision = revision
-        self._checked_at = time.monotonic()
-        _trim_heap()
-        self.snapshot_stats = SnapshotStats(
-            time.time(), time.perf_counter() - started, self.snapshot_stats.rebuilds + 1
-        )
-        return self._recommender
+        """Bring the snapshot up to the store. Without ``at_least``: rebuild it from the whole store (the catalog,
+        the TF-IDF fit) and load or repair the saved indexes. With ``at_least``: apply the store's deltas until the
+        snapshot has at least that revision (a write's read-your-writes; nothing to do when it has). Thread-safe;
+        the new snapshot replaces the old one in a single assignment."""
+        if at_least is None:
+            self.snapshots.rebuild()
+            _trim_heap()
+        else:
+            self.snapshots.catch_up(at_least=at_least)
+        return self.recommender
 
     @property
     def query_cache(self) -> QueryCacheEmbedder | None:
@@ -280,28 +256,33 @@ class Matcher:
     def check_due(self, *, max_age: float = 0.0) -> bool:
         """Whether :meth:`refresh_if_stale` would look at the store now (no snapshot yet, or the last look is older
         than ``max_age`` seconds). Only reads the clock."""
-        return self._recommender is None or time.monotonic() - self._checked_at >= max_age
+        return self.snapshots.current is None or time.monotonic() - self._checked_at >= max_age
 
     def refresh_if_stale(self, *, max_age: float = 0.0) -> bool:
-        """Rebuild when another process (or a write) moved the store's revision; returns whether it did.
+        """Apply the deltas another process (or a write) committed; returns whether the snapshot changed. The
+        polling path (SQLite, and PostgreSQL's fallback when a notification was missed).
 
-        ``max_age``: look at the store revision at most that often (seconds). While another thread rebuilds, return
-        at once: the caller keeps the current snapshot.
+        ``max_age``: look at the store revision at most that often (seconds). While another thread updates the
+        snapshot, return at once: the caller keeps the current snapshot.
         """
         if not self.check_due(max_age=max_age):
             return False
         self._checked_at = time.monotonic()
-        if self._recommender is not None and self.store.revision() == self._revision:
+        current = self.snapshots.current
+        if current is not None and self.store.revision() == current.revision:
             return False
-        if not self._lock.acquire(blocking=self._recommender is None):
+        return self.snapshots.catch_up(blocking=False)
+
+    def listen(self) -> bool:
+        """On PostgreSQL, start applying each committed write as soon as it is announced (a listener thread with its
+        own connection, :mod:`matcher.store.listener`); returns whether one was started."""
+        if self.listener is not None or self.store.engine.dialect.name != "postgresql":
             return False
-        try:
-            if self._recommender is not None and self.store.revision() == self._revision:
-                return False
-            self._rebuild()
-            return True
-        finally:
-            self._lock.release()
+        from matcher.store.listener import ChangeListener
+
+        self.listener = ChangeListener(self.store.url, lambda revision: self.snapshots.catch_up(at_least=revision))
+        self.listener.start()
+        return True
 
     def suppressed(
         self, requester_id: str | None, *, project_id: str | None = None, group_id: str | None = None
@@ -320,13 +301,14 @@ class Matcher:
     @property
     def revision(self) -> int:
         """The store revision the current catalog and index reflect (-1 before the first refresh)."""
-        return self._revision
+        snapshot = self.snapshots.current
+        return -1 if snapshot is None else snapshot.revision
 
-    def _vector_lookup(self) -> VectorLookup:
-        """Vectors for texts: the current catalog's when the text is unchanged, else the cache or the embedder."""
+    def vector_lookup(self, catalog: Catalog | None) -> VectorLookup:
+        """Vectors for texts: ``catalog``'s when the text is one of its texts, else the cache or the embedder."""
         known: dict[str, np.ndarray] = {}
-        if self._recommender is not None:  # rows of the current arrays (views: no copy of the catalogue's vectors)
-            c = self._recommender.catalog
+        if catalog is not None:  # rows of the current arrays (views: no copy of the catalogue's vectors)
+            c = catalog
             for texts, vectors in (
                 ([p.text for p in c.partners], c.partner_vectors),
                 ([p.text for p in c.projects], c.project_vectors),
@@ -346,24 +328,7 @@ class Matcher:
 
         return lookup
 
-    def _load_or_repair_index(self, catalog: Catalog) -> VectorIndex:
-        """The partner-description index, in step with ``catalog`` (ids and content hashes of the texts)."""
-        wanted = {p.id: content_hash(p.text) for p in catalog.partners}
-        pos = catalog.partner_pos
-        return self._sync_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
-
-    def _load_or_repair_history(self, catalog: Catalog) -> VectorIndex:
-        """The past-projects index: a partner's entry changes when the texts of its projects do."""
-        project_hash = {p.id: content_hash(p.text) for p in catalog.projects}
-        wanted: dict[str, str] = {}
-        for row in history_rows(catalog).tolist():
-            partner_id = catalog.partners[row].id
-            projects = sorted(project_hash[p] for p in catalog.partner_projects.get(partner_id, ()))
-            wanted[partner_id] = content_hash(" ".join(projects))
-        pos = catalog.partner_pos
-        return self._sync_index("history", wanted, lambda ids: catalog.history_vectors[[pos[i] for i in ids]])
-
-    def _sync_index(self, name: str, wanted: dict[str, str], vectors_of: VectorsOf) -> VectorIndex:
+    def load_index(self, name: str, wanted: Hashes, vectors_of: VectorsOf) -> VectorIndex:
         """Load (or keep) the index ``name``, update only what changed, choose its kind by size, save it."""
         files = IndexFiles(self.settings.index_dir, name)
         index, have = self._indexes.get(name, (None, {}))
@@ -393,8 +358,40 @@ class Matcher:
         self._indexes[name] = (index, wanted)
         return index
 
+    def save_index(self, name: str, index: VectorIndex, hashes: Hashes) -> None:
+        """Write the index ``name`` and its manifest (the index may change meanwhile: its lock is held)."""
+        if name == "partners":
+            self._save_index(index, dict(hashes))
+        else:
+            IndexFiles(self.settings.index_dir, name).save(index, dict(hashes), self.embedder.name)
+        self._indexes[name] = (index, dict(hashes))
+
     def _save_index(self, index: VectorIndex, hashes: dict[str, str]) -> None:
         IndexFiles(self.settings.index_dir, "partners").save(index, hashes, self.embedder.name)
+
+    def recommender_for(
+        self, catalog: Catalog, index: VectorIndex, history: VectorIndex, previous: Recommender | None
+    ) -> Recommender:
+        """A recommender over ``catalog``; with ``previous``, its ranker and themes carry over (no reload)."""
+        if previous is not None:
+            return Recommender(
+                catalog,
+                self.embedder,
+                index=index,
+                history_index=history,
+                ranker=previous.ranker,
+                themes=previous.themes,
+                layout=previous.layout,
+            )
+        return Recommender(
+            catalog,
+            self.embedder,
+            index=index,
+            history_index=history,
+            ranker=self._ranker(),
+            themes=self._themes(catalog),
+            layout=DenseLayout.of(self.embedder),
+        )
 
     def status(self) -> dict[str, Any]:
         rec = self.recommender

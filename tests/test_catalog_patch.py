@@ -188,7 +188,8 @@ def assert_same(
         terms = built.lexical.transform([text])
         np.testing.assert_array_equal(patched.lexical.scores(terms), built.lexical.scores(terms))
         np.testing.assert_array_equal(patched.lexical.scores(terms, rows), built.lexical.scores(terms, rows))
-        assert patched.lexical.shared_terms_of_rows(terms, rows) == built.lexical.shared_terms_of_rows(terms, rows)
+        listed = rows.tolist()
+        assert patched.lexical.shared_terms_of_rows(terms, listed) == built.lexical.shared_terms_of_rows(terms, listed)
 
 
 @pytest.mark.parametrize("seed", range(6))

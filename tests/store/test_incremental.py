@@ -45,6 +45,8 @@ def loaded(tmp_path: Path, store_url: str) -> Matcher:
 
 
 def _manifest(matcher: Matcher) -> dict[str, str]:
+    """The saved partner index's hashes, once the pending saves are written (a write saves them a moment later)."""
+    matcher.snapshots.saver.flush()
     manifest = json.loads((matcher.settings.index_dir / "partners.manifest.json").read_text())
     return dict(manifest["hashes"])
 

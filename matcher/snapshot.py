@@ -1,0 +1,405 @@
+"""The served snapshot: one immutable catalog, its indexes and recommender, at one store revision; kept current by
+applying the store's deltas, never by reloading it (except to start, after a bulk import, or when the change log
+cannot bring it up to date).
+
+- :meth:`SnapshotManager.catch_up` reads the change log after the snapshot's revision (:meth:`Store.changes_since`),
+  reads only the changed records, patches the catalog (:func:`~matcher.catalog_patch.patch_catalog`), adds and
+  removes only the changed vectors in the live indexes, and swaps the new snapshot in with one assignment: readers
+  are never blocked and keep the snapshot they started with.
+- A write in this process, a NOTIFY from another one (:mod:`matcher.store.listener`) and the revision check before
+  reads all end here; so do the replicas: every process applies the same deltas.
+- The TF-IDF vocabulary drifts as texts change (new words are unknown to it): when the share of partner profiles
+  changed since the last fit passes :attr:`SnapshotManager.refit_drift`, a background thread rebuilds the catalog
+  from the store (vocabulary, idf, everything), catches it up with the deltas committed meanwhile, and swaps it in.
+- The indexes' files are saved by a background thread a moment after the last delta (:class:`IndexSaver`); a crash
+  before then is repaired from the store at the next start (:mod:`matcher.index.files`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+
+from matcher.catalog import Catalog, VectorLookup, build_catalog
+from matcher.catalog_patch import CatalogUpdate, patch_catalog
+from matcher.domain import content_hash
+from matcher.index.base import VectorIndex
+from matcher.lexical import PatchedLexical
+from matcher.recommender import Recommender, history_rows
+from matcher.store import Store
+from matcher.store.changes import ChangeLog, Delta
+
+logger = logging.getLogger(__name__)
+
+Hashes = dict[str, str]  # index id -> content hash of what its vector was computed from
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotStats:
+    """Counters of the snapshots served so far: full rebuilds (start, bulk import, a gap in the change log) and
+    deltas applied; when the served one was built (``time.time()``), how long its build took."""
+
+    built_at: float = 0.0
+    rebuild_seconds: float = 0.0
+    rebuilds: int = 0
+    deltas: int = 0
+    delta_seconds: float = 0.0
+    refits: int = 0
+
+    @property
+    def full_rebuilds(self) -> int:
+        return self.rebuilds
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What requests read: the recommender (catalog and indexes) at ``revision``, and the content hashes the live
+    indexes hold (what the next delta compares with)."""
+
+    revision: int
+    recommender: Recommender
+    partner_hashes: Hashes = field(repr=False)
+    history_hashes: Hashes = field(repr=False)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.recommender.catalog
+
+    @property
+    def drift(self) -> float:
+        """Share of partner profiles transformed with a vocabulary fitted without them (0 after a full build)."""
+        lexical = self.catalog.lexical
+        n = len(self.catalog.partners)
+        return lexical.changed_ / n if isinstance(lexical, PatchedLexical) and n else 0.0
+
+
+class SnapshotParts(Protocol):
+    """What the manager needs from the application (:class:`~matcher.engine.Matcher` provides it)."""
+
+    store: Store
+
+    @property
+    def dim(self) -> int: ...
+
+    def vector_lookup(self, catalog: Catalog | None) -> VectorLookup:
+        """Vectors of texts: ``catalog``'s for its texts, else the embeddings cache, else the embedder."""
+        ...
+
+    def load_index(self, name: str, wanted: Hashes, vectors_of: Callable[[Sequence[str]], np.ndarray]) -> VectorIndex:
+        """The index ``name`` (live, loaded or rebuilt) brought to ``wanted`` and saved."""
+        ...
+
+    def save_index(self, name: str, index: VectorIndex, hashes: Hashes) -> None: ...
+
+    def recommender_for(
+        self, catalog: Catalog, index: VectorIndex, history: VectorIndex, previous: Recommender | None
+    ) -> Recommender:
+        """A recommender over ``catalog``; with ``previous``, keeping its ranker and themes (no reload)."""
+        ...
+
+
+def partner_hashes(catalog: Catalog) -> Hashes:
+    return {p.id: content_hash(p.text) for p in catalog.partners}
+
+
+def history_hash(catalog: Catalog, partner_id: str, project_hashes: Mapping[str, str]) -> str:
+    """What a partner's past-projects vector is computed from: the texts of its projects."""
+    return content_hash(" ".join(sorted(project_hashes[p] for p in catalog.partner_projects.get(partner_id, ()))))
+
+
+def history_hashes(catalog: Catalog) -> Hashes:
+    """The past-projects index's ids (partners with past projects) and hashes."""
+    project_hashes = {p.id: content_hash(p.text) for p in catalog.projects}
+    return {
+        catalog.partners[row].id: history_hash(catalog, catalog.partners[row].id, project_hashes)
+        for row in history_rows(catalog).tolist()
+    }
+
+
+class IndexSaver:
+    """Saves the live indexes' files in a background thread, ``delay`` seconds after the last change (a burst of
+    writes saves once); :meth:`flush` saves what is pending now."""
+
+    def __init__(self, save: Callable[[str, VectorIndex, Hashes], None], *, delay: float = 2.0) -> None:
+        self.save = save
+        self.delay = delay
+        self._pending: dict[str, tuple[VectorIndex, Hashes]] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def later(self, name: str, index: VectorIndex, hashes: Hashes) -> None:
+        with self._lock:
+            self._pending[name] = (index, hashes)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="index-saver", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            for name, (index, hashes) in pending.items():
+                self.save(name, index, hashes)
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            while self._wake.wait(self.delay):  # quiet for `delay` seconds first
+                self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # the next start repairs the files from the store
+                logger.exception("saving the index files failed")
+            with self._lock:
+                if not self._pending:
+                    self._thread = None
+                    return
+
+
+class SnapshotManager:
+    """The current :class:`Snapshot` and the one way to replace it (see the module docstring)."""
+
+    #: share of partner profiles changed since the last fit above which the vocabulary is refitted in the background
+    refit_drift = 0.2
+
+    def __init__(self, parts: SnapshotParts) -> None:
+        self.parts = parts
+        self.stats = SnapshotStats()
+        self._current: Snapshot | None = None
+        self._lock = threading.RLock()  # one writer of the snapshot at a time; readers never take it
+        self._refit: threading.Thread | None = None
+        self.saver = IndexSaver(parts.save_index)
+
+    @property
+    def current(self) -> Snapshot | None:
+        return self._current
+
+    @property
+    def refitting(self) -> bool:
+        return self._refit is not None and self._refit.is_alive()
+
+    def wait_for_refit(self, timeout: float | None = None) -> bool:
+        """Wait for a background refit (if one runs) to end; returns whether none runs any more."""
+        thread = self._refit
+        if thread is not None:
+            thread.join(timeout)
+        return not self.refitting
+
+    # -- full builds ------------------------------------------------------------------------------------------------
+    def rebuild(self) -> Snapshot:
+        """Build the snapshot from the whole store (start-up, bulk import, a change log with a gap)."""
+        with self._lock:
+            started = time.perf_counter()
+            snapshot = self._build(self._current)
+            self._current = snapshot
+            self.stats = replace(
+                self.stats,
+                built_at=time.time(),
+                rebuild_seconds=time.perf_counter() - started,
+                rebuilds=self.stats.rebuilds + 1,
+            )
+            return snapshot
+
+    def _build(self, previous: Snapshot | None) -> Snapshot:
+        store, parts = self.parts.store, self.parts
+        revision = store.revision()  # read first: data read after it is at least as new
+        dataset = store.load_dataset()
+        ties = [(requester, partner) for requester, partner, _ in store.accepted_pairs()]
+        catalog = build_catalog(
+            dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties=ties
+        )
+        wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
+        pos = catalog.partner_pos
+        index = parts.load_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
+        history = parts.load_index(
+            "history", history_wanted, lambda ids: catalog.history_vectors[[pos[i] for i in ids]]
+        )
+        recommender = parts.recommender_for(catalog, index, history, None)
+        return Snapshot(revision, recommender, wanted, history_wanted)
+
+    # -- deltas -----------------------------------------------------------------------------------------------------
+    def catch_up(self, *, at_least: int | None = None, blocking: bool = True) -> bool:
+        """Apply the store's changes since the snapshot's revision; returns whether the snapshot changed.
+
+        ``at_least``: nothing to do when the snapshot has that revision already. Not ``blocking``: when another
+        thread is updating the snapshot, return at once (it will apply what this call would have).
+        """
+        current = self._current
+        if current is not None and at_least is not None and current.revision >= at_least:
+            return False
+        if not self._lock.acquire(blocking=blocking or current is None):
+            return False
+        try:
+            changed = self._catch_up(at_least)
+        finally:
+            self._lock.release()
+        if changed:
+            self._refit_if_drifted()
+        return changed
+
+    def _catch_up(self, at_least: int | None) -> bool:
+        """:meth:`catch_up` with the lock held."""
+        current = self._current
+        if current is None:
+            self.rebuild()
+            return True
+        if at_least is not None and current.revision >= at_least:
+            return False
+        log = self.parts.store.changes_since(current.revision)
+        if log.revision == current.revision:
+            return False
+        if not log.complete or log.delta.everything:
+            logger.info("store at revision %d, snapshot at %d: rebuilding", log.revision, current.revision)
+            self.rebuild()
+            return True
+        started = time.perf_counter()
+        self._current = self.apply(current, log)
+        self.stats = replace(
+            self.stats, built_at=time.time(), delta_seconds=time.perf_counter() - started, deltas=self.stats.deltas + 1
+        )
+        return True
+
+    def apply(self, snapshot: Snapshot, log: ChangeLog, *, indexes: bool = True) -> Snapshot:
+        """``snapshot`` with ``log``'s delta applied (read from the store), at ``log.revision``. ``indexes=False``:
+        the live indexes hold the result already (a refit catching up); only the catalog moves."""
+        old = snapshot.catalog
+        update = read_update(self.parts.store, old, log.delta)
+        catalog = patch_catalog(old, update, self.parts.vector_lookup(None))  # changed texts: cache or embedder
+        rec = snapshot.recommender
+        partner_wanted, history_wanted = snapshot.partner_hashes, snapshot.history_hashes
+        if indexes:
+            partner_wanted = self._move(
+                "partners", rec.index, snapshot.partner_hashes, _partner_changes(catalog, update), catalog, False
+            )
+            history_wanted = self._move(
+                "history",
+                rec.history_index,
+                snapshot.history_hashes,
+                _history_changes(old, catalog, update),
+                catalog,
+                True,
+            )
+        recommender = self.parts.recommender_for(catalog, rec.index, rec.history_index, rec)
+        return Snapshot(log.revision, recommender, partner_wanted, history_wanted)
+
+    def _move(
+        self,
+        name: str,
+        index: VectorIndex,
+        have: Hashes,
+        wanted: Mapping[str, str | None],
+        catalog: Catalog,
+        history: bool,
+    ) -> Hashes:
+        """Remove and add the vectors whose hash changed (``wanted[id]`` None: not in the index any more)."""
+        stale = [i for i, h in wanted.items() if i in have and have[i] != h]
+        fresh = [i for i, h in wanted.items() if h is not None and have.get(i) != h]
+        if not stale and not fresh:
+            return have
+        hashes = dict(have)
+        for i in stale:
+            hashes.pop(i)
+        index.remove(stale)
+        vectors = catalog.history_vectors if history else catalog.partner_vectors
+        index.add(fresh, vectors[[catalog.partner_pos[i] for i in fresh]])
+        hashes.update({i: wanted[i] for i in fresh})  # type: ignore[misc]
+        self.saver.later(name, index, hashes)
+        return hashes
+
+    # -- refit ------------------------------------------------------------------------------------------------------
+    def _refit_if_drifted(self) -> None:
+        current = self._current
+        if current is None or current.drift < self.refit_drift or self.refitting or self.refit_drift <= 0:
+            return
+        logger.info("%.0f%% of the partner profiles changed since the last fit: refitting", 100 * current.drift)
+        self._refit = threading.Thread(target=self.refit, name="snapshot-refit", daemon=True)
+        self._refit.start()
+
+    def refit(self) -> bool:
+        """Rebuild the catalog from the store without holding up writes or reads, catch it up with the deltas
+        committed meanwhile, and swap it in; returns whether it was swapped in."""
+        current = self._current
+        if current is None:
+            return False
+        store = self.parts.store
+        started = time.perf_counter()
+        revision = store.revision()
+        catalog = build_catalog(
+            store.load_dataset(),
+            self.parts.vector_lookup(current.catalog),
+            self.parts.dim,
+            ties=[(requester, partner) for requester, partner, _ in store.accepted_pairs()],
+        )
+        with self._lock:
+            self._catch_up(revision)  # the live indexes at least as new as the refitted catalog
+            current = self._current
+            assert current is not None
+            rec = current.recommender
+            fitted = Snapshot(revision, self.parts.recommender_for(catalog, rec.index, rec.history_index, rec), {}, {})
+            if current.revision > revision:  # writes committed during the fit: the catalog follows them
+                log = store.changes_since(revision, until=current.revision)
+                if not log.complete or log.delta.everything:
+                    return False
+                fitted = self.apply(fitted, log, indexes=False)
+            self._current = Snapshot(
+                current.revision, fitted.recommender, current.partner_hashes, current.history_hashes
+            )
+            self.stats = replace(
+                self.stats, refits=self.stats.refits + 1, rebuild_seconds=time.perf_counter() - started
+            )
+        logger.info("refitted the catalog in %.1f s", time.perf_counter() - started)
+        return True
+
+    def close(self) -> None:
+        self.saver.flush()
+
+
+def read_update(store: Store, catalog: Catalog, delta: Delta) -> CatalogUpdate:
+    """The changed records of ``delta`` as they are in the store now (None: gone), the whole member lists of the
+    projects and groups whose members changed, and the accepted ties when they may have changed."""
+    partners = store.get_records("partners", delta.partners.touched)
+    projects = store.get_records("projects", delta.projects.touched)
+    groups = store.get_records("action_groups", delta.action_groups.touched)
+    project_owners = {owner for owner, _ in delta.project_members.touched} | set(delta.projects.touched)
+    group_owners = {owner for owner, _ in delta.group_members.touched} | set(delta.action_groups.touched)
+    project_members = store.members_of("project_members", project_owners)
+    group_members = store.members_of("group_members", group_owners)
+    ties = [(r, p) for r, p, _ in store.accepted_pairs()] if delta.ties else None
+    return CatalogUpdate(
+        partners={key: partners.get(key) for key in delta.partners.touched},
+        projects={key: projects.get(key) for key in delta.projects.touched},
+        groups={key: groups.get(key) for key in delta.action_groups.touched},
+        project_members={key: [(m.partner_id, m.role) for m in project_members.get(key, [])] for key in project_owners},
+        group_members={key: frozenset(m.partner_id for m in group_members.get(key, [])) for key in group_owners},
+        ties=ties,
+    )
+
+
+def _partner_changes(catalog: Catalog, update: CatalogUpdate) -> dict[str, str | None]:
+    """The partner index's wanted hash of each changed partner (None: removed)."""
+    return {
+        key: content_hash(catalog.partner(key).text) if key in catalog.partner_pos else None for key in update.partners
+    }
+
+
+def _history_changes(old: Catalog, new: Catalog, update: CatalogUpdate) -> dict[str, str | None]:
+    """The past-projects index's wanted hash of each partner whose projects (or their texts) may have changed."""
+    suspects = set(update.partners)
+    for project_id in set(update.projects) | set(update.project_members):
+        suspects |= {p for p, _ in old.project_members.get(project_id, [])}
+        suspects |= {p for p, _ in new.project_members.get(project_id, [])}
+    project_hashes = {j: content_hash(new.project(j).text) for p in suspects for j in new.partner_projects.get(p, ())}
+    out: dict[str, str | None] = {}
+    for partner_id in suspects:
+        row = new.partner_pos.get(partner_id)
+        has_history = row is not None and bool(np.any(new.history_vectors[row] != 0))
+        out[partner_id] = history_hash(new, partner_id, project_hashes) if has_history else None
+    return out

@@ -1,0 +1,208 @@
+"""The snapshot follows writes by deltas: after any sequence of writes it recommends what a rebuild from the store
+recommends, with no reload of the store.
+
+What "the same" means: the delta-updated snapshot keeps the TF-IDF vocabulary and idf of its last full fit, so it is
+compared with a rebuild from the store that keeps that vocabulary (``build_catalog(..., lexical=fitted)``): every
+catalogue array is equal and every recommendation has the same partners with the same scores (bit for bit before the
+4-decimal rounding of the API). After a refit (a new vocabulary), it is compared with a plain rebuild, the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.catalog import Catalog, build_catalog
+from matcher.domain import ActionGroup, Partner, Project
+from matcher.editor import Editor
+from matcher.engine import Matcher
+from matcher.index.factory import build_index
+from matcher.lexical import PatchedLexical
+from matcher.recommender import Recommender, history_rows
+from matcher.settings import Settings
+from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
+from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
+from tests.store.support import HashEmbedder, generated_dataset
+from tests.test_catalog_patch import assert_same
+
+WORDS = "ocean reef garden climate coding music health water forest energy kelp school youth girls solar".split()
+QUERIES = ("ocean reef school", "solar energy for girls", "kelp forest music")
+
+
+def open_matcher(home: Path, url: str) -> Matcher:
+    settings = Settings(home=home, database_url=url, seed_dir=None, auto_train=False, ranker="default", index="flat")
+    return Matcher(settings, embedder=HashEmbedder()).open()
+
+
+@pytest.fixture
+def matcher(tmp_path: Path) -> Matcher:
+    m = open_matcher(tmp_path / "home", f"sqlite:///{tmp_path / 'store.db'}")
+    data = generated_dataset(40, seed=1)
+    groups = [ActionGroup("g-blue", "Blue schools", "Ocean literacy."), ActionGroup("g-sun", "Solar", "Energy.")]
+    m.store.replace_dataset(dataclasses.replace(data, action_groups=groups), model=m.embedder.name, vectors={})
+    m.refresh()
+    return m
+
+
+def random_write(editor: Editor, rng: random.Random, serial: int) -> None:
+    """One write of the API's kinds, on random records (writes the store refuses are part of the sequence)."""
+    c = editor.matcher.catalog
+    partners, projects, groups = [p.id for p in c.partners], [p.id for p in c.projects], [g.id for g in c.groups]
+    text = " ".join(rng.sample(WORDS, 4))
+    move = rng.randrange(14)
+    try:
+        if move == 0:
+            editor.create("partners", Partner(f"new-{serial}", f"New {serial}", text, country=rng.choice(["FR", "ZW"])))
+        elif move == 1:
+            editor.delete("partners", rng.choice(partners))
+        elif move == 2:
+            editor.patch("partners", rng.choice(partners), {"description": text})
+        elif move == 3:
+            editor.patch("partners", rng.choice(partners), {"country": rng.choice(["NO", "KE"]), "type": "university"})
+        elif move == 4:
+            editor.patch("partners", rng.choice(partners), {"discoverable": rng.random() < 0.5, "languages": ("fr",)})
+        elif move == 5:
+            editor.create("projects", Project(f"proj-{serial}", f"Project {serial}", text))
+        elif move == 6 and projects:
+            editor.delete("projects", rng.choice(projects))
+        elif move == 7 and projects:
+            start = datetime.date(2015 + serial % 10, 1, 1)
+            editor.patch("projects", rng.choice(projects), {"description": text, "start_date": start})
+        elif move == 8 and projects:
+            editor.add_project_member(rng.choice(projects), rng.choice(partners), rng.choice(["lead", "member"]))
+        elif move == 9 and projects:
+            project = rng.choice(projects)
+            members = c.project_members.get(project, [])
+            if members:
+                editor.remove_project_member(project, rng.choice(members)[0])
+        elif move == 10 and groups:
+            editor.add_group_member(rng.choice(groups), rng.choice(partners))
+        elif move == 11 and groups:
+            editor.patch("action_groups", rng.choice(groups), {"name": f"Renamed {text}"})
+        elif move == 12:
+            editor.create("action_groups", ActionGroup(f"group-{serial}", f"Group {serial}", text))
+        else:
+            a, b = rng.sample(partners, 2)
+            editor.add_feedback(a, b, rng.choice(["accept", "accept", "decline"]), project_id=None)
+    except (DuplicateRecordError, RecordNotFoundError):
+        pass
+
+
+def reference(matcher: Matcher, *, keep_vocabulary: bool) -> Recommender:
+    """A recommender rebuilt from the whole store (exact indexes), keeping the snapshot's vocabulary or not."""
+    store, embedder = matcher.store, matcher.embedder
+    lexical = matcher.catalog.lexical
+    fitted = lexical.base if isinstance(lexical, PatchedLexical) else lexical
+    catalog = build_catalog(
+        store.load_dataset(),
+        matcher.vector_lookup(None),
+        embedder.dim,
+        ties=[(r, p) for r, p, _ in store.accepted_pairs()],
+        lexical=fitted if keep_vocabulary else None,
+    )
+    rows = history_rows(catalog)
+    ids = [p.id for p in catalog.partners]
+    return Recommender(
+        catalog,
+        embedder,
+        index=build_index(ids, catalog.partner_vectors, setting="flat"),
+        history_index=build_index([ids[i] for i in rows], catalog.history_vectors[rows], dim=embedder.dim),
+        layout=matcher.recommender.layout,
+    )
+
+
+def results(rec: Recommender) -> list[list[tuple[str, float]]]:
+    c: Catalog = rec.catalog
+    out = [rec.collaborators(text=text, k=15) for text in QUERIES]
+    out += [rec.collaborators(project_id=p.id, k=15) for p in c.projects[:4]]
+    out += [rec.similar_partners(p.id, k=10) for p in c.partners[:: max(1, len(c.partners) // 4)]]
+    out += [rec.group_candidates(g.id, k=10) for g in c.groups]
+    return [[(m.partner_id, m.score) for m in matches] for matches in out]
+
+
+def assert_equivalent(matcher: Matcher, *, keep_vocabulary: bool = True) -> None:
+    ref = reference(matcher, keep_vocabulary=keep_vocabulary)
+    assert_same(matcher.catalog, ref.catalog, QUERIES)
+    assert results(matcher.recommender) == results(ref)
+    ids = sorted(p.id for p in matcher.catalog.partners)
+    assert sorted(matcher.recommender.index.ids()) == ids
+    with_history = sorted(matcher.catalog.partners[i].id for i in history_rows(matcher.catalog).tolist())
+    assert sorted(matcher.recommender.history_index.ids()) == with_history
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_write_sequence_gives_what_a_rebuild_gives(matcher: Matcher, seed: int) -> None:
+    matcher.snapshots.refit_drift = 0  # no background refit: the vocabulary stays the first fit's
+    editor = Editor(matcher)
+    rng = random.Random(seed)
+    for step in range(30):
+        random_write(editor, rng, step)
+        assert matcher.revision == matcher.store.revision()
+        if step % 10 == 9:
+            assert_equivalent(matcher)
+    stats = matcher.snapshot_stats
+    assert stats.full_rebuilds == 1 and stats.deltas >= 25  # one build at the start; every write a delta
+
+
+def test_accepted_feedback_is_a_tie_at_once(matcher: Matcher) -> None:
+    a, b = "gen-00001", "gen-00002"
+    assert (a, b) not in matcher.catalog.tie_pairs
+    Editor(matcher).add_feedback(a, b, "accept")
+    assert (a, b) in matcher.catalog.tie_pairs
+    assert b in matcher.catalog.coworkers(a)
+    Editor(matcher).add_feedback(a, b, "decline")  # the latest reaction decides: the tie ends
+    assert (a, b) not in matcher.catalog.tie_pairs
+    assert_equivalent(matcher)
+
+
+def test_a_refit_in_the_background_gives_what_a_fresh_build_gives(matcher: Matcher) -> None:
+    matcher.snapshots.refit_drift = 0  # off while the profiles drift
+    editor = Editor(matcher)
+    for n in range(3):
+        editor.patch("partners", f"gen-{n:05d}", {"description": f"Seaweed farming cooperative {n}."})
+    assert matcher.snapshots.current is not None and matcher.snapshots.current.drift == 3 / 40
+    assert "seaweed" not in set(matcher.catalog.lexical.terms_)  # unknown to the first fit
+    matcher.snapshots.refit_drift = 0.05
+    editor.patch("partners", "gen-00003", {"city": "Bergen"})  # any write looks at the drift
+    assert matcher.snapshots.refitting  # started by this write, in the background
+    assert matcher.snapshots.wait_for_refit(timeout=60)
+    assert matcher.snapshot_stats.refits == 1 and matcher.snapshot_stats.full_rebuilds == 1
+    assert matcher.snapshots.current is not None and matcher.snapshots.current.drift == 0
+    assert "seaweed" in set(matcher.catalog.lexical.terms_)
+    assert_equivalent(matcher, keep_vocabulary=False)
+
+
+def test_another_process_applies_the_same_deltas(matcher: Matcher, tmp_path: Path) -> None:
+    other = open_matcher(tmp_path / "other", matcher.store.url)
+    other.refresh()
+    for m in (matcher, other):  # each refits on its own schedule (then their idf differ until the other refits)
+        m.snapshots.refit_drift = 0
+    editor, rng = Editor(matcher), random.Random(7)
+    for step in range(12):
+        random_write(editor, rng, step)
+    assert other.refresh_if_stale() is True
+    assert other.revision == matcher.revision
+    assert results(other.recommender) == results(matcher.recommender)
+    assert other.snapshot_stats.full_rebuilds == 1 and other.snapshot_stats.deltas == 1  # all of them at once
+    other.close()
+
+
+def test_a_gap_in_the_change_log_means_a_rebuild(matcher: Matcher, tmp_path: Path) -> None:
+    from sqlalchemy import delete
+
+    from matcher.store.tables import ChangeRow
+
+    other = open_matcher(tmp_path / "other", matcher.store.url)
+    other.refresh()
+    Editor(matcher).patch("partners", "gen-00003", {"description": "Kelp."})
+    with matcher.store.sessions.begin() as s:
+        s.execute(delete(ChangeRow))
+    assert other.refresh_if_stale() is True
+    assert other.snapshot_stats.full_rebuilds == 2 and other.catalog.partner("gen-00003").description == "Kelp."
+    np.testing.assert_array_equal(other.catalog.partner_vectors, matcher.catalog.partner_vectors)
+    other.close()
