@@ -200,3 +200,25 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return take
+
+
+def choose(page: Any, picker: str, text: str, option: str) -> None:
+    """Choose ``option`` in the search-as-you-type picker whose input is ``#picker``, by keyboard: type ``text``, wait
+    for the option, move to it with the arrow keys and press Enter."""
+    field = page.locator(f"#{picker}")
+    field.click()
+    field.fill(text)
+    listbox = page.locator(f"#{picker}-listbox")
+    listbox.locator("[role='option']", has_text=option).first.wait_for()
+    names = listbox.locator("[role='option'] .combo-label").all_inner_texts()
+    for _ in range(names.index(option) + 1):
+        field.press("ArrowDown")
+    field.press("Enter")
+
+
+def expect(target: Any) -> Any:
+    """Playwright's ``expect`` (it waits until the assertion holds), imported when used: without Playwright, the
+    browser tests are skipped by ``chromium_path`` rather than failing to import."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)

@@ -88,7 +88,7 @@ def test_every_language_words_every_view_with_no_key_left(page: Any, live_server
     key_pattern = re.compile(r"\b[a-z]+(?:\.[a-zA-Z_0-9]+)+\b")
     counts = {}
     for code in ["ar", "zh", "en", "fr", "ru", "es", "pt"]:
-        for view in ["#/find", "#/groups", "#/explore"]:
+        for view in ["#/find", "#/groups", "#/team", "#/assign", "#/explore", "#/signin"]:
             page.goto(f"{live_server}/?lang={code}{view}")
             ready(page)
             page.wait_for_selector("#view h1")

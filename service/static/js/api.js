@@ -58,10 +58,10 @@ function kindOf(status) {
   return "service";
 }
 
-export async function request(path, { method = "GET", body, signal } = {}) {
+/** ``key``: send this key instead of the tab's (to check a key before keeping it). */
+export async function request(path, { method = "GET", body, signal, key = apiKey() } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const key = apiKey();
   if (key) headers.Authorization = `Bearer ${key}`;
   let response;
   try {
@@ -84,10 +84,23 @@ export async function request(path, { method = "GET", body, signal } = {}) {
   return data;
 }
 
+/** ``?a=1&b=x`` from the parameters that have a value. */
+function query(params) {
+  const pairs = Object.entries(params).filter(([, value]) => value !== undefined && value !== null && value !== "");
+  return pairs.length ? `?${new URLSearchParams(pairs.map(([k, v]) => [k, String(v)]))}` : "";
+}
+
 export const api = {
   get: (path) => request(path),
   health: () => request("/v1/health"),
   summary: () => request("/v1/catalog/summary"),
+  /** One page of partners (``{data, count, total, next_cursor}``) whose name holds ``q``; hidden ones only to their key. */
+  searchPartners: (params, signal) => request(`/v1/catalog/partners${query(params)}`, { signal }),
+  searchProjects: (params, signal) => request(`/v1/catalog/projects${query(params)}`, { signal }),
+  project: (id) => request(`/v1/projects/${encodeURIComponent(id)}`),
+  /** Whom a key acts for: ``{scope, partner_id, name}``; 401 for a key that is not valid. */
+  me: (key) => request("/v1/me", key === undefined ? {} : { key }),
+  assignments: (body, signal) => request("/v1/action-groups/assignments", { method: "POST", body, signal }),
   collaborators: (query, signal) => request("/v1/recommendations/collaborators", { method: "POST", body: query, signal }),
   partner: (id) => request(`/v1/partners/${encodeURIComponent(id)}`),
   similar: (id, k = 10) => request(`/v1/partners/${encodeURIComponent(id)}/similar?k=${k}`),

@@ -5,10 +5,13 @@ import { errorState } from "./components.js";
 import { fill, h } from "./dom.js";
 import { applyStatic, currentLanguage, formatNumber, initI18n, languages, setLanguage, t } from "./i18n.js";
 import { openPartnerCard, setUpDialog } from "./partner-card.js";
+import { actingPartner, onSessionChange, refreshSession, signOut, signedIn } from "./session.js";
 import { normaliseThemes } from "./themes.js";
+import { createAssignView } from "./views/assign.js";
 import { createExploreView } from "./views/explore.js";
 import { createFindView } from "./views/find.js";
 import { createGroupsView } from "./views/groups.js";
+import { createSignInView } from "./views/signin.js";
 import { createTeamView } from "./views/team.js";
 
 const ctx = {
@@ -61,7 +64,9 @@ const views = {
   find: createFindView(ctx),
   team: createTeamView(ctx),
   groups: createGroupsView(ctx),
+  assign: createAssignView(ctx),
   explore: createExploreView(ctx),
+  signin: createSignInView(ctx),
 };
 let currentView = null;
 
@@ -85,6 +90,7 @@ function show({ focus }) {
   const container = document.getElementById("view");
   views[name].mount(container, params);
   setTitle();
+  renderAccount();
   if (focus) container.querySelector("h1")?.focus();
 }
 
@@ -107,10 +113,38 @@ function setUpLanguageSwitch(health) {
     await setLanguage(switcher.value);
     applyStatic();
     renderFooter(health);
+    renderAccount();
     views[currentView].relabel();
     setTitle();
     ctx.announce(t("lang.changed", { name: languages()[currentLanguage()] }));
   });
+}
+
+/** The header says who is signed in (with a sign-out button), or offers to sign in. */
+function renderAccount() {
+  const holder = document.getElementById("account");
+  const me = signedIn();
+  if (!me) {
+    fill(holder, h("a", { href: "#/signin", class: "account-link", "aria-current": currentView === "signin" ? "page" : null }, t("signin.link")));
+    return;
+  }
+  const who = me.scope === "partner" ? t("account.partner", { name: me.name ?? me.partner_id }) : t("account.admin");
+  fill(
+    holder,
+    h("span", { class: "account-who" }, who),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "account-out",
+        onclick: () => {
+          signOut();
+          ctx.announce(t("signin.out"));
+        },
+      },
+      t("signin.signOut"),
+    ),
+  );
 }
 
 function setUpSkipLink() {
@@ -130,7 +164,7 @@ async function boot() {
   applyStatic();
   setUpSkipLink();
   setUpDialog();
-  const [, health, optional] = await Promise.allSettled([loadCatalog(), api.health(), features()]);
+  const [, health, optional] = await Promise.allSettled([loadCatalog(), api.health(), features(), refreshSession()]);
   if (optional.status === "fulfilled") ctx.features = optional.value;
   await loadThemes();
   const healthValue = health.status === "fulfilled" ? health.value : null;
@@ -143,6 +177,14 @@ async function boot() {
   }
   window.addEventListener("hashchange", () => {
     if (location.hash.startsWith("#/")) show({ focus: true });
+  });
+  let acting = actingPartner()?.id;
+  onSessionChange(() => {
+    // the header says who is signed in; a view re-renders only when the partner it asks as changed (its requester)
+    renderAccount();
+    const now = actingPartner()?.id;
+    if (currentView === "signin" || now !== acting) views[currentView].relabel();
+    acting = now;
   });
   show({ focus: false });
   document.body.dataset.ready = "true";

@@ -3,6 +3,7 @@
 import { apiKey, setApiKey } from "./api.js";
 import { field, h, setFieldError } from "./dom.js";
 import { countryName, formatNumber, has, languageWord, regionName, t, tn } from "./i18n.js";
+import { refreshSession } from "./session.js";
 
 export function kindLabel(token, summary) {
   if (!token) return t("common.unknownKind");
@@ -70,6 +71,7 @@ export function keyForm(purposeKey, onSaved) {
           return;
         }
         setApiKey(key);
+        refreshSession(); // the header says whom the key acts for
         onSaved?.();
       },
     },

@@ -1,6 +1,6 @@
 // "Explore": the themes map and the least covered themes when the server has GET /v1/themes (coverage gaps too when
-// it documents a gaps endpoint), and always a searchable list of partners and projects (from /v1/catalog/summary,
-// filtered in the browser).
+// it documents a gaps endpoint), and always the partners and projects, searched by name and filtered by the service a
+// page at a time (GET /v1/catalog/partners and /v1/catalog/projects: never the whole catalogue at once).
 
 import { api } from "../api.js";
 import { emptyState, errorState, kindLabel, loadingState, metaLine, sdgChips, sdgName } from "../components.js";
@@ -9,13 +9,18 @@ import { countryName, formatNumber, t } from "../i18n.js";
 import { gapList, leastCovered, leastCoveredList, normaliseGaps, normaliseThemes, themeMap } from "../themes.js";
 
 const PAGE = 30;
+const DEBOUNCE_MS = 250;
 
 const state = {
   query: "",
   filters: { type: "", country: "", sdg: "", status: "" },
-  shown: { partners: PAGE, projects: PAGE },
+  lists: { partners: emptyList(), projects: emptyList() },
   themes: { phase: "idle", data: null, error: null },
 };
+
+function emptyList() {
+  return { phase: "loading", items: [], total: 0, cursor: null, error: null };
+}
 
 function themesContent(reload) {
   const { phase, data, error } = state.themes;
@@ -42,29 +47,14 @@ function formatPercent(share) {
 
 // -- lists ------------------------------------------------------------------------------------------------------------
 
-function matches(text, query) {
-  return text.toLocaleLowerCase().includes(query);
+/** The parameters of one page of a list: the search and the filters that apply to that kind. */
+function listParams(kind, cursor) {
+  const { type, country, sdg, status } = state.filters;
+  const common = { q: state.query.trim(), sdg, limit: PAGE, cursor };
+  return kind === "partners" ? { ...common, type, country } : { ...common, status };
 }
 
-function filteredPartners(summary) {
-  const q = state.query.trim().toLocaleLowerCase();
-  const { type, country, sdg } = state.filters;
-  return (summary?.partners ?? []).filter(
-    (p) =>
-      (!q || matches(`${p.name} ${p.summary}`, q)) &&
-      (!type || p.type === type) &&
-      (!country || p.country === country) &&
-      (!sdg || p.sdgs.includes(Number(sdg))),
-  );
-}
-
-function filteredProjects(summary) {
-  const q = state.query.trim().toLocaleLowerCase();
-  const { sdg, status } = state.filters;
-  return (summary?.projects ?? []).filter(
-    (p) => (!q || matches(`${p.title} ${p.summary}`, q)) && (!sdg || p.sdgs.includes(Number(sdg))) && (!status || p.status === status),
-  );
-}
+const search = { partners: api.searchPartners, projects: api.searchProjects };
 
 export function createExploreView(ctx) {
   let root = null;
@@ -98,38 +88,63 @@ export function createExploreView(ctx) {
     fill(themesRegion, h("h2", { id: "themes-title" }, t("explore.themes.title")), ...[themesContent(loadThemes)].flat(2));
   }
 
-  function list(kind, items, renderItem) {
-    const shown = items.slice(0, state.shown[kind]);
+  let controllers = {};
+
+  /** Load the first page of a list (or, with ``more``, the next one) from the service. */
+  async function loadList(kind, { more = false } = {}) {
+    const list = state.lists[kind];
+    if (!more) controllers[kind]?.abort();
+    const controller = (controllers[kind] = new AbortController());
+    if (!more) state.lists[kind] = { ...emptyList(), items: list.items, total: list.total };
+    try {
+      const page = await search[kind](listParams(kind, more ? list.cursor : undefined), controller.signal);
+      const items = more ? [...list.items, ...page.data] : page.data;
+      state.lists[kind] = { phase: "done", items, total: page.total, cursor: page.next_cursor, error: null };
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      state.lists[kind] = { ...emptyList(), phase: "error", error };
+    }
+    renderLists();
+  }
+
+  function list(kind, renderItem) {
+    const { phase, items, total, cursor, error } = state.lists[kind];
+    let body;
+    if (phase === "error") body = errorState(error, () => loadList(kind));
+    else if (phase === "loading" && !items.length) body = loadingState(t("app.loading"));
+    else if (!items.length) body = emptyState(t("explore.none"));
+    else {
+      body = [
+        h("ul", { class: "entries" }, items.map(renderItem)),
+        h(
+          "p",
+          { class: "more" },
+          h("span", { class: "hint" }, t("common.showing", { shown: formatNumber(items.length), total: formatNumber(total) })),
+          " ",
+          cursor
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "button secondary small",
+                  "data-more": kind,
+                  onclick: async () => {
+                    const before = items.length;
+                    await loadList(kind, { more: true });
+                    root.querySelectorAll(`#${kind}-title ~ .entries > li`)[before]?.querySelector("button, a")?.focus();
+                  },
+                },
+                t("common.more"),
+              )
+            : null,
+        ),
+      ];
+    }
     return h(
       "section",
-      { class: "panel", "aria-labelledby": `${kind}-title` },
-      h("h2", { id: `${kind}-title` }, t(`explore.${kind}.title`), " ", h("span", { class: "count" }, `(${formatNumber(items.length)})`)),
-      items.length
-        ? [
-            h("ul", { class: "entries" }, shown.map(renderItem)),
-            items.length > shown.length
-              ? h(
-                  "p",
-                  { class: "more" },
-                  h("span", { class: "hint" }, t("common.showing", { shown: formatNumber(shown.length), total: formatNumber(items.length) })),
-                  " ",
-                  h(
-                    "button",
-                    {
-                      type: "button",
-                      class: "button secondary small",
-                      onclick: () => {
-                        state.shown[kind] += PAGE;
-                        renderLists();
-                        root.querySelectorAll(`#${kind}-title ~ .entries > li`)[shown.length]?.querySelector("button, a")?.focus();
-                      },
-                    },
-                    t("common.more"),
-                  ),
-                )
-              : null,
-          ]
-        : emptyState(t("explore.none")),
+      { class: "panel", "aria-labelledby": `${kind}-title`, "aria-busy": String(phase === "loading"), "data-list": kind },
+      h("h2", { id: `${kind}-title` }, t(`explore.${kind}.title`), " ", h("span", { class: "count" }, `(${formatNumber(total)})`)),
+      body,
     );
   }
 
@@ -169,29 +184,28 @@ export function createExploreView(ctx) {
   }
 
   function renderLists() {
-    const partners = filteredPartners(ctx.summary);
-    const projects = filteredProjects(ctx.summary);
-    fill(listsRegion,
-      h("div", { class: "columns" }, list("partners", partners, partnerItem), list("projects", projects, projectItem)),
-    );
-    return { partners: partners.length, projects: projects.length };
+    if (!listsRegion?.isConnected) return;
+    fill(listsRegion, h("div", { class: "columns" }, list("partners", partnerItem), list("projects", projectItem)));
   }
 
-  let announceTimer = null;
-  function update() {
-    state.shown = { partners: PAGE, projects: PAGE };
-    const counts = renderLists();
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(
-      () => ctx.announce(`${t("explore.partners.title")}: ${formatNumber(counts.partners)} · ${t("explore.projects.title")}: ${formatNumber(counts.projects)}`),
-      400,
+  let timer = null;
+  /** The search or a filter changed: ask again (typing is debounced), then announce the counts. */
+  function update({ debounce = false } = {}) {
+    clearTimeout(timer);
+    timer = setTimeout(
+      async () => {
+        await Promise.all([loadList("partners"), loadList("projects")]);
+        const { partners, projects } = state.lists;
+        ctx.announce(`${t("explore.partners.title")}: ${formatNumber(partners.total)} · ${t("explore.projects.title")}: ${formatNumber(projects.total)}`);
+      },
+      debounce ? DEBOUNCE_MS : 0,
     );
   }
 
   function render() {
     const summary = ctx.summary;
     const any = [["", t("common.any")]];
-    const countries = [...new Set((summary?.partners ?? []).map((p) => p.country).filter(Boolean))]
+    const countries = (summary?.countries ?? [])
       .map((c) => [c, countryName(c)])
       .sort((a, b) => a[1].localeCompare(b[1]));
     const filterSelect = (name, options) =>
@@ -203,7 +217,7 @@ export function createExploreView(ctx) {
       value: state.query,
       placeholder: t("explore.search.placeholder"),
       autocomplete: "off",
-      oninput: (e) => ((state.query = e.target.value), update()),
+      oninput: (e) => ((state.query = e.target.value), update({ debounce: true })),
     });
     themesRegion = h("section", { class: "panel themes", "aria-labelledby": "themes-title" });
     listsRegion = h("div", { class: "lists" });
@@ -235,6 +249,7 @@ export function createExploreView(ctx) {
                 state.query = "";
                 state.filters = { type: "", country: "", sdg: "", status: "" };
                 render();
+                update();
                 root.querySelector("#explore-search").focus();
               },
             },
@@ -254,6 +269,7 @@ export function createExploreView(ctx) {
       root = container;
       render();
       loadThemes();
+      update();
     },
     relabel() {
       if (root?.isConnected) render();

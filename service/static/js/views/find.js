@@ -6,15 +6,17 @@ import { emptyState, errorState, initialState, keyForm, loadingState, matchCard,
 import { field, fill, h, select, setFieldError } from "../dom.js";
 import { countryName, languageName, regionName, t, tn } from "../i18n.js";
 import { membersMap } from "../map.js";
+import { projectLabel, projectPicker, requesterField } from "../pickers.js";
 import { regionOptions } from "../regions.js";
+import { actingPartner } from "../session.js";
 import { FILTER_OF, chipLabel, understoodChips } from "../understood.js";
 
 const K_CHOICES = [5, 10, 20, 50];
 
 const state = {
   text: "",
-  projectId: "",
-  requesterId: "",
+  project: null, // {value, label} chosen in the project picker
+  requester: null, // {value, label} chosen in the requester picker (the signed-in partner overrides it)
   filters: { country: "", type: "", language: "", sdg: "", theme: "", region: "" },
   extra: emptyExtra(), // filters added from the "what we understood" chips, by filter name
   understood: null,
@@ -38,9 +40,8 @@ function sortedBy(items, key) {
 }
 
 function filterOptions(summary, themes) {
-  const partners = summary?.partners ?? [];
-  const countries = sortedBy([...new Set(partners.map((p) => p.country).filter(Boolean))], countryName);
-  const languages = sortedBy([...new Set(partners.flatMap((p) => p.languages))], languageName);
+  const countries = sortedBy(summary?.countries ?? [], countryName);
+  const languages = sortedBy(summary?.languages ?? [], languageName);
   const kinds = Object.keys(summary?.actor_types ?? {});
   return {
     country: countries.map((c) => [c, countryName(c)]),
@@ -69,8 +70,9 @@ function buildQuery() {
   if (state.filters.theme) filters.themes = [Number(state.filters.theme)];
   const query = { k: state.k, filters };
   if (state.text.trim()) query.text = state.text.trim();
-  if (state.projectId) query.project_id = state.projectId;
-  if (state.requesterId) query.requester_id = state.requesterId;
+  if (state.project) query.project_id = state.project.value;
+  const requester = actingPartner()?.id ?? state.requester?.value;
+  if (requester) query.requester_id = requester;
   return query;
 }
 
@@ -81,8 +83,6 @@ export function createFindView(ctx) {
   function readForm(form) {
     const data = new FormData(form);
     state.text = String(data.get("text") ?? "");
-    state.projectId = String(data.get("project") ?? "");
-    state.requesterId = String(data.get("requester") ?? "");
     state.k = Number(data.get("k") ?? 10);
     for (const name of Object.keys(state.filters)) state.filters[name] = String(data.get(name) ?? "");
     if (!ctx.themes?.length) state.filters.theme = "";
@@ -118,7 +118,7 @@ export function createFindView(ctx) {
     const form = event.currentTarget;
     readForm(form);
     const textarea = form.elements.text;
-    if (!state.text.trim() && !state.projectId) {
+    if (!state.text.trim() && !state.project) {
       setFieldError(textarea, t("find.error.empty"));
       textarea.focus();
       return;
@@ -129,7 +129,7 @@ export function createFindView(ctx) {
 
   function onClear() {
     controller?.abort();
-    Object.assign(state, { text: "", projectId: "", requesterId: "", k: 10, phase: "initial", results: [], error: null });
+    Object.assign(state, { text: "", project: null, requester: null, k: 10, phase: "initial", results: [], error: null });
     state.filters = { country: "", type: "", language: "", sdg: "", theme: "", region: "" };
     state.extra = emptyExtra();
     state.understood = null;
@@ -285,7 +285,6 @@ export function createFindView(ctx) {
     const summary = ctx.summary;
     const options = filterOptions(summary, ctx.themes);
     const any = [["", t("common.any")]];
-    const none = [["", t("common.none")]];
     const textarea = h("textarea", {
       name: "text",
       rows: 5,
@@ -293,8 +292,6 @@ export function createFindView(ctx) {
       placeholder: t("find.text.placeholder"),
       value: state.text,
     });
-    const projects = (summary?.projects ?? []).map((p) => [p.id, p.title]);
-    const partners = (summary?.partners ?? []).map((p) => [p.id, p.name]);
     const filter = (name, label) =>
       field({ label, control: select({ name, id: `filter-${name}` }, [...any, ...options[name]], state.filters[name]) });
 
@@ -313,16 +310,15 @@ export function createFindView(ctx) {
       h(
         "div",
         { class: "grid-2" },
-        field({
+        projectPicker({
+          id: "project",
+          name: "project",
           label: t("find.project.label"),
           hint: t("find.project.hint"),
-          control: select({ name: "project", id: "project" }, [...none, ...projects], state.projectId),
+          value: state.project,
+          onChange: (entry) => (state.project = entry),
         }),
-        field({
-          label: t("find.requester.label"),
-          hint: t("find.requester.hint"),
-          control: select({ name: "requester", id: "requester" }, [...none, ...partners], state.requesterId),
-        }),
+        requesterField({ id: "requester", hint: t("find.requester.hint"), value: state.requester, onChange: (entry) => (state.requester = entry) }),
       ),
       h(
         "fieldset",
@@ -367,11 +363,16 @@ export function createFindView(ctx) {
     mount(container, params) {
       root = container;
       const project = params.get("project");
-      if (project) {
-        Object.assign(state, { projectId: project, text: "" });
-      }
+      if (project) Object.assign(state, { project: { value: project, label: project }, text: "" });
       render();
-      if (project) search({ focusResults: false });
+      if (project) {
+        search({ focusResults: false });
+        projectLabel(project).then((entry) => {
+          if (state.project?.value !== entry.value) return;
+          state.project = entry;
+          root.querySelector("[data-combo='project']")?.picker?.set(entry);
+        });
+      }
     },
     relabel() {
       if (root?.isConnected) render();

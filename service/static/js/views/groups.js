@@ -4,10 +4,33 @@ import { api } from "../api.js";
 import { emptyState, errorState, groupCard, initialState, loadingState, matchCard, resultsHeading } from "../components.js";
 import { field, fill, h, select, setFieldError } from "../dom.js";
 import { t, tn } from "../i18n.js";
+import { partnerLabel, partnerPicker } from "../pickers.js";
+
+/** A <select> of a few choices (the action groups of the summary). */
+function selectControl(options) {
+  return (id, state, labelKey) =>
+    field({
+      label: t(labelKey),
+      className: "field field-grow",
+      control: select({ name: id, id: `${id}-select`, onchange: (event) => (state.value = event.target.value) }, [["", t("common.none")], ...options()], state.value),
+    });
+}
+
+/** A search-as-you-type partner picker (never the whole list of partners). */
+function partnerControl(id, state, labelKey) {
+  return partnerPicker({
+    id: `${id}-select`,
+    name: id,
+    label: t(labelKey),
+    className: "field-grow",
+    value: state.value ? { value: state.value, label: state.label || state.value } : null,
+    onChange: (entry) => Object.assign(state, { value: entry?.value ?? "", label: entry?.label ?? "" }),
+  });
+}
 
 /** One picker + its results: a small state machine shared by both panels. */
-function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyKey, options, load, card }) {
-  const state = { value: "", phase: "initial", items: [], error: null };
+function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyKey, control: makeControl, load, card }) {
+  const state = { value: "", label: "", phase: "initial", items: [], error: null };
   let region = null;
   let root = null;
 
@@ -41,11 +64,8 @@ function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyK
 
   function render(container, announce) {
     root = container;
-    const control = select(
-      { name: id, id: `${id}-select`, onchange: (event) => (state.value = event.target.value) },
-      [["", t("common.none")], ...options()],
-      state.value,
-    );
+    const controlField = makeControl(id, state, labelKey);
+    const control = controlField.querySelector(`#${id}-select`);
     const form = h(
       "form",
       {
@@ -53,7 +73,7 @@ function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyK
         novalidate: true,
         onsubmit: (event) => {
           event.preventDefault();
-          state.value = control.value;
+          if (control.tagName === "SELECT") state.value = control.value;
           if (!state.value) {
             setFieldError(control, t("groups.error.choose"));
             control.focus();
@@ -63,7 +83,7 @@ function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyK
           run({ announce });
         },
       },
-      h("div", { class: "form-actions" }, field({ label: t(labelKey), control, className: "field field-grow" }), h("button", { type: "submit", class: "button" }, t(submitKey))),
+      h("div", { class: "form-actions" }, controlField, h("button", { type: "submit", class: "button" }, t(submitKey))),
     );
     region = h("div", { class: "results", id: `${id}-results` });
     fill(root, h("h2", { id: `${id}-title` }, t(titleKey)), form, region);
@@ -73,11 +93,19 @@ function panel({ id, titleKey, labelKey, submitKey, initialKey, countKey, emptyK
 
   return {
     render,
-    select(value, announce) {
-      state.value = value;
-      const control = root?.querySelector("select");
-      if (control) control.value = value;
+    /** Choose ``value`` from a script (an id in the URL); ``label`` names it in a picker. */
+    select(value, announce, label = value) {
+      Object.assign(state, { value, label });
+      const holder = root?.querySelector(`#${id}-select`);
+      if (holder?.tagName === "SELECT") holder.value = value;
+      else holder?.closest("[data-combo]")?.picker?.set({ value, label });
       return run({ focus: false, announce });
+    },
+    /** Name the chosen value (once its label is known). */
+    name(value, label) {
+      if (state.value !== value) return;
+      state.label = label;
+      root?.querySelector(`#${id}-select`)?.closest("[data-combo]")?.picker?.set({ value, label });
     },
   };
 }
@@ -92,7 +120,7 @@ export function createGroupsView(ctx) {
     initialKey: "groups.candidates.initial",
     countKey: "groups.candidates",
     emptyKey: "groups.candidates.empty",
-    options: () => (ctx.summary?.action_groups ?? []).map((g) => [g.id, g.name]),
+    control: selectControl(() => (ctx.summary?.action_groups ?? []).map((g) => [g.id, g.name])),
     load: (groupId) => api.candidates(groupId, 10),
     card: (match) => matchCard(match, { summary: ctx.summary, openPartner: ctx.openPartner }),
   });
@@ -104,7 +132,7 @@ export function createGroupsView(ctx) {
     initialKey: "groups.join.initial",
     countKey: "groups.join",
     emptyKey: "groups.join.empty",
-    options: () => (ctx.summary?.partners ?? []).map((p) => [p.id, p.name]),
+    control: partnerControl,
     load: (partnerId) => api.groupsFor(partnerId, 10),
     card: groupCard,
   });
@@ -127,7 +155,11 @@ export function createGroupsView(ctx) {
       root = container;
       render();
       if (params.get("group")) candidates.select(params.get("group"), ctx.announce);
-      if (params.get("partner")) joinable.select(params.get("partner"), ctx.announce);
+      const partner = params.get("partner");
+      if (partner) {
+        joinable.select(partner, ctx.announce);
+        partnerLabel(partner).then((entry) => joinable.name(partner, entry.label));
+      }
     },
     relabel() {
       if (root?.isConnected) render();

@@ -7,12 +7,16 @@ import { errorState, initialState, kindLabel, loadingState, metaLine, resultsHea
 import { field, fill, h, select, setFieldError } from "../dom.js";
 import { countryName, formatNumber, languageName, regionName, t, tn } from "../i18n.js";
 import { membersMap } from "../map.js";
+import { partnerPicker, projectPicker, requesterField } from "../pickers.js";
 import { regionOptions } from "../regions.js";
+import { actingPartner } from "../session.js";
 
 const state = {
   text: "",
-  projectId: "",
-  requesterId: "",
+  project: null, // {value, label}
+  requester: null, // {value, label}; the signed-in partner overrides it
+  include: [], // [{value, label}]: in the team already
+  exclude: [], // [{value, label}]: never proposed
   size: { min: 3, max: 5 },
   kinds: [], // [{kind, min, max}] as strings from the form
   regions: [], // [{region, min}]
@@ -41,16 +45,22 @@ function buildRequest() {
   if (state.maxPerCountry !== "") constraints.max_per_country = int(state.maxPerCountry);
   if (state.languages.length) constraints.languages = [...state.languages];
   if (state.sdgs.length) constraints.sdgs = state.sdgs.map(Number);
-  const body = { size: { min: int(state.size.min), max: int(state.size.max) }, constraints, include: [], exclude: [] };
+  const body = {
+    size: { min: int(state.size.min), max: int(state.size.max) },
+    constraints,
+    include: state.include.map((entry) => entry.value),
+    exclude: state.exclude.map((entry) => entry.value),
+  };
   if (state.text.trim()) body.text = state.text.trim();
-  if (state.projectId) body.project_id = state.projectId;
-  if (state.requesterId) body.requester_id = state.requesterId;
+  if (state.project) body.project_id = state.project.value;
+  const requester = actingPartner()?.id ?? state.requester?.value;
+  if (requester) body.requester_id = requester;
   return body;
 }
 
 /** What is wrong with the form before anything is sent: [control name, message] or null. */
 function formProblem() {
-  if (!state.text.trim() && !state.projectId) return ["text", t("find.error.empty")];
+  if (!state.text.trim() && !state.project) return ["text", t("find.error.empty")];
   const { min, max } = state.size;
   if (min === "" || max === "" || Number(min) > Number(max)) return ["size-min", t("team.error.size")];
   for (const [i, row] of state.kinds.entries()) if (row.max !== "" && Number(row.min || 0) > Number(row.max)) return [`kind-min-${i}`, t("team.error.range")];
@@ -105,8 +115,6 @@ export function createTeamView(ctx) {
   function readForm(form) {
     const data = new FormData(form);
     state.text = String(data.get("text") ?? "");
-    state.projectId = String(data.get("project") ?? "");
-    state.requesterId = String(data.get("requester") ?? "");
     state.size = { min: String(data.get("size-min") ?? ""), max: String(data.get("size-max") ?? "") };
     state.kinds = state.kinds.map((_, i) => ({ kind: String(data.get(`kind-${i}`) ?? ""), min: String(data.get(`kind-min-${i}`) ?? ""), max: String(data.get(`kind-max-${i}`) ?? "") }));
     state.regions = state.regions.map((_, i) => ({ region: String(data.get(`region-${i}`) ?? ""), min: String(data.get(`region-min-${i}`) ?? "1") }));
@@ -303,7 +311,7 @@ export function createTeamView(ctx) {
     const summary = ctx.summary;
     const none = [["", t("common.none")]];
     const kindOptions = Object.keys(summary?.actor_types ?? {}).map((k) => [k, kindLabel(k, summary)]);
-    const languages = [...new Set((summary?.partners ?? []).flatMap((p) => p.languages))].sort((a, b) => languageName(a).localeCompare(languageName(b)));
+    const languages = [...(summary?.languages ?? [])].sort((a, b) => languageName(a).localeCompare(languageName(b)));
     const rerender = (mutate) => (event) => {
       readForm(event.currentTarget.form);
       mutate();
@@ -337,8 +345,14 @@ export function createTeamView(ctx) {
       h(
         "div",
         { class: "grid-2" },
-        field({ label: t("find.project.label"), control: select({ name: "project", id: "team-project" }, [...none, ...(summary?.projects ?? []).map((p) => [p.id, p.title])], state.projectId) }),
-        field({ label: t("find.requester.label"), control: select({ name: "requester", id: "team-requester" }, [...none, ...(summary?.partners ?? []).map((p) => [p.id, p.name])], state.requesterId) }),
+        projectPicker({ id: "team-project", name: "project", label: t("find.project.label"), value: state.project, onChange: (entry) => (state.project = entry) }),
+        requesterField({ id: "team-requester", value: state.requester, onChange: (entry) => (state.requester = entry) }),
+      ),
+      h(
+        "div",
+        { class: "grid-2" },
+        partnerPicker({ id: "team-include", name: "include", label: t("team.include.label"), hint: t("team.include.hint"), multiple: true, values: state.include, onChange: (entries) => (state.include = entries) }),
+        partnerPicker({ id: "team-exclude", name: "exclude", label: t("team.exclude.label"), hint: t("team.exclude.hint"), multiple: true, values: state.exclude, onChange: (entries) => (state.exclude = entries) }),
       ),
       h("fieldset", { class: "filters" }, h("legend", {}, t("team.size.legend")), h("div", { class: "form-actions" }, field({ label: t("team.size.min"), control: numberInput("size-min", state.size.min, 1), className: "field field-inline" }), field({ label: t("team.size.max"), control: numberInput("size-max", state.size.max, 1), className: "field field-inline" }))),
       rowsFieldset("team.kinds.legend", "team.kinds.hint", state.kinds, kindRow, "team.kinds.add", rerender(() => state.kinds.push({ kind: "", min: "1", max: "" }))),
