@@ -77,6 +77,7 @@ def _start(settings: Settings) -> Matcher:
         matcher.train()  # data written through the API or an older version: learn from the history once
     matcher.refresh()
     ensure_themes(matcher)  # none saved in $MATCHER_HOME/themes.json and a small catalog: fit and save them
+    matcher.listen()  # PostgreSQL: apply other replicas' writes as they are announced (polling stays the fallback)
     return matcher
 
 

@@ -143,6 +143,12 @@ class MatcherCollector(Collector):
             yield CounterMetricFamily(
                 "matcher_snapshot_rebuilds", "Snapshot rebuilds since start", value=stats.rebuilds
             )
+            yield CounterMetricFamily(
+                "matcher_snapshot_deltas", "Store deltas applied to the snapshot since start", value=stats.deltas
+            )
+            yield CounterMetricFamily(
+                "matcher_snapshot_refits", "Background refits of the snapshot since start", value=stats.refits
+            )
         cache = matcher.query_cache
         if cache is not None:
             yield CounterMetricFamily(
