@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from time import monotonic
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -75,9 +76,10 @@ def propose_consortium(
     x = program.variables(objective.relevance)
     _complementarity(program, x, objective)
     rules.add_rows(program, x)
+    deadline = monotonic() + request.time_limit  # for every solve of this request, the diagnosis's included
     solution = program.solve(request.time_limit)
     if solution.infeasible:
-        _diagnose_together(rules, request.time_limit)
+        _diagnose_together(rules, deadline)
     if solution.values is not None:
         chosen = [i for i in range(len(candidates)) if solution.values[x[i]]]
         optimal = solution.optimal
@@ -125,27 +127,31 @@ def _complementarity(program: BinaryProgram, x: list[int], objective: _Objective
         program.row([(y, 1.0), *offering], hi=0)
 
 
-def _diagnose_together(rules: TeamRules, time_limit: float) -> None:
-    """Name the minimum that cannot be met with the others, by how much (the most the others allow); always raises."""
+def _diagnose_together(rules: TeamRules, deadline: float) -> None:
+    """Name the minimum that cannot be met with the others, by how much (the most the others allow), with the
+    solver time left before ``deadline`` (``monotonic()`` seconds); always raises, without a name when the time
+    runs out first."""
     n = len(rules.candidates)
     for k, r in enumerate(rules.requirements):
         if not r.lo or r.lo <= r.fixed:
             continue
+        if (left := deadline - monotonic()) <= 0:
+            break
         program = BinaryProgram()
         x = program.variables(r.mask.astype(float))
         rules.add_rows(program, x, skip=k)
-        best = program.solve(time_limit)
+        best = program.solve(left)
         if best.values is not None and r.fixed + round(best.objective) < r.lo:
             most = r.fixed + round(best.objective)
             raise InfeasibleTeamError(
                 r.field, f"{r.text}: at most {most} together with the other constraints", r.lo - most
             )
-    if rules.min_countries:
+    if rules.min_countries and (left := deadline - monotonic()) > 0:
         program = BinaryProgram()
         x = program.variables([0.0] * n)
         rules.add_rows(program, x, countries=False)
         zs = rules.add_country_rows(program, x, weight=1.0, require=False)  # as many new countries as allowed
-        best = program.solve(time_limit)
+        best = program.solve(left)
         if zs and best.values is not None:
             most = len(rules.fixed_countries) + round(best.objective)
             if most < rules.min_countries:

@@ -228,3 +228,41 @@ def test_the_time_limit_returns_a_feasible_team_that_is_not_proven_optimal() -> 
     assert {"fr", "pt", "sw"} <= spoken
     chosen = {m.partner_id for m in team}
     assert not any({a, b} <= chosen for a, b in request.conflicts)
+
+
+def test_the_diagnosis_shares_the_request_s_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each solve takes 10 s of a fake clock. With 25 s, the diagnosis tries the size (no team without the
+    university minimum either) in the 15 s left, then the university minimum in the last 5 s and names it; with 5 s,
+    none are left after the solve that proved the request infeasible, and the answer names no single constraint."""
+    import matcher.team.consortium as consortium
+    from matcher.team.milp import BinaryProgram
+
+    now = [0.0]
+    limits: list[float] = []
+    solve = BinaryProgram.solve
+
+    def slow_solve(program: BinaryProgram, time_limit: float) -> Any:
+        limits.append(time_limit)
+        now[0] += 10.0
+        return solve(program, time_limit)
+
+    monkeypatch.setattr(BinaryProgram, "solve", slow_solve)
+    monkeypatch.setattr(consortium, "monotonic", lambda: now[0])
+    impossible: dict[str, Any] = {
+        "constraints": Constraints(kinds=(KindBound("university", min=2),)),
+        "exclude": ("uni3",),
+        "conflicts": (("uni1", "uni2"),),
+    }
+
+    with pytest.raises(InfeasibleTeamError) as named:
+        propose(time_limit=25.0, **impossible)
+    assert limits == [25.0, 15.0, 5.0]
+    assert named.value.field == "constraints.kinds[0].min"
+
+    limits.clear()
+    with pytest.raises(InfeasibleTeamError) as unnamed:
+        propose(time_limit=5.0, **impossible)
+    assert limits == [5.0]
+    assert str(unnamed.value) == (
+        "constraints: the constraints cannot all be met together (a team of 3; at least 2 universities)"
+    )
