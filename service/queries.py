@@ -10,7 +10,7 @@ from matcher.recommender import Recommender
 from matcher.settings import Settings
 from service.auth import Caller, forbidden
 from service.routes.themes import theme_filter
-from service.schemas import FiltersIn
+from service.schemas.recommendations import FiltersIn
 from service.visibility import require_visible
 
 

@@ -8,19 +8,15 @@ concurrent change to another field.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Header, HTTPException, Query, Response, status
-from pydantic import BaseModel
 
-from matcher.domain import ActionGroup, Partner, Project
 from matcher.engine import Matcher
 from matcher.store.errors import RecordNotFoundError
 from matcher.store.records import KINDS, Kind, Stored
 from service.errors import not_found
-from service.write_schemas import GroupRecord, PartnerRecord, ProjectRecord
 
 #: An If-Match value: ``*`` (any version), or a version as an ETag (``"3"``, ``W/"3"``) or bare (``3``).
 IF_MATCH = r'^\s*(?:\*|(?:W/)?"*([0-9]+)"*)\s*$'
@@ -80,26 +76,6 @@ def tagged(response: Response, stored: Stored[Any], location: str | None = None)
     response.headers["ETag"] = f'"{stored.version}"'
     if location:
         response.headers["Location"] = location
-
-
-RecordT = TypeVar("RecordT", bound=BaseModel)
-
-
-def _record(schema: type[RecordT], stored: Stored[Any]) -> RecordT:
-    """A stored domain record as its public schema (tuples become lists), with its version and update time."""
-    return schema(**asdict(stored.item), version=stored.version, updated_at=stored.updated_at)
-
-
-def partner_record(stored: Stored[Partner]) -> PartnerRecord:
-    return _record(PartnerRecord, stored)
-
-
-def project_record(stored: Stored[Project]) -> ProjectRecord:
-    return _record(ProjectRecord, stored)
-
-
-def group_record(stored: Stored[ActionGroup]) -> GroupRecord:
-    return _record(GroupRecord, stored)
 
 
 def get_stored(matcher: Matcher, kind: Kind, item_id: str) -> Stored[Any]:

@@ -22,25 +22,24 @@ from service.records import (
     Limit,
     Offset,
     get_stored,
-    group_record,
     if_version,
     location,
     same_id,
     tagged,
 )
 from service.routes.convert import matches
-from service.schemas import MatchesPublic
-from service.visibility import hidden_from
-from service.write_schemas import (
+from service.schemas.action_groups import (
     GroupCreate,
     GroupMemberIn,
     GroupMemberPublic,
     GroupMembersPublic,
-    GroupPatch,
     GroupRecord,
     GroupReplace,
     GroupsPage,
+    GroupUpdate,
 )
+from service.schemas.recommendations import MatchesPublic
+from service.visibility import hidden_from
 
 router = APIRouter(prefix="/action-groups", tags=["action groups"])
 MEMBER_ERRORS = {**WRITE_ERRORS, 409: {"description": "The partner is a member already"}}
@@ -60,7 +59,7 @@ def list_groups(
     if partner_id and hidden_from(caller, matcher.store, [partner_id]):  # answered as for an unknown id
         return GroupsPage(data=[], count=0, total=0, offset=offset, limit=limit)
     page = matcher.store.list_groups(offset=offset, limit=limit, partner_id=partner_id, q=q)
-    data = [group_record(s) for s in page.items]
+    data = [GroupRecord.model_validate(s) for s in page.items]
     return GroupsPage(data=data, count=len(data), total=page.total, offset=offset, limit=limit)
 
 
@@ -69,7 +68,7 @@ def get_group(group_id: str, matcher: MatcherDep, response: Response) -> GroupRe
     """A stored action group with its version (ETag)."""
     stored = get_stored(matcher, "action_groups", group_id)
     tagged(response, stored)
-    return group_record(stored)
+    return GroupRecord.model_validate(stored)
 
 
 @router.post(
@@ -85,7 +84,7 @@ def create_group(body: GroupCreate, editor: EditorDep, response: Response) -> Gr
     with refusals():
         stored = editor.create("action_groups", ActionGroup(**body.model_dump()))
     tagged(response, stored, where)
-    return group_record(stored)
+    return GroupRecord.model_validate(stored)
 
 
 @router.put("/{group_id}", response_model=GroupRecord, dependencies=[Writer], responses=WRITE_ERRORS)
@@ -98,19 +97,19 @@ def replace_group(
     with refusals():
         stored = editor.replace("action_groups", item, if_version=if_version(if_match))
     tagged(response, stored)
-    return group_record(stored)
+    return GroupRecord.model_validate(stored)
 
 
 @router.patch("/{group_id}", response_model=GroupRecord, dependencies=[Writer], responses=WRITE_ERRORS)
 def patch_group(
-    group_id: str, body: GroupPatch, editor: EditorDep, response: Response, if_match: IfMatch = None
+    group_id: str, body: GroupUpdate, editor: EditorDep, response: Response, if_match: IfMatch = None
 ) -> GroupRecord:
     """Change the name or the description of an action group."""
     changes = body.model_dump(include=body.model_fields_set)
     with refusals():
         stored = editor.patch("action_groups", group_id, changes, if_version=if_version(if_match))
     tagged(response, stored)
-    return group_record(stored)
+    return GroupRecord.model_validate(stored)
 
 
 @router.delete("/{group_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Writer], responses=WRITE_ERRORS)
@@ -128,8 +127,7 @@ def group_members(group_id: str, matcher: MatcherDep, caller: CallerDep) -> Grou
     with refusals():
         members = matcher.store.group_members(group_id)
     hidden = hidden_from(caller, matcher.store, [m.partner_id for m in members])
-    shown = [m for m in members if m.partner_id not in hidden]
-    data = [GroupMemberPublic(group_id=m.group_id, partner_id=m.partner_id) for m in shown]
+    data = [GroupMemberPublic.model_validate(m, from_attributes=True) for m in members if m.partner_id not in hidden]
     return GroupMembersPublic(data=data, count=len(data))
 
 
@@ -144,7 +142,7 @@ def add_group_member(group_id: str, body: GroupMemberIn, editor: EditorDep) -> G
     """Add a partner to an action group."""
     with refusals():
         member = editor.add_group_member(group_id, body.partner_id)
-    return GroupMemberPublic(group_id=member.group_id, partner_id=member.partner_id)
+    return GroupMemberPublic.model_validate(member, from_attributes=True)
 
 
 @router.delete(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from matcher.results import GroupMatch, PartnerMatch, Reason
 from matcher.understand import Understood, describe
-from service.schemas import (
+from service.schemas.recommendations import (
     GroupMatchesPublic,
     GroupMatchPublic,
     MatchesPublic,
@@ -17,38 +17,16 @@ from service.schemas import (
 
 
 def reasons_public(reasons: Sequence[Reason]) -> list[ReasonPublic]:
-    return [ReasonPublic(code=r.code, text=r.text, params=r.params) for r in reasons]
+    return [ReasonPublic.model_validate(r, from_attributes=True) for r in reasons]
 
 
 def matches(results: list[PartnerMatch]) -> MatchesPublic:
-    data = [
-        MatchPublic(
-            partner_id=m.partner_id,
-            name=m.name,
-            type=m.type,
-            country=m.country,
-            score=m.score,
-            reasons=m.reasons,
-            score_breakdown=m.score_breakdown,
-            explanations=reasons_public(m.explanations),
-        )
-        for m in results
-    ]
+    data = [MatchPublic.model_validate(m, from_attributes=True) for m in results]
     return MatchesPublic(data=data, count=len(data))
 
 
 def group_matches(results: list[GroupMatch]) -> GroupMatchesPublic:
-    data = [
-        GroupMatchPublic(
-            group_id=g.group_id,
-            name=g.name,
-            score=g.score,
-            reasons=g.reasons,
-            score_breakdown=g.score_breakdown,
-            explanations=reasons_public(g.explanations),
-        )
-        for g in results
-    ]
+    data = [GroupMatchPublic.model_validate(g, from_attributes=True) for g in results]
     return GroupMatchesPublic(data=data, count=len(data))
 
 

@@ -17,13 +17,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BeforeValidator
 
-from matcher.store.feedback import Feedback
 from service.auth import KeyHolder, forbidden
 from service.deps import EditorDep, MatcherDep
 from service.errors import invalid_reference, refusals
 from service.records import WRITE_ERRORS
+from service.schemas.feedback import FeedbackIn, FeedbackPagePublic, FeedbackPublic
 from service.visibility import hidden_from
-from service.write_schemas import FeedbackIn, FeedbackPagePublic, FeedbackPublic
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
 #: A date-time as RFC 3339 (what the document's ``format: date-time`` means): a date, a time and an offset.
@@ -37,19 +36,6 @@ def date_time(value: object) -> object:
     if value is None or (isinstance(value, str) and DATE_TIME.fullmatch(value)):
         return value
     raise ValueError(f"{value!r} is not a date-time: send RFC 3339 with an offset, e.g. 2026-01-31T09:00:00Z")
-
-
-def _public(f: Feedback) -> FeedbackPublic:
-    return FeedbackPublic(
-        id=f.id,
-        requester_id=f.requester_id,
-        partner_id=f.partner_id,
-        project_id=f.project_id,
-        group_id=f.group_id,
-        action=f.action,
-        reason=f.reason,
-        created_at=f.created_at,
-    )
 
 
 @router.post(
@@ -75,7 +61,7 @@ def add_feedback(body: FeedbackIn, editor: EditorDep, caller: KeyHolder) -> Feed
             group_id=body.group_id,
             reason=body.reason,
         )
-    return _public(feedback)
+    return FeedbackPublic.model_validate(feedback, from_attributes=True)
 
 
 @router.get(
@@ -131,5 +117,5 @@ def export_feedback(
             media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="feedback.csv"', "X-Total-Count": str(page.total)},
         )
-    data = [_public(f) for f in page.items]
+    data = [FeedbackPublic.model_validate(f, from_attributes=True) for f in page.items]
     return FeedbackPagePublic(data=data, count=len(data), total=page.total, offset=offset, limit=limit)

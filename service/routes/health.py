@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from service.deps import MatcherDep
-from service.schemas import HealthPublic, RankerHealth
+from service.schemas.health import HealthPublic, RankerHealth
 
 router = APIRouter(tags=["health"])
 

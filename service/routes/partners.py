@@ -24,14 +24,22 @@ from service.records import (
     get_stored,
     if_version,
     location,
-    partner_record,
     same_id,
     tagged,
 )
 from service.routes.convert import group_matches, matches
-from service.schemas import GroupMatchesPublic, GroupRefPublic, MatchesPublic, MembershipPublic, PartnerPublic
+from service.schemas.partners import (
+    GroupRefPublic,
+    MembershipPublic,
+    PartnerCreate,
+    PartnerPublic,
+    PartnerRecord,
+    PartnerReplace,
+    PartnersPage,
+    PartnerUpdate,
+)
+from service.schemas.recommendations import GroupMatchesPublic, MatchesPublic
 from service.visibility import require_visible
-from service.write_schemas import PartnerCreate, PartnerPatch, PartnerRecord, PartnerReplace, PartnersPage
 
 router = APIRouter(prefix="/partners", tags=["partners"])
 K = Annotated[int, Query(ge=1, le=100, description="How many results")]
@@ -80,7 +88,7 @@ def list_partners(
         q=q,
         include_hidden=include_hidden,
     )
-    data = [partner_record(s) for s in page.items]
+    data = [PartnerRecord.model_validate(s) for s in page.items]
     return PartnersPage(data=data, count=len(data), total=page.total, offset=offset, limit=limit)
 
 
@@ -97,7 +105,7 @@ def create_partner(body: PartnerCreate, editor: EditorDep, response: Response) -
     with refusals():
         stored = editor.create("partners", Partner(**body.model_dump()))
     tagged(response, stored, where)
-    return partner_record(stored)
+    return PartnerRecord.model_validate(stored)
 
 
 @router.get("/{partner_id}", response_model=PartnerPublic, dependencies=[Reader])
@@ -133,7 +141,7 @@ def get_partner_record(partner_id: str, matcher: MatcherDep, response: Response)
     """The stored partner with its version (ETag), hidden or not: what to edit. Needs an admin key or its own."""
     stored = get_stored(matcher, "partners", partner_id)
     tagged(response, stored)
-    return partner_record(stored)
+    return PartnerRecord.model_validate(stored)
 
 
 @router.put("/{partner_id}", response_model=PartnerRecord, dependencies=[PartnerWriter], responses=WRITE_ERRORS)
@@ -146,19 +154,19 @@ def replace_partner(
     with refusals():
         stored = editor.replace("partners", item, if_version=if_version(if_match))
     tagged(response, stored)
-    return partner_record(stored)
+    return PartnerRecord.model_validate(stored)
 
 
 @router.patch("/{partner_id}", response_model=PartnerRecord, dependencies=[PartnerWriter], responses=WRITE_ERRORS)
 def patch_partner(
-    partner_id: str, body: PartnerPatch, editor: EditorDep, response: Response, if_match: IfMatch = None
+    partner_id: str, body: PartnerUpdate, editor: EditorDep, response: Response, if_match: IfMatch = None
 ) -> PartnerRecord:
     """Change only the given fields; ``null`` clears an optional one."""
     changes = body.model_dump(include=body.model_fields_set)
     with refusals():
         stored = editor.patch("partners", partner_id, changes, if_version=if_version(if_match))
     tagged(response, stored)
-    return partner_record(stored)
+    return PartnerRecord.model_validate(stored)
 
 
 @router.delete("/{partner_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Writer], responses=WRITE_ERRORS)

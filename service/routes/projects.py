@@ -24,24 +24,23 @@ from service.records import (
     get_stored,
     if_version,
     location,
-    project_record,
     same_id,
     tagged,
 )
 from service.routes.convert import matches
-from service.schemas import MatchesPublic
-from service.visibility import hidden_from
-from service.write_schemas import (
+from service.schemas.projects import (
     ProjectCreate,
     ProjectMemberIn,
     ProjectMemberPublic,
     ProjectMembersPublic,
-    ProjectPatch,
     ProjectRecord,
     ProjectReplace,
     ProjectsPage,
+    ProjectUpdate,
     RoleIn,
 )
+from service.schemas.recommendations import MatchesPublic
+from service.visibility import hidden_from
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 MEMBER_ERRORS = {**WRITE_ERRORS, 409: {"description": "The partner is a member already"}}
@@ -63,7 +62,7 @@ def list_projects(
     if partner_id and hidden_from(caller, matcher.store, [partner_id]):  # answered as for an unknown id
         return ProjectsPage(data=[], count=0, total=0, offset=offset, limit=limit)
     page = matcher.store.list_projects(offset=offset, limit=limit, status=status_, sdg=sdg, partner_id=partner_id, q=q)
-    data = [project_record(s) for s in page.items]
+    data = [ProjectRecord.model_validate(s) for s in page.items]
     return ProjectsPage(data=data, count=len(data), total=page.total, offset=offset, limit=limit)
 
 
@@ -72,7 +71,7 @@ def get_project(project_id: str, matcher: MatcherDep, response: Response) -> Pro
     """A stored project with its version (ETag)."""
     stored = get_stored(matcher, "projects", project_id)
     tagged(response, stored)
-    return project_record(stored)
+    return ProjectRecord.model_validate(stored)
 
 
 @router.post(
@@ -88,7 +87,7 @@ def create_project(body: ProjectCreate, editor: EditorDep, response: Response) -
     with refusals():
         stored = editor.create("projects", Project(**body.model_dump()))
     tagged(response, stored, where)
-    return project_record(stored)
+    return ProjectRecord.model_validate(stored)
 
 
 @router.put("/{project_id}", response_model=ProjectRecord, dependencies=[Writer], responses=WRITE_ERRORS)
@@ -101,19 +100,19 @@ def replace_project(
     with refusals():
         stored = editor.replace("projects", item, if_version=if_version(if_match))
     tagged(response, stored)
-    return project_record(stored)
+    return ProjectRecord.model_validate(stored)
 
 
 @router.patch("/{project_id}", response_model=ProjectRecord, dependencies=[Writer], responses=WRITE_ERRORS)
 def patch_project(
-    project_id: str, body: ProjectPatch, editor: EditorDep, response: Response, if_match: IfMatch = None
+    project_id: str, body: ProjectUpdate, editor: EditorDep, response: Response, if_match: IfMatch = None
 ) -> ProjectRecord:
     """Change only the given fields of a project."""
     changes = body.model_dump(include=body.model_fields_set)
     with refusals():
         stored = editor.patch("projects", project_id, changes, if_version=if_version(if_match))
     tagged(response, stored)
-    return project_record(stored)
+    return ProjectRecord.model_validate(stored)
 
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Writer], responses=WRITE_ERRORS)
@@ -131,11 +130,7 @@ def project_members(project_id: str, matcher: MatcherDep, caller: CallerDep) -> 
     with refusals():
         members = matcher.store.project_members(project_id)
     hidden = hidden_from(caller, matcher.store, [m.partner_id for m in members])
-    data = [
-        ProjectMemberPublic(project_id=m.project_id, partner_id=m.partner_id, role=m.role)
-        for m in members
-        if m.partner_id not in hidden
-    ]
+    data = [ProjectMemberPublic.model_validate(m, from_attributes=True) for m in members if m.partner_id not in hidden]
     return ProjectMembersPublic(data=data, count=len(data))
 
 
@@ -150,7 +145,7 @@ def add_project_member(project_id: str, body: ProjectMemberIn, editor: EditorDep
     """Add a partner to a project (role ``lead`` or ``member``)."""
     with refusals():
         member = editor.add_project_member(project_id, body.partner_id, body.role)  # type: ignore[arg-type]
-    return ProjectMemberPublic(project_id=member.project_id, partner_id=member.partner_id, role=member.role)
+    return ProjectMemberPublic.model_validate(member, from_attributes=True)
 
 
 @router.put(
@@ -169,7 +164,7 @@ def set_project_role(project_id: str, partner_id: str, body: RoleIn, editor: Edi
     """Change a member's role."""
     with refusals():
         member = editor.set_project_role(project_id, partner_id, body.role)  # type: ignore[arg-type]
-    return ProjectMemberPublic(project_id=member.project_id, partner_id=member.partner_id, role=member.role)
+    return ProjectMemberPublic.model_validate(member, from_attributes=True)
 
 
 @router.delete(

@@ -9,7 +9,7 @@ from service.deps import MatcherDep, RecommenderDep
 from service.errors import refusals
 from service.queries import check_query, filters_of
 from service.routes.convert import matches, understood_public
-from service.schemas import CollaboratorQuery, CollaboratorsPublic
+from service.schemas.recommendations import CollaboratorQuery, CollaboratorsPublic
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 

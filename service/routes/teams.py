@@ -7,12 +7,10 @@ candidates match the filters"``.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, Request
 
-from matcher.editor import Editor
 from matcher.team.assignment import apply_assignments, assign_groups
 from matcher.team.consortium import propose_consortium
 from matcher.team.constraints import (
@@ -24,24 +22,16 @@ from matcher.team.constraints import (
     RegionBound,
     TeamSize,
 )
-from matcher.team.results import Binding
 from service.auth import CallerDep, require_writer
-from service.deps import MatcherDep, RecommenderDep
+from service.deps import EditorDep, MatcherDep, RecommenderDep
 from service.errors import refusals
 from service.queries import check_query, filters_of
-from service.routes.convert import reasons_public
-from service.schemas_teams import (
-    AlternativePublic,
-    AssignmentPublic,
+from service.schemas.teams import (
     AssignmentQuery,
     AssignmentsPublic,
-    BindingPublic,
     ConsortiumPublic,
     ConsortiumQuery,
-    CoveragePublic,
-    GroupCompositionPublic,
     KindBoundIn,
-    TeamMemberPublic,
 )
 
 router = APIRouter()
@@ -53,10 +43,6 @@ TEAM_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def _kinds(bounds: list[KindBoundIn]) -> tuple[KindBound, ...]:
     return tuple(KindBound(b.kind, b.min, b.max) for b in bounds)
-
-
-def _binding(items: list[Binding]) -> list[BindingPublic]:
-    return [BindingPublic(**dataclasses.asdict(b)) for b in items]
 
 
 @router.post(
@@ -97,36 +83,19 @@ def propose(
         )
         suppressed = matcher.suppressed(query.requester_id, project_id=query.project_id)
         proposal = propose_consortium(recommender, request, suppressed=suppressed)
-    members = [
-        TeamMemberPublic(
-            partner_id=m.partner_id,
-            name=m.name,
-            type=m.type,
-            country=m.country,
-            role=m.role,
-            score=m.score,
-            reasons=m.reasons,
-            explanations=reasons_public(m.explanations),
-            brings=reasons_public(m.brings),
-            alternatives=[AlternativePublic(**dataclasses.asdict(a)) for a in m.alternatives],
-        )
-        for m in proposal.members
-    ]
-    return ConsortiumPublic(
-        members=members,
-        coverage=CoveragePublic(**dataclasses.asdict(proposal.coverage)),
-        binding=_binding(proposal.binding),
-        objective=proposal.objective,
-        optimal=proposal.optimal,
-        candidates=proposal.candidates,
-    )
+    return ConsortiumPublic.model_validate(proposal, from_attributes=True)
 
 
 @router.post(
     "/action-groups/assignments", response_model=AssignmentsPublic, tags=["action groups"], responses=TEAM_ERRORS
 )
 def assign(
-    query: AssignmentQuery, recommender: RecommenderDep, matcher: MatcherDep, request: Request, caller: CallerDep
+    query: AssignmentQuery,
+    recommender: RecommenderDep,
+    matcher: MatcherDep,
+    editor: EditorDep,
+    request: Request,
+    caller: CallerDep,
 ) -> AssignmentsPublic:
     """Assign partners to action groups, maximising the summed group-candidate score under per-group bounds,
     quotas, preferences and exclusions. A dry run unless `apply` is true, which writes the memberships and needs an
@@ -149,27 +118,5 @@ def assign(
         declined = {g: matcher.suppressed(None, group_id=g) for g in group_ids}
         proposal = assign_groups(recommender, spec, suppressed=declined)
         if query.apply:
-            proposal = apply_assignments(Editor(matcher), proposal)
-    return AssignmentsPublic(
-        assignments=[
-            AssignmentPublic(
-                partner_id=a.partner_id,
-                name=a.name,
-                type=a.type,
-                country=a.country,
-                group_id=a.group_id,
-                group_name=a.group_name,
-                score=a.score,
-                preferred=a.preferred,
-                reasons=a.reasons,
-                explanations=reasons_public(a.explanations),
-            )
-            for a in proposal.assignments
-        ],
-        groups=[GroupCompositionPublic(**dataclasses.asdict(g)) for g in proposal.groups],
-        unassigned=proposal.unassigned,
-        binding=_binding(proposal.binding),
-        objective=proposal.objective,
-        optimal=proposal.optimal,
-        applied=proposal.applied,
-    )
+            proposal = apply_assignments(editor, proposal)
+    return AssignmentsPublic.model_validate(proposal, from_attributes=True)

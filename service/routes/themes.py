@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, status
 from matcher.recommender import Recommender
 from matcher.themes.lookup import ThemeLookup
 from service.deps import RecommenderDep
-from service.schemas import ThemePublic, ThemesPublic
+from service.schemas.themes import ThemePublic, ThemesPublic
 
 router = APIRouter(prefix="/themes", tags=["themes"])
 
@@ -41,8 +41,5 @@ def list_themes(recommender: RecommenderDep) -> ThemesPublic:
     """Themes of the alliance's partners and projects, largest first: id, label, distinctive terms and size."""
     lookup = _themes(recommender)
     themes = sorted(lookup.themes.values(), key=lambda t: (-t.size, t.id))
-    data = [
-        ThemePublic(id=t.id, label=t.label, terms=list(t.terms), size=t.size, partners=t.partners, projects=t.projects)
-        for t in themes
-    ]
+    data = [ThemePublic.model_validate(t, from_attributes=True) for t in themes]
     return ThemesPublic(data=data, count=len(data), outlier_rate=round(lookup.model.outlier_rate_, 4))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from service.schemas import FiltersIn, Identifier, JsonFloat, JsonInt, ReasonPublic
+from service.schemas.fields import Identifier, JsonFloat, JsonInt
+from service.schemas.recommendations import FiltersIn, ReasonPublic
 
 
 class _In(BaseModel):

@@ -1,33 +1,14 @@
-"""Request and response schemas of the HTTP API, one class per direction."""
+"""Recommendation queries and their answers: ``CollaboratorQuery`` in, ``CollaboratorsPublic`` (partners) and
+``GroupMatchesPublic`` (action groups) out, each suggestion with its reasons."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
-
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.understand import is_region, region_codes
 from matcher.vocab import ACTOR_TYPES
-
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
-LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_lower=True)]
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=r"\S")]
-
-
-def _json_integer(value: object) -> object:
-    """An integer as JSON has it: ``5`` or ``5.0``, never ``"5"`` nor ``true`` (which pydantic would also read)."""
-    if isinstance(value, bool | str):
-        raise ValueError("expected an integer")
-    return value
-
-
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
-JsonFloat = StrictFloat  # a number; not "0.5" nor true
-Sdg = Annotated[JsonInt, Field(ge=1, le=17)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
-ActorType = Annotated[str, Field(json_schema_extra={"enum": list(ACTOR_TYPES)})]
+from service.schemas.fields import ActorType, CountryCode, Identifier, JsonFloat, JsonInt, LanguageCode, RegionCode, Sdg
 
 
 class FiltersIn(BaseModel):
@@ -176,77 +157,3 @@ class GroupMatchPublic(BaseModel):
 class GroupMatchesPublic(BaseModel):
     data: list[GroupMatchPublic]
     count: int
-
-
-class MembershipPublic(BaseModel):
-    id: str
-    title: str
-    role: str
-
-
-class GroupRefPublic(BaseModel):
-    id: str
-    name: str
-
-
-class PartnerPublic(BaseModel):
-    id: str
-    name: str
-    type: str | None
-    country: str | None
-    city: str | None
-    languages: list[str]
-    description: str
-    website: str | None
-    sdgs: list[int]
-    projects: list[MembershipPublic]
-    action_groups: list[GroupRefPublic]
-
-
-class RankerHealth(BaseModel):
-    name: str = Field(description="The ranker in use, e.g. learned-logistic or default-weights.")
-    stale: bool = Field(description="The saved learned ranker was trained on another store revision (found at start).")
-    retraining: bool = Field(description="It is being retrained in the background; the previous one serves meanwhile.")
-
-
-class HealthPublic(BaseModel):
-    status: str
-    partners: int = Field(description="Every stored partner, including those that opted out of suggestions.")
-    discoverable_partners: int = Field(
-        description="Partners that can be suggested: `partners` minus those with `discoverable=false`."
-    )
-    projects: int
-    action_groups: int
-    model: str
-    index: str
-    index_recall_at_10: float | None = Field(
-        None,
-        description="Recall@10 of the partner index against exact search, measured when it was built (1.0: exact).",
-    )
-    ranker: RankerHealth | None = None
-
-
-class ProjectPublic(BaseModel):
-    id: str
-    title: str
-    description: str
-    sdgs: list[int]
-    status: str | None
-    seeking: str | None
-    start_date: date | None
-    members: list[dict[str, str]]
-
-
-class ThemePublic(BaseModel):
-    id: int = Field(description="Stable across refits: a theme keeps its id while its centre stays put")
-    label: str = Field(description="Its three most distinctive terms")
-    terms: list[str] = Field(description="Distinctive terms (c-TF-IDF), best first")
-    size: int = Field(description="Partners and projects in the theme")
-    partners: int
-    projects: int
-
-
-class ThemesPublic(BaseModel):
-    data: list[ThemePublic]
-    count: int
-    outlier_rate: float = Field(description="Share of partners and projects close to no theme")
