@@ -172,10 +172,9 @@ def test_a_write_on_one_replica_is_applied_by_the_other(replicas: tuple[Replica,
     assert set(reads) == {200} and len(reads) > 0
     delays.sort()
     assert delays[int(0.99 * len(delays))] < 1.0, delays
-    _, body = call(
-        b.port, "POST", "/v1/recommendations/collaborators", {"text": "seagrass meadow cartography drones", "k": 3}
-    )
-    assert json.loads(body)["data"][0]["partner_id"] == "gen-00049"
+    query = {"text": "seagrass meadow cartography drones", "k": 3}
+    _, found = call(b.port, "POST", "/v1/recommendations/collaborators", query)
+    assert json.loads(found)["data"][0]["partner_id"] == "gen-00049"
     for replica in (a, b):
         assert metric(replica.port, "matcher_snapshot_rebuilds_total") == 1  # the start only
         assert metric(replica.port, "matcher_snapshot_deltas_total") >= 1
@@ -207,7 +206,8 @@ def test_a_replica_that_missed_writes_catches_up(replicas: tuple[Replica, Replic
     assert call(a.port, "POST", "/v1/projects/gen-project-0001/members", {"partner_id": "late-1"})[0] == 201
     b.start()
     assert b.revision() == store.revision()
-    _, body = call(b.port, "GET", "/v1/partners/late-1/similar?k=3")
+    status, similar = call(b.port, "GET", "/v1/partners/late-1/similar?k=3")
+    assert status == 200 and json.loads(similar)["data"][0]["partner_id"] == "late-2"  # the other mangrove nursery
     assert call(b.port, "GET", "/v1/partners/late-0/similar")[0] == 404
     assert call(a.port, "PATCH", "/v1/partners/late-2", {"description": "Mangrove nursery and kelp."})[0] == 200
     revision = store.revision()
