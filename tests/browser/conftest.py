@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,33 @@ def own_server(
             return stack.enter_context(serve(tiny_home, home, embedder, themes=themes, **keys))
 
         yield start
+
+
+@dataclass(frozen=True)
+class KeyedServer:
+    """A service that takes writes with ``API_KEY`` and knows partner keys: ``keys[partner_id]`` is that partner's."""
+
+    base: str
+    keys: dict[str, str]
+
+
+@pytest.fixture
+def keyed_server(chromium_path: Path, tmp_path: Path, tiny_home: Path, embedder: Embedder) -> Iterator[KeyedServer]:
+    """A service of its own over the tiny alliance with partner keys for ocean-lab and the hidden ocean-hidden (made
+    in the store before it starts, as ``matcher keys create --partner`` does) and the admin key ``API_KEY``."""
+    from matcher.store.keys import KeyRing
+    from matcher.store.repository import Store
+
+    template = tmp_path / "template"
+    shutil.copytree(tiny_home, template)
+    store = Store(make_settings(template).store_url)
+    try:
+        ring = KeyRing(store.sessions)
+        keys = {partner: ring.create("partner", partner).token for partner in ("ocean-lab", "ocean-hidden")}
+    finally:
+        store.close()
+    with serve(template, tmp_path / "home", embedder, api_keys=[SecretStr(API_KEY)]) as base:
+        yield KeyedServer(base, keys)
 
 
 @pytest.fixture(scope="session")

@@ -88,13 +88,18 @@ export function countryName(code) {
 }
 
 /**
- * A region's name from its UN M49 code ("011" → "Western Africa"). The names are in the message files
+ * A region's name from its UN M49 code ("011" → "Western Africa") or its English name. The names are in the message files
  * (``region.<code>``, from CLDR through Babel, 419 and 202 as M49 words them): Debian's Chromium has no
  * Intl.DisplayNames entry for most M49 codes (it answers "011"), so Intl is only the fallback.
  */
 export function regionName(code) {
   if (!code) return "";
   if (has(`region.${code}`)) return t(`region.${code}`);
+  if (!/^\d{3}$/.test(String(code))) {
+    // an English name ("Southern Asia", as some answers give regions): the code whose English name it is
+    const key = Object.keys(fallback).find((k) => k.startsWith("region.") && fallback[k] === code);
+    return key ? t(key) : code;
+  }
   try {
     return new Intl.DisplayNames([current], { type: "region" }).of(String(code).toUpperCase()) ?? code;
   } catch {

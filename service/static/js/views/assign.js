@@ -273,7 +273,7 @@ export function createAssignView(ctx) {
       ["existing", formatNumber(group.existing)],
       ["size", formatNumber(group.size)],
       ["kinds", kinds.join(" · ")],
-      ["regions", (group.regions ?? []).map((r) => (/^\d{3}$/.test(String(r)) ? regionName(String(r)) : r)).join(" · ")],
+      ["regions", (group.regions ?? []).map((r) => regionName(String(r))).join(" · ")],
     ].filter(([, text]) => text !== "");
     const titleId = `composition-${cssSafe(group.group_id)}`;
     return h(
