@@ -21,6 +21,7 @@ from matcher.errors import MissingQueryError, UnknownIdError
 from matcher.groups import GroupRecommender, GroupWeights, fit_group_weights
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexSetting, build_index
+from matcher.ranking.bridge import LexicalBridge
 from matcher.ranking.candidates import CandidateGenerator, helper_threads, history_rows
 from matcher.ranking.diversify import mmr_order
 from matcher.ranking.features import FEATURES, DenseLayout, compute_features
@@ -189,6 +190,15 @@ class Recommender:
         return self.resolve(group.text, vector, team=members, group_id=group_id, ask="")
 
     @functools.cached_property
+    def lexical_bridge(self) -> LexicalBridge | None:
+        """Fitted on this catalogue the first time a query needs it (:class:`~matcher.ranking.bridge.LexicalBridge`);
+        None without a separate multilingual block or enough data."""
+        layout = self.layout
+        if layout is None or layout.multilingual is None or layout.multilingual == layout.primary:
+            return None
+        return LexicalBridge.fit(self.catalog, layout.multilingual, layout.scale)
+
+    @functools.cached_property
     def group_weights(self) -> GroupWeights:
         """The group signals' weights, measured on this catalogue's memberships the first time they are needed."""
         return fit_group_weights(self.catalog)
@@ -221,6 +231,8 @@ class Recommender:
             text=text, vector=vector, terms=terms, lexical_scores=scores, understood=asked, language=language, **fields
         )
         query.search_vector = self._search_vector(query)
+        if query.language and self.layout is not None and self.layout.multilingual not in (None, self.layout.primary):
+            query.lexical_bridge = self.lexical_bridge
         query.project_lexical, query.project_dense = c.project_similarity(terms, query.comparison_vector)
         anchors = query.anchor_rows(c)
         if anchors and c.walk is not None:

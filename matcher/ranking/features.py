@@ -131,6 +131,14 @@ def project_votes(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> n
     return np.asarray(took_part @ similarity, dtype=np.float32).ravel() / total
 
 
+def crossing_rows(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+    """Which ``rows`` write in another language than the query (False where either language is unknown)."""
+    if not query.language:
+        return np.zeros(len(rows), dtype=bool)
+    other = catalog.text_languages(rows)
+    return (other != "") & (other != query.language)
+
+
 def dense_scores(
     catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, layout: DenseLayout | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -148,10 +156,7 @@ def dense_scores(
     m0, m1 = layout.multilingual
     primary = (vectors[:, p0:p1] @ query.vector[p0:p1]) / norm
     multilingual = (vectors[:, m0:m1] @ query.vector[m0:m1]) / norm
-    if query.language:
-        other = catalog.text_languages(rows)
-        crossing = (other != "") & (other != query.language)
-        primary = np.where(crossing, multilingual, primary)
+    primary = np.where(crossing_rows(catalog, query, rows), multilingual, primary)
     return primary.astype(np.float32), multilingual.astype(np.float32)
 
 
@@ -183,6 +188,11 @@ def compute_features(
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)
     out[:, col["lexical"]] = query.lexical_scores[rows]
+    if query.lexical_bridge is not None:  # words are not shared across languages: the bridge stands in for them
+        crossing = crossing_rows(catalog, query, rows)
+        if crossing.any():
+            out[crossing, col["lexical"]] = query.lexical_bridge(out[crossing, col["dense_ml"]])
+            out[crossing, col["history_lexical"]] = query.lexical_bridge(out[crossing, col["history_max"]])
     for relative, absolute in (("lexical_relative", "lexical"), ("history_relative", "history_lexical")):
         best = float(out[:, col[absolute]].max())
         if best > 0:

@@ -12,6 +12,7 @@ from matcher.lexical import top_positive
 
 if TYPE_CHECKING:
     from matcher.catalog import Catalog
+    from matcher.ranking.bridge import LexicalBridge
     from matcher.understand import Understood
 
 
@@ -61,6 +62,9 @@ class ResolvedQuery:
     project_dense: np.ndarray | None = None
     #: random walk with restart from the requester and team over the partner-project graph (a score per partner row)
     walk: np.ndarray | None = None
+    #: the lexical features of partners writing in another language than the text, from their multilingual cosine
+    #: (:class:`~matcher.ranking.bridge.LexicalBridge`); None: left as they are
+    lexical_bridge: LexicalBridge | None = None
 
     @property
     def comparison_vector(self) -> np.ndarray:

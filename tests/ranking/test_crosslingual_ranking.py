@@ -74,3 +74,24 @@ def test_a_request_not_in_english_compares_through_the_multilingual_block(multil
     english = rec.resolve(REQUESTS["en"])
     assert english.search_vector is None
     np.testing.assert_allclose(english.project_dense, rec.catalog.project_vectors @ english.vector, atol=1e-6)
+
+
+def test_the_bridge_gives_other_language_partners_their_lexical_features(multilingual: Recommender) -> None:
+    from matcher.ranking.bridge import LexicalBridge
+    from matcher.ranking.features import FEATURES, compute_features
+
+    rec = multilingual
+    query = rec.resolve(REQUESTS["fr"])
+    query.lexical_bridge = LexicalBridge(np.array([0.0, 1.0]), np.array([0.0, 0.5]))
+    rows = np.arange(len(rec.catalog.partners))
+    features = compute_features(rec.catalog, query, rows, rec.layout)
+    col = {name: j for j, name in enumerate(FEATURES)}
+    for row, partner in enumerate(rec.catalog.partners):
+        if partner.id == "garden-city":  # writes in French, like the request: its own words count
+            assert features[row, col["lexical"]] == pytest.approx(query.lexical_scores[row], abs=1e-6)
+        elif rec.catalog.text_languages(np.array([row]))[0] == "en":
+            expected = 0.5 * np.clip(features[row, col["dense_ml"]], 0.0, 1.0)
+            assert features[row, col["lexical"]] == pytest.approx(expected, abs=1e-5)
+            assert features[row, col["history_lexical"]] == pytest.approx(
+                0.5 * np.clip(features[row, col["history_max"]], 0.0, 1.0), abs=1e-5
+            )
