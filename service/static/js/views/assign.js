@@ -443,7 +443,7 @@ export function createAssignView(ctx) {
         h(
           "p",
           { class: "form-actions" },
-          h("button", { type: "button", class: "button small secondary", onclick: rerender(() => row.kinds.push({ kind: "", min: "1", max: "" })) }, t("assign.quota.add")),
+          h("button", { type: "button", class: "button small secondary", onclick: rerender(() => state.groups[i].kinds.push({ kind: "", min: "1", max: "" })) }, t("assign.quota.add")),
           h("button", { type: "button", class: "button small secondary", "aria-label": t("assign.group.remove", { n: formatNumber(i + 1) }), onclick: rerender(() => state.groups.splice(i, 1)) }, t("common.remove")),
         ),
       );
