@@ -1,0 +1,140 @@
+"""The code of the consortium benchmark (benchmarks/teams.py), not its timings: the queries it asks, the timing
+arithmetic on a clock whose answer is known, the rows, and one pass over the real pipeline on the tiny store."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from benchmarks.teams import (
+    CONSTRAINTS,
+    TeamQuery,
+    Timings,
+    ask_collaborators,
+    ask_consortium,
+    bench_teams,
+    cpu_name,
+    measure,
+    project_queries,
+)
+from matcher.recommender import Recommender
+from matcher.team.constraints import Constraints, KindBound
+from tests.team.stub import PARTNERS, SCORES, StubCatalog, StubRecommender, partner
+
+#: The team stub's partners and a fourth university: whoever asks, the pool holds 3 universities or more, so a
+#: consortium never tops its pool up (one ``rank`` call of 100).
+FOUR_UNIVERSITIES = [*PARTNERS, partner("uni4", "university", "GH")]
+
+
+class TimedStub(StubRecommender):
+    """Every ``rank`` call moves a fake clock by ``k`` ms and is logged: collaborators ask for 10, a consortium for
+    its pool of 100."""
+
+    def __init__(self) -> None:
+        super().__init__(StubCatalog(FOUR_UNIVERSITIES), {**SCORES, "uni4": 1.0})
+        self.now = 0.0
+        self.asked: list[int] = []
+
+    def rank(self, query: Any, k: int) -> Any:
+        self.now += k / 1000
+        self.asked.append(k)
+        return super().rank(query, k)
+
+    def clock(self) -> float:
+        return self.now
+
+
+def test_project_queries_are_distinct_texts_asked_by_discoverable_partners_the_same_for_a_seed() -> None:
+    catalog = StubCatalog(PARTNERS)
+
+    queries = project_queries(catalog, 30, seed=4)
+
+    assert len(queries) == 30 and len({q.text for q in queries}) == 30
+    assert {q.requester_id for q in queries} <= {p.id for p in PARTNERS if p.discoverable}
+    assert "hidden" not in {q.requester_id for q in queries}
+    assert project_queries(catalog, 30, seed=4) == queries
+    assert project_queries(catalog, 30, seed=5) != queries
+
+
+def test_project_queries_need_a_discoverable_partner() -> None:
+    hidden = [p for p in PARTNERS if not p.discoverable]
+
+    with pytest.raises(ValueError, match="no discoverable partner"):
+        project_queries(StubCatalog(hidden), 3)
+
+
+def test_percentiles_in_ms_and_the_ratio_of_the_medians() -> None:
+    t = Timings(collaborators=[0.001 * v for v in range(1, 101)], consortium=[0.003 * v for v in range(1, 101)])
+
+    assert (t.p("collaborators", 50), t.p("collaborators", 99)) == pytest.approx((50.0, 99.0))
+    assert (t.p("consortium", 50), t.p("consortium", 99)) == pytest.approx((150.0, 297.0))
+    assert t.ratio == pytest.approx(3.0)
+    assert math.isnan(Timings().ratio)
+
+
+def test_measure_times_both_requests_of_each_query_in_alternating_order_after_the_warm_up() -> None:
+    stub = TimedStub()
+    queries = [TeamQuery(f"project {i}", "uni1") for i in range(4)]
+
+    t = measure(stub, queries, warmup=1, clock=stub.clock)
+
+    # 1 warm-up + 4 counted queries, each asked both ways; collaborators rank 10, a consortium its pool of 100
+    assert stub.asked == [10, 100, 100, 10, 10, 100, 100, 10, 10, 100]
+    assert t.collaborators == pytest.approx([0.010] * 4)
+    assert t.consortium == pytest.approx([0.100] * 4)
+    assert t.ratio == pytest.approx(10.0)
+    assert t.failed == []
+
+
+def test_measure_counts_consortium_queries_without_a_team_and_times_only_the_answered_ones() -> None:
+    stub = TimedStub()
+    five_universities = Constraints(kinds=(KindBound("university", min=5),))  # the stub has 4
+
+    t = measure(stub, [TeamQuery("a project", "ngo1")] * 2, warmup=0, constraints=five_universities, clock=stub.clock)
+
+    assert t.collaborators == pytest.approx([0.010] * 2) and t.consortium == []
+    short = "ngo1: constraints.kinds[0].min: at least 5 universities: only 4 candidates match the filters"
+    assert t.failed == [short, short]
+
+
+def test_the_benchmark_consortium_is_a_team_of_five_meeting_its_constraints() -> None:
+    stub = StubRecommender(StubCatalog(PARTNERS), SCORES)
+
+    assert ask_consortium(stub, TeamQuery("a project", "ngo1")) == 5
+    assert ask_collaborators(stub, TeamQuery("a project", "ngo1")) == 8  # 10 partners less the requester and hidden
+    assert CONSTRAINTS.kinds[0].kind == "university" and CONSTRAINTS.min_distinct_countries == 3
+
+
+def test_rows_name_the_store_size_the_cpu_and_the_ratio_against_the_target() -> None:
+    stub = TimedStub()
+    lines: list[str] = []
+
+    collaborators, consortium = bench_teams(stub, 4, lines.append, warmup=0, clock=stub.clock)
+
+    assert collaborators.metric.startswith("collaborators query p50 / p99, ms (11 partners, k=10; 4 project queries")
+    assert cpu_name() in collaborators.metric
+    assert collaborators.value == "10.0 / 10.0"
+    assert consortium.value == "100.0 / 100.0"
+    assert (consortium.ratio, consortium.target, consortium.met) == ("10.00x", "<= 2x", "**no**")
+    assert len(lines) == 2
+
+
+def test_cpu_name_gives_the_model_and_the_vector_flags() -> None:
+    zen3 = "processor\t: 0\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nflags\t\t: fpu sse2 avx avx2 fma\n"
+    zen4 = "model name\t: AMD EPYC 9B14\nflags\t\t: avx2 avx512f avx512_bf16 avx512_vnni\n"
+
+    assert cpu_name(zen3) == "AMD EPYC 7B13 64-Core Processor (avx2; no avx512)"
+    assert cpu_name(zen4) == "AMD EPYC 9B14 (avx2, avx512f, avx512_bf16, avx512_vnni)"
+    assert cpu_name("") == "? (no avx2; no avx512)"
+
+
+def test_one_pass_over_the_real_pipeline_on_the_tiny_store(recommender: Recommender) -> None:
+    queries = project_queries(recommender.catalog, 2, seed=0)
+
+    t = measure(recommender, queries, warmup=0)
+
+    assert len(t.collaborators) == 2 and len(t.consortium) == 2 and t.failed == []
+    assert ask_consortium(recommender, queries[0]) == 5
+    assert ask_collaborators(recommender, queries[0]) == 10  # 11 discoverable partners, less the requester
