@@ -16,6 +16,7 @@ from fastapi import Header, HTTPException, Query, Response, status
 from matcher.engine import Matcher
 from matcher.store.errors import RecordNotFoundError
 from matcher.store.records import KINDS, Kind, Stored
+from matcher.vocab import with_article
 from service.errors import not_found
 
 #: An If-Match value: ``*`` (any version), or a version as an ETag (``"3"``, ``W/"3"``) or bare (``3``).
@@ -59,8 +60,8 @@ def same_id(body_id: str | None, path_id: str, label: str) -> None:
     if body_id is not None and body_id != path_id:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=f"The body's id {body_id!r} differs from the path's {path_id!r}: a {label}'s id cannot change "
-            "(create a new one and delete the old one instead).",
+            detail=f"The body's id {body_id!r} differs from the path's {path_id!r}: {with_article(label)}'s id cannot "
+            "change (create a new one and delete the old one instead).",
         )
 
 

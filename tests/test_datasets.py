@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.datasets import SourceError, convert, load_etmun, load_h2020, load_urbact
-from matcher.datasets._text import stable_id
+from matcher.datasets import SourceError, convert, load_etmun, load_h2020, load_urbact, stable_id
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.io.importer import read_directory
 from matcher.io.writer import COLUMNS, write_dataset

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from matcher.datasets._tables import SourceError
+from matcher.datasets._text import stable_id
 from matcher.datasets.etmun import load_etmun
 from matcher.datasets.h2020 import load_h2020
 from matcher.datasets.urbact import load_urbact
@@ -21,7 +22,7 @@ DatasetKind = Literal["urbact", "etmun", "h2020"]
 
 LOADERS: dict[str, Callable[..., Dataset]] = {"urbact": load_urbact, "etmun": load_etmun, "h2020": load_h2020}
 
-__all__ = ["LOADERS", "DatasetKind", "SourceError", "convert", "load_etmun", "load_h2020", "load_urbact"]
+__all__ = ["LOADERS", "DatasetKind", "SourceError", "convert", "load_etmun", "load_h2020", "load_urbact", "stable_id"]
 
 
 def convert(kind: DatasetKind, source: Path, target: Path, **options: Any) -> Dataset:

@@ -57,6 +57,12 @@ class CoalescingEmbedder:
         self.batches_run = 0  # merged batches so far (a counter for tests and diagnostics)
         self.calls_served = 0
 
+    @property
+    def waiting(self) -> int:
+        """Calls queued behind the running batch (they will run merged)."""
+        with self._condition:
+            return len(self._queue)
+
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of texts, not a single string: wrap it as [text].")

@@ -73,3 +73,8 @@ class SentenceTransformerEmbedder:
             normalize_embeddings=True,
         )
         return normalize_rows(vectors)
+
+    def tokenize(self, texts: Sequence[str]) -> Any:
+        """The token ids and attention mask the model reads for ``texts`` (truncated to its window), as torch
+        tensors: what an exported backend (:class:`~matcher.embedding.exported.TokenBatcher`) must reproduce."""
+        return self._model.preprocess(list(texts))

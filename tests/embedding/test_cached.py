@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from matcher.embedding.cached import QueryCacheEmbedder, query_key
+from tests.embedding.contract import EmbedderContract
+from tests.store.support import HashEmbedder
 
 
 class CountingEmbedder:
@@ -19,6 +22,12 @@ class CountingEmbedder:
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         self.texts += list(texts)
         return np.array([[len(t), t.count("a"), 1.0] for t in texts], dtype=np.float32)
+
+
+class TestQueryCacheEmbedder(EmbedderContract):
+    @pytest.fixture
+    def subject(self) -> QueryCacheEmbedder:
+        return QueryCacheEmbedder(HashEmbedder(), size=4)
 
 
 def test_a_repeated_query_is_embedded_once_and_normalised_text_shares_the_entry() -> None:

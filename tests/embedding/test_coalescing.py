@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from matcher.embedding.base import Embedder
-from matcher.embedding.coalescing import CoalescingEmbedder, _Call
+from matcher.embedding.coalescing import CoalescingEmbedder
+from tests.embedding.contract import EmbedderContract
+from tests.store.support import HashEmbedder
 
 
 class GatedEmbedder:
@@ -51,7 +53,7 @@ def test_calls_arriving_during_an_inference_run_as_one_batch_and_get_their_own_v
         first = pool.submit(embedder.encode, ["t0"])
         wait_until(lambda: len(inner.calls) == 1)  # t0 is running (held at the gate)
         rest = [pool.submit(embedder.encode, [f"t{i}", f"t{i + 20}"]) for i in range(1, 8)]
-        wait_until(lambda: len(embedder._queue) == 7)  # all seven wait behind it
+        wait_until(lambda: embedder.waiting == 7)  # all seven wait behind it
         inner.gate.set()
         results = [first.result(10)] + [f.result(10) for f in rest]
 
@@ -83,7 +85,7 @@ def test_merged_batches_respect_max_texts() -> None:
         first = pool.submit(embedder.encode, ["t0"])
         wait_until(lambda: len(inner.calls) == 1)
         rest = [pool.submit(embedder.encode, [f"t{i}"]) for i in range(1, 6)]
-        wait_until(lambda: len(embedder._queue) == 5)
+        wait_until(lambda: embedder.waiting == 5)
         inner.gate.set()
         assert [int(np.argmax(f.result(10))) for f in [first, *rest]] == [0, 1, 2, 3, 4, 5]
     assert [len(c) for c in inner.calls] == [1, 4, 1]
@@ -97,7 +99,7 @@ def test_an_error_reaches_every_caller_of_the_batch_and_the_next_call_works() ->
         first = pool.submit(embedder.encode, ["t0"])
         wait_until(lambda: len(inner.calls) == 1)
         failing = [pool.submit(embedder.encode, [f"t{i}"]) for i in (1, 2)]
-        wait_until(lambda: len(embedder._queue) == 2)
+        wait_until(lambda: embedder.waiting == 2)
         inner.gate.set()
         assert int(np.argmax(first.result(10))) == 0
         for future in failing:
@@ -106,16 +108,45 @@ def test_an_error_reaches_every_caller_of_the_batch_and_the_next_call_works() ->
     assert int(np.argmax(embedder.encode(["t5"]))) == 5
 
 
+class GatedModel:
+    """The real model; its first call waits for ``gate`` (so the next calls queue up and run merged)."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model, self.name, self.dim = model, model.name, model.dim
+        self.gate = threading.Event()
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        self.calls.append(list(texts))
+        if len(self.calls) == 1:
+            assert self.gate.wait(10)
+        return self.model.encode(texts, batch_size=batch_size)
+
+
 def test_same_vectors_as_the_real_model_alone(embedder: Embedder) -> None:
     """Merged texts of different lengths are padded together; the model masks padding, so vectors do not move."""
     texts = ["ocean literacy", "a much longer description of a school garden network in rural Senegal and Peru"]
     alone = np.stack([embedder.encode([t])[0] for t in texts])
-    wrapper = CoalescingEmbedder(embedder)
-    calls = [_Call([t]) for t in texts]
-    wrapper._run(calls)  # what a merged batch of two requests runs
-    together = np.concatenate([c.vectors for c in calls if c.vectors is not None])
-    assert np.allclose(together, alone, atol=1e-5)
+    inner = GatedModel(embedder)
+    wrapper = CoalescingEmbedder(inner)
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(wrapper.encode, ["warm-up"])
+        wait_until(lambda: len(inner.calls) == 1)
+        merged = [pool.submit(wrapper.encode, [t]) for t in texts]
+        wait_until(lambda: wrapper.waiting == 2)
+        inner.gate.set()
+        first.result(10)
+        together = np.concatenate([f.result(10) for f in merged])
+
+    assert sorted(inner.calls[1]) == sorted(texts)  # the two calls ran as one batch
+    np.testing.assert_allclose(together, alone, atol=1e-5)
     assert wrapper.name == embedder.name and wrapper.dim == embedder.dim
+
+
+class TestCoalescingEmbedder(EmbedderContract):
+    @pytest.fixture
+    def subject(self) -> CoalescingEmbedder:
+        return CoalescingEmbedder(HashEmbedder(), max_texts=2)
 
 
 def test_rejects_a_bare_string() -> None:

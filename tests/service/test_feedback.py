@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from matcher.engine import Matcher
-from tests.service.writes_support import AUTH, client_for
+from tests.service.writes_support import AUTH
 
 REEF = {"project_id": "reef-kit", "requester_id": "ocean-school", "k": 20}
-
-
-@pytest.fixture
-def writer(ingested: Matcher) -> Iterator[TestClient]:
-    with client_for(ingested) as client:
-        yield client
 
 
 def _suggested(client: TestClient, query: dict[str, object]) -> list[str]:

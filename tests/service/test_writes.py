@@ -4,7 +4,6 @@ listings, and privacy (a partner that opted out appears in no output). Real embe
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,6 @@ KELP = {
     "sdgs": "14;4",
 }
 HIDDEN_NAME = "Secret Reef Foundation"
-
-
-@pytest.fixture
-def writer(ingested: Matcher) -> Iterator[TestClient]:
-    """The service over a private copy of the tiny alliance, taking writes with ``AUTH``."""
-    with client_for(ingested) as client:
-        yield client
 
 
 def test_writes_need_a_valid_key_and_write_nothing_without_one(writer: TestClient, ingested: Matcher) -> None:
