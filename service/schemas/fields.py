@@ -73,12 +73,14 @@ def all_optional(model: ModelT) -> ModelT:
     """``model``'s fields, every one optional (default None), under ``model``'s name and docstring: the PATCH body
     of a resource, derived from its base instead of declared twice. Each field keeps its import rule; ``null`` clears
     a field that may be empty and is refused for one the base requires ("a non-empty value is required")."""
+    base: type[BaseModel] = model
     optional: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
+    for name, info in base.model_fields.items():
         rule = next(m for m in info.metadata if isinstance(m, Checked))
         nullable = rule.nullable or not info.is_required()
         optional_rule = Checked(rule.stem, rule.name, rule.accepts, nullable)
-        optional[name] = (Annotated[info.annotation | None, optional_rule], Field(None, description=info.description))
+        annotation: Any = info.annotation
+        optional[name] = (Annotated[annotation | None, optional_rule], Field(None, description=info.description))
     derived = create_model(  # type: ignore[call-overload]
         model.__name__, __base__=Strict, __module__=model.__module__, __doc__=model.__doc__, **optional
     )
