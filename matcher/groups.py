@@ -108,8 +108,8 @@ def fit_group_weights(
     Each of up to ``max_memberships`` memberships (a seeded sample) is hidden in turn: the partner's signals are
     computed as if it were not in that group, the groups it is not in are ranked, and the reciprocal rank of the hidden
     one is kept. Every weight vector on a grid over the simplex (steps of ``step``) is scored by the mean reciprocal
-    rank; the best wins (the default weights when they do as well; among equals, the closest to them). With fewer than ``min_memberships`` usable memberships (or a
-    single group) the defaults are kept, ``source="default"``.
+    rank; the best wins (the default weights when they do as well; among equals, the one closest to them). With fewer
+    than ``min_memberships`` usable memberships (or a single group) the defaults are kept, ``source="default"``.
     """
     recommender = GroupRecommender(catalog)
     pairs = sorted(

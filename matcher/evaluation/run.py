@@ -299,8 +299,8 @@ def evaluate(
     project_queries: list[ResolvedQuery] = []
     project_relevant: list[set[str]] = []
     project_ids: list[str] = []
-    for held in held_out_projects(split, catalog.partner_pos):
-        project, lead = held.project, held.lead
+    for asked in held_out_projects(split, catalog.partner_pos):
+        project, lead = asked.project, asked.lead
         project_queries.append(
             pipeline.resolve(
                 project.text,
@@ -309,7 +309,7 @@ def evaluate(
                 requester_id=lead if lead in catalog.partner_pos else None,
             )
         )
-        project_relevant.append(set(held.relevant))
+        project_relevant.append(set(asked.relevant))
         project_ids.append(project.id)
     say(f"ranking {len(project_queries)} held-out projects")
     scored: dict[str, TaskScores] = {}
