@@ -140,8 +140,6 @@ def fit_group_weights(
     tied = np.flatnonzero(mrr[:-1] >= mrr[:-1].max() - 1e-9)
     best = int(tied[np.argmin(np.abs(grid[tied] - default).sum(axis=1))])
     if mrr[best] <= mrr[-1] + 1e-12:
-        return GroupWeights(
-            memberships=len(pairs), source="measured", mrr=float(mrr[-1]), default_mrr=float(mrr[-1])
-        )
+        return GroupWeights(memberships=len(pairs), source="measured", mrr=float(mrr[-1]), default_mrr=float(mrr[-1]))
     weights = tuple((s, round(float(w), 4)) for s, w in zip(GROUP_SIGNALS, grid[best], strict=True))
     return GroupWeights(weights, "measured", len(pairs), float(mrr[best]), float(mrr[-1]))
