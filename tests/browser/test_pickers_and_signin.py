@@ -262,3 +262,30 @@ def test_sign_in_in_arabic_is_right_to_left(page: Any, keyed_server: KeyedServer
     expect(page.locator(".signed-in .state-title")).to_have_text("سجّلت الدخول باسم Coastal Research Lab")
     expect(page.locator("#account .account-who")).to_have_text("مسجّل الدخول: Coastal Research Lab")
     assert page.locator("#account .account-out").inner_text() == "تسجيل الخروج"
+
+
+def test_explore_shows_more_partners_a_page_at_a_time(page: Any, live_server: str) -> None:
+    asked: list[dict[str, list[str]]] = []
+
+    def handle(route: Any) -> None:
+        query = parse_qs(urlparse(route.request.url).query)
+        asked.append(query)
+        first, count = (31, 5) if "cursor" in query else (1, 30)
+        data = [
+            {"id": f"p{i:06d}", "name": f"Network {i:06d}", "type": "network", "country": "BR", "languages": ["pt"],
+             "sdgs": [4], "summary": "A network."}
+            for i in range(first, first + count)
+        ]  # fmt: skip
+        route.fulfill(json={"data": data, "count": count, "total": 35, "next_cursor": None if first > 1 else "0.7.y"})
+
+    page.route(lambda url: "/v1/catalog/partners" in url, handle)
+    open_app(page, live_server, "#/explore")
+    expect(page.locator("#partners-title .count")).to_have_text("(35)")
+    entries = page.locator("[data-list='partners'] .entries > li")
+    assert entries.count() == 30
+    assert page.locator("[data-list='partners'] .more .hint").inner_text() == "Showing 30 of 35"
+    page.locator("[data-more='partners']").click()
+    expect(entries).to_have_count(35)
+    assert page.evaluate("() => document.activeElement.textContent") == "Network 000031"  # focus on the first new one
+    assert page.locator("[data-more='partners']").count() == 0  # the last page
+    assert asked[-1]["cursor"] == ["0.7.y"] and asked[-1]["limit"] == ["30"]
