@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True, slots=True)
 class LoadStats:
-    """Latencies in milliseconds; ``rps`` counts successful responses per second of the measured window."""
+    """Latencies in milliseconds; ``rps`` counts successful responses per second of the measured window; ``sent``
+    counts every request sent (warm-up included): more than the bodies given means bodies were sent again."""
 
     requests: int
     errors: int
@@ -35,6 +36,7 @@ class LoadStats:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    sent: int = 0
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -45,8 +47,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def summarize(latencies_s: list[float], errors: int, seconds: float) -> LoadStats:
-    """Statistics of successful request latencies (seconds), the error count and the measured wall time."""
+def summarize(latencies_s: list[float], errors: int, seconds: float, sent: int = 0) -> LoadStats:
+    """Statistics of successful request latencies (seconds), the error count, the measured wall time and the
+    number of requests sent."""
     ordered = sorted(v * 1000 for v in latencies_s)
     return LoadStats(
         requests=len(ordered),
@@ -57,6 +60,7 @@ def summarize(latencies_s: list[float], errors: int, seconds: float) -> LoadStat
         p90_ms=round(percentile(ordered, 90), 2),
         p99_ms=round(percentile(ordered, 99), 2),
         max_ms=round(ordered[-1], 2) if ordered else math.nan,
+        sent=sent,
     )
 
 
@@ -85,6 +89,7 @@ async def _connection(
     try:
         while (now := time.perf_counter()) < stop_at:
             body = next(bodies)
+            out["sent"].append(now)
             writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
             await writer.drain()
             try:
@@ -108,11 +113,11 @@ async def run_load(url: str, bodies: list[bytes], *, concurrency: int, duration:
     """Drive ``url`` with ``concurrency`` connections for ``warmup + duration`` seconds; stats of the last part."""
     start = time.perf_counter()
     warmup_until, stop_at = start + warmup, start + warmup + duration
-    out: dict[str, list[float]] = {"latencies": [], "errors": []}
+    out: dict[str, list[float]] = {"latencies": [], "errors": [], "sent": []}
     shared = itertools.cycle(bodies)
     await asyncio.gather(*(_connection(url, shared, warmup_until, stop_at, out) for _ in range(concurrency)))
     measured = time.perf_counter() - warmup_until
-    return summarize(out["latencies"], len(out["errors"]), measured)
+    return summarize(out["latencies"], len(out["errors"]), measured, len(out["sent"]))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ generator's statistics and its HTTP loop."""
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.ceiling import Ceiling, EncoderShape, cpu_flags, flops_per_text, native_formats, padded_lengths
@@ -146,3 +148,89 @@ def test_text_work_reads_the_model_shape_and_counts_tokens_with_special_ones() -
     assert work.shape == EncoderShape(layers=6, hidden=384, intermediate=1536)  # all-MiniLM-L6-v2
     assert work.tokens_per_text == 3.5  # [CLS] hello world [SEP] and [CLS] hello [SEP]
     assert work.flops_per_text == work.shape.flops(4)  # one batch, padded to its longest
+
+
+def test_run_load_reports_every_request_sent(server: str) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        stats = pool.submit(asyncio.run, run_load(server, [b"{}"], concurrency=1, duration=0.3, warmup=0.2)).result()
+
+    assert stats.sent >= stats.requests + stats.errors  # warm-up requests are sent but not measured
+    assert stats.sent > 0
+
+
+def test_bodies_never_repeat_a_text_across_runs(tmp_path: Path) -> None:
+    from benchmarks.run import Bodies
+
+    bodies = Bodies(tmp_path)
+    first, second = bodies.take(700), bodies.take(900)  # the second outgrows the first batch of texts
+    texts = [json.loads(line)["text"] for path in (first, second) for line in path.read_text().splitlines()]
+
+    assert len(texts) == 1600 == len(set(texts))
+    assert json.loads(first.read_text().splitlines()[0]) == {"text": texts[0], "k": 10}
+
+
+def test_session_mix_resends_a_text_with_a_filter_or_uses_fresh_texts() -> None:
+    from benchmarks.run import MIX_FILTERS, session_mix
+
+    texts = [f"text {i}" for i in range(50)]
+    fresh = [f"fresh {i}" for i in range(200)]
+
+    mix = session_mix(texts, None)
+    same_sessions = session_mix(texts, fresh)
+
+    first_sends = [b for b in mix if "filters" not in b]
+    assert [b["text"] for b in first_sends] == texts  # each session starts with its own text, unfiltered
+    resends = [b for b in mix if "filters" in b]
+    assert resends and all(b["filters"] in MIX_FILTERS for b in resends)
+    assert all(b["text"] in texts for b in resends)
+    # the same sessions without repeats: same length and filters, every re-send a new text
+    assert len(same_sessions) == len(mix)
+    assert [b.get("filters") for b in same_sessions] == [b.get("filters") for b in mix]
+    sent = [b["text"] for b in same_sessions]
+    assert len(sent) == len(set(sent))
+
+
+def test_cache_lookups_read_from_the_metrics_text() -> None:
+    from benchmarks.run import cache_lookups
+
+    metrics = (
+        "# HELP matcher_query_cache_lookups_total Query-vector cache lookups\n"
+        'matcher_query_cache_lookups_total{result="hit"} 12.0\n'
+        'matcher_query_cache_lookups_total{result="miss"} 30.0\n'
+        "matcher_query_embeddings_total 30.0\n"
+    )
+
+    assert cache_lookups(metrics) == (12.0, 30.0)
+    assert cache_lookups("") == (0.0, 0.0)
+
+
+def test_needed_memory_scales_the_measured_resident_memory() -> None:
+    from benchmarks.growth import MEMORY_MARGIN, needed_memory_gb
+
+    assert needed_memory_gb(1_000_000, 1200.0) == pytest.approx(12.0 * MEMORY_MARGIN)
+    assert needed_memory_gb(100_000, None) == pytest.approx(1.6 * MEMORY_MARGIN)
+
+
+def test_seed_vectors_are_unit_vectors_near_the_base_ones() -> None:
+    from benchmarks.growth import seed_vectors
+
+    rng = np.random.default_rng(0)
+    centre = rng.standard_normal(16)
+    base = centre + 0.1 * rng.standard_normal((40, 16))  # one tight cluster
+    base = (base / np.linalg.norm(base, axis=1, keepdims=True)).astype(np.float32)
+
+    seeded = seed_vectors(base, 100)
+
+    assert seeded.shape == (100, 16) and seeded.dtype == np.float32
+    assert np.allclose(np.linalg.norm(seeded, axis=1), 1.0, atol=1e-5)
+    assert float((seeded @ (centre / np.linalg.norm(centre))).min()) > 0.8  # on the cluster, not random directions
+
+
+def test_usem3_work_counts_tokens_and_layers() -> None:
+    from benchmarks.growth import usem3_work
+
+    short, long = usem3_work(["ocean"]), usem3_work(["ocean literacy for primary schools on the coast " * 4])
+
+    # per text: output layers (~3.4 MFLOP); per token: projection and two convolutions per branch (~3.4 MFLOP)
+    assert 5e6 < short < 2e7
+    assert long > 5 * short

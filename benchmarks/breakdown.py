@@ -1,0 +1,143 @@
+"""Where a free-text collaborator request spends its time, step by step, in process (no HTTP).
+
+    python -m benchmarks.breakdown --home /tmp/matcher-bench/home-100000 --queries 200 [--profile out.pstats]
+
+Loads the store under ``--home`` as ``matcher serve`` does, then for distinct free-text queries (no query-cache hit)
+times the end-to-end call (``Recommender.collaborators``) and, separately and one after the other, each step it runs:
+the query embedding alone (the inner embedder, no cache), the text's understanding and TF-IDF, the scores against
+every profile and every past project, candidate generation (index searches included), features, the ranker and the
+reasons. Medians over the queries. ``--profile`` also writes a cProfile of the end-to-end calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.synthetic import query_texts
+from matcher.recommender import Recommender
+
+#: The steps timed one after the other (their sum exceeds the end-to-end time: the request overlaps the embedding
+#: with the TF-IDF steps and the two index searches with each other).
+STEPS: tuple[str, ...] = (
+    "embedding (alone)",
+    "understand + TF-IDF of the text",
+    "TF-IDF scores vs every profile",
+    "scores vs every past project",
+    "candidates (index searches, sources, filters)",
+    "features",
+    "ranker",
+    "reasons (top 10)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    end_to_end_ms: float
+    steps_ms: dict[str, float]
+    candidates: float
+    queries: int
+
+    @property
+    def overhead(self) -> float:
+        """End-to-end median over the embedding's median."""
+        return self.end_to_end_ms / self.steps_ms["embedding (alone)"]
+
+
+def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: list[str]) -> Breakdown:
+    """Median milliseconds of the end-to-end call (first half of ``texts``) and of each step (second half)."""
+    from matcher.ranking.features import compute_features
+    from matcher.understand import understand
+
+    c = rec.catalog
+    clock = time.perf_counter
+    times: dict[str, list[float]] = {name: [] for name in STEPS}
+    end_to_end: list[float] = []
+    sizes = []
+    half = len(texts) // 2
+    for text in texts[:half]:
+        started = clock()
+        rec.collaborators(text=text, k=10)
+        end_to_end.append(clock() - started)
+    for text in texts[half:]:
+        marks = [clock()]
+        vector = embed([text])[0]
+        marks.append(clock())
+        understand(text)
+        terms = c.lexical.transform([text])
+        marks.append(clock())
+        scores = c.lexical.scores(terms)
+        marks.append(clock())
+        c.project_similarity(terms, vector)
+        marks.append(clock())
+        query = rec.resolve(text, vector)  # untimed: the steps above, and the walk (none without a requester)
+        assert np.array_equal(query.lexical_scores, scores)
+        marks.append(clock())
+        rows = rec.candidates.generate(query, rec.themes)
+        marks.append(clock())
+        features = compute_features(c, query, rows, rec.layout)
+        marks.append(clock())
+        contributions = rec.ranker.contributions(features)
+        marks.append(clock())
+        order = np.argsort(-contributions.sum(axis=1), kind="stable")[:10]
+        rec.explain(query, rows, features, contributions, order)
+        marks.append(clock())
+        spans = [b - a for a, b in pairwise(marks)]
+        del spans[4]  # the untimed resolve
+        for name, seconds in zip(STEPS, spans, strict=True):
+            times[name].append(seconds)
+        sizes.append(len(rows))
+    return Breakdown(
+        end_to_end_ms=statistics.median(end_to_end) * 1000,
+        steps_ms={name: statistics.median(values) * 1000 for name, values in times.items()},
+        candidates=float(statistics.median(sizes)),
+        queries=len(texts),
+    )
+
+
+def load(home: Path) -> tuple[Recommender, Callable[[list[str]], np.ndarray], object]:
+    """The served recommender of the store under ``home`` and its embedder without the query cache."""
+    from matcher.engine import Matcher
+    from matcher.settings import Settings
+
+    matcher = Matcher(Settings(home=home, database_url=None)).open()
+    recommender = matcher.recommender
+    cache = matcher.query_cache
+    inner = cache.embedder if cache is not None else matcher.embedder
+    return recommender, inner.encode, matcher
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of end-to-end calls here")
+    args = parser.parse_args(argv)
+    recommender, embed, _ = load(args.home)
+    texts = query_texts(args.queries * 3 + 40, seed=11)
+    for text in texts[:20]:  # warm-up: lazily filled caches, first inference shapes
+        recommender.collaborators(text=text, k=10)
+    result = measure(recommender, embed, texts[40 : 40 + 2 * args.queries])
+    print(f"end to end: {result.end_to_end_ms:.2f} ms (median of {result.queries // 2}); "
+          f"{result.candidates:.0f} candidates; end to end / embedding alone: {result.overhead:.2f}")  # fmt: skip
+    for name, ms in result.steps_ms.items():
+        print(f"  {name:48s} {ms:7.2f} ms")
+    if args.profile is not None:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for text in texts[40 + 2 * args.queries :]:  # texts not asked before
+            recommender.collaborators(text=text, k=10)
+        profiler.disable()
+        profiler.dump_stats(str(args.profile))
+
+
+if __name__ == "__main__":
+    main()
