@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,8 +150,17 @@ class Matcher:
         return np.asarray(np.stack([found[h] for h in hashes]), dtype=np.float32)  # no second copy
 
     # -- import ---------------------------------------------------------------------------------------------------
-    def ingest(self, directory: str | Path, *, show_progress: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        directory: str | Path,
+        *,
+        show_progress: bool = False,
+        embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> IngestReport:
         """Validate ``directory`` completely, embed only new texts, then replace the store's data in one transaction.
+
+        ``embed`` computes the new texts' vectors in order instead of this process's embedder, with the same model
+        (e.g. :class:`~matcher.embedding.ray_batch.RayBatchEmbedding`, ``matcher ingest --engine ray``).
 
         Raises :class:`~matcher.io.importer.ImportValidationError` (nothing written) when the directory has errors.
         """
@@ -169,9 +178,12 @@ class Matcher:
                 missing[digest] = text
         vectors: dict[str, np.ndarray] = {}
         if missing:
-            encoded = self.embedder.encode(
-                list(missing.values()), batch_size=self.settings.batch_size, show_progress=show_progress
-            )
+            if embed is None:
+                encoded = self.embedder.encode(
+                    list(missing.values()), batch_size=self.settings.batch_size, show_progress=show_progress
+                )
+            else:
+                encoded = embed(list(missing.values()))
             vectors = dict(zip(missing, encoded, strict=True))
         sync = self.store.replace_dataset(dataset, model=model, vectors=vectors)
         if self.settings.auto_train:
