@@ -100,7 +100,8 @@ class CatalogNames:
 
 
 def catalog_names(request: Request, recommender: RecommenderDep) -> CatalogNames:
-    """The name indexes of the current catalog (kept on the app until a write makes a new snapshot)."""
+    """The name indexes of the current catalog, kept on the app until a write makes a new snapshot (so an old
+    snapshot stays alive at most until the next search after it was replaced)."""
     catalog = recommender.catalog
     names: CatalogNames | None = getattr(request.app.state, "catalog_names", None)
     if names is None or names.catalog is not catalog:
