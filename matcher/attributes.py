@@ -47,6 +47,7 @@ class PartnerAttributes:
     language_rows: dict[str, np.ndarray] = field(default_factory=dict)
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     recency: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    region_codes: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.country)
@@ -86,7 +87,7 @@ def partner_attributes(
 ) -> PartnerAttributes:
     """Arrays of ``partners``; ``popularity`` counts projects, ``last_active`` is a fractional year (NaN: never)."""
     country, country_codes = _codes([p.country for p in partners])
-    region, _ = _codes(list(regions))
+    region, region_codes = _codes(list(regions))
     kind, kind_codes = _codes([p.type for p in partners])
     language_lists: dict[str, list[int]] = {}
     for row, partner in enumerate(partners):
@@ -103,6 +104,7 @@ def partner_attributes(
         language_rows={k: np.asarray(v, dtype=np.int64) for k, v in language_lists.items()},
         popularity=pop,
         recency=recency,
+        region_codes=region_codes,
     )
 
 
@@ -132,46 +134,47 @@ def patch_attributes(
     Codes of values not seen before are appended to the tables; popularity and recency are renormalised."""
     old_row = np.asarray(old_row, dtype=np.int64)
     gather = np.maximum(old_row, 0)
-    country_codes, kind_codes = dict(old.country_codes), dict(old.kind_codes)
-    country, kind, sdgs = old.country[gather], old.kind[gather], old.sdgs[gather]
-    changed = np.asarray(sorted(rows), dtype=np.int64)
-    for row in changed.tolist():
+    country_codes, kind_codes, region_codes = dict(old.country_codes), dict(old.kind_codes), dict(old.region_codes)
+    country, kind, sdgs, region = (a[gather] if len(a) else np.zeros(len(partners), np.int32) for a in (
+        old.country, old.kind, old.sdgs, old.region))  # fmt: skip
+    changed = sorted(rows)
+    for row in changed:
         partner = partners[row]
         country[row] = country_codes.setdefault(partner.country, len(country_codes) + 1) if partner.country else 0
         kind[row] = kind_codes.setdefault(partner.type, len(kind_codes) + 1) if partner.type else 0
         sdgs[row] = sdg_bits(partner.sdgs)
-    region_of_code = np.zeros(len(country_codes) + 1, dtype=np.int32)
-    region_codes: dict[str, int] = {}
-    codes, first = np.unique(country, return_index=True)
-    for code, row in sorted(zip(codes.tolist(), first.tolist(), strict=True), key=lambda pair: pair[1]):
-        region = regions[row]  # a country's region is the same in every row
-        region_of_code[code] = region_codes.setdefault(region, len(region_codes) + 1) if region and code else 0
+        place = regions[row]
+        region[row] = region_codes.setdefault(place, len(region_codes) + 1) if place else 0
+    moved = len(old_row) != len(old) or bool(np.any(old_row != np.arange(len(old_row))))
     new_of_old = np.full(len(old), -1, dtype=np.int64)
-    moved = old_row >= 0
-    new_of_old[old_row[moved]] = np.flatnonzero(moved)
+    kept = old_row >= 0
+    new_of_old[old_row[kept]] = np.flatnonzero(kept)
     is_changed = np.zeros(len(partners), dtype=bool)
     is_changed[changed] = True
-    language_rows: dict[str, np.ndarray] = {}
     added: dict[str, list[int]] = {}
-    for row in changed.tolist():
+    for row in changed:
         for language in partners[row].languages:
             added.setdefault(language, []).append(row)
+    language_rows: dict[str, np.ndarray] = {}
     for language in set(old.language_rows) | set(added):
-        kept = new_of_old[old.language_rows.get(language, np.zeros(0, dtype=np.int64))]
-        kept = kept[kept >= 0]
-        kept = kept[~is_changed[kept]]
-        merged = np.unique(np.concatenate([kept, np.asarray(added.get(language, []), dtype=np.int64)]))
-        if len(merged):
-            language_rows[language] = merged.astype(np.int64)
+        before = old.language_rows.get(language, np.zeros(0, dtype=np.int64))
+        now = new_of_old[before] if moved else before  # the map keeps the order: still sorted
+        if moved:
+            now = now[now >= 0]
+        if language in added or is_changed[now].any():  # a changed partner's languages are all in `added`
+            now = np.union1d(now[~is_changed[now]], np.asarray(added.get(language, []), dtype=np.int64))
+        if len(now):
+            language_rows[language] = now.astype(np.int64, copy=False)
     pop, recency = _activity(popularity, last_active)
     return PartnerAttributes(
         country=country,
         country_codes=country_codes,
-        region=region_of_code[country],
+        region=region,
         kind=kind,
         kind_codes=kind_codes,
         sdgs=sdgs,
         language_rows=language_rows,
         popularity=pop,
         recency=recency,
+        region_codes=region_codes,
     )

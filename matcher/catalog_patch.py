@@ -12,15 +12,18 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from operator import attrgetter
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
 
+from matcher.affinity import CollaborationWalk
 from matcher.attributes import patch_attributes
 from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, link_graph, tie_links
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.lexical import PatchedLexical
+from matcher.rows import VectorRows, moved_rows
 from matcher.vocab import region_of
 
 E = TypeVar("E", Partner, Project, ActionGroup)
@@ -43,7 +46,9 @@ class CatalogUpdate:
 @dataclass(frozen=True, slots=True)
 class Rows:
     """One kind's rows after a change: the items by id, ``old_row[i]`` (the old row of item ``i``, -1 for a new one),
-    the rows whose record changed, and the rows whose embedded text changed (new ones included)."""
+    the rows whose record changed, the rows whose embedded text changed (new ones included), and how to move a list
+    parallel to the old items: delete ``removed`` (old rows, last first), then insert at ``inserted`` (new rows, in
+    order)."""
 
     items: list[Any]
     pos: dict[str, int]
@@ -51,28 +56,48 @@ class Rows:
     changed: list[int]
     text_changed: list[int]
     moved: bool  # rows were added or removed: arrays are gathered, not shared
+    removed: list[int]
+    inserted: list[int]
+
+    def reorder(self, values: list[Any], fill: Any = None) -> list[Any]:
+        """A list parallel to the old items, parallel to the new ones (``fill`` at new rows)."""
+        out = list(values)
+        for row in self.removed:
+            del out[row]
+        for row in self.inserted:
+            out.insert(row, fill)
+        return out
+
+
+_ID = attrgetter("id")
 
 
 def _rows(items: list[E], pos: dict[str, int], changes: Mapping[str, E | None]) -> Rows:
     updated = {key: item for key, item in changes.items() if item is not None}
-    gone = {key for key, item in changes.items() if item is None and key in pos}
-    new_ids = [key for key in updated if key not in pos]
-    if not gone and not new_ids:  # the same ids: copy the list, replace the changed records
-        out = list(items)
-        for key, item in updated.items():
+    removed = sorted((pos[key] for key, item in changes.items() if item is None and key in pos), reverse=True)
+    fresh = sorted((updated[key] for key in updated if key not in pos), key=_ID)
+    out = list(items)
+    for key, item in updated.items():
+        if key in pos:
             out[pos[key]] = item
-        old_row = np.arange(len(items), dtype=np.int64)
-        new_pos = pos
+    old_row = np.arange(len(items), dtype=np.int64)
+    inserted: list[int] = []
+    if removed or fresh:
+        for row in removed:
+            del out[row]
+        old_row = np.delete(old_row, removed)
+        for item in fresh:
+            at = bisect.bisect_left(out, item.id, key=_ID)
+            out.insert(at, item)
+            inserted.append(at)
+            old_row = np.insert(old_row, at, -1)
+        new_pos = dict(zip(map(_ID, out), range(len(out)), strict=True))
     else:
-        out = [item for item in items if item.id not in gone and item.id not in updated]
-        for item in sorted((updated[key] for key in updated), key=lambda x: x.id):
-            out.insert(bisect.bisect_left(out, item.id, key=lambda x: x.id), item)
-        new_pos = {item.id: i for i, item in enumerate(out)}
-        old_row = np.fromiter((pos.get(item.id, -1) for item in out), dtype=np.int64, count=len(out))
+        new_pos = pos
     changed = sorted(new_pos[key] for key in updated)
     text_changed = [row for row in changed if old_row[row] < 0 or items[old_row[row]].text != out[row].text]
-    moved = len(items) != len(out) or bool(np.any(old_row != np.arange(len(out))))
-    return Rows(out, new_pos, old_row, changed, text_changed, moved)
+    moved = bool(removed or fresh)
+    return Rows(out, new_pos, old_row, changed, text_changed, moved, removed, inserted)
 
 
 def _gather(old: np.ndarray, rows: Rows) -> np.ndarray:
@@ -84,14 +109,19 @@ def _gather(old: np.ndarray, rows: Rows) -> np.ndarray:
     return old[np.maximum(rows.old_row, 0)]
 
 
+def _as_array(rows: VectorRows) -> np.ndarray:
+    """:class:`~matcher.rows.VectorRows` in a catalog field typed as an array: it reads as one (see its module)."""
+    return cast(np.ndarray, rows)
+
+
 def _vectors(old: np.ndarray, rows: Rows, lookup: VectorLookup) -> np.ndarray:
-    """The vectors in the new order, embedding (or reading from the cache) only the changed texts."""
+    """The vectors in the new order, embedding (or reading from the cache) only the changed texts; shares the old
+    vectors' buffer (:mod:`matcher.rows`)."""
     if not rows.moved and not rows.text_changed:
         return old
-    out = _gather(old, rows)
-    if rows.text_changed:
-        out[rows.text_changed] = lookup([rows.items[i].text for i in rows.text_changed])
-    return np.ascontiguousarray(out, dtype=np.float32)
+    texts = [rows.items[i].text for i in rows.text_changed]
+    vectors = lookup(texts) if texts else np.zeros((0, old.shape[1]), dtype=np.float32)
+    return _as_array(moved_rows(old, rows.old_row, dict(zip(rows.text_changed, vectors, strict=True))))
 
 
 def _new_of_old(rows: Rows, n_old: int) -> np.ndarray:
@@ -147,13 +177,12 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     history_ids |= {partners.items[i].id for i in partners.changed if partners.old_row[i] < 0}
     history_ids &= set(known_partners)
     history = old.history_vectors
-    if partners.moved or history_ids or projects.moved:
-        history = _gather(old.history_vectors, partners)
-        history[partners.old_row < 0] = 0.0
+    if partners.moved or history_ids:
         ordered = sorted(history_ids)
-        if ordered:
-            lists = [partner_projects.get(p, []) for p in ordered]
-            history[[known_partners[p] for p in ordered]] = history_of(lists, known_projects, project_vectors)
+        lists = [partner_projects.get(p, []) for p in ordered]
+        computed = history_of(lists, known_projects, project_vectors) if ordered else np.zeros((0, 0), np.float32)
+        fresh = {known_partners[p]: vector for p, vector in zip(ordered, computed, strict=True)}
+        history = _as_array(moved_rows(old.history_vectors, partners.old_row, fresh))
 
     # -- per-partner arrays
     activity_ids = set(linked) | {p for j in dated if j in project_members for p, _ in project_members[j]}
@@ -169,10 +198,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     discoverable = _gather(old.discoverable, partners)
     for row in partners.changed:
         discoverable[row] = partners.items[row].discoverable
-    if partners.moved:
-        regions = [old.regions[i] if i >= 0 else None for i in partners.old_row.tolist()]
-    else:
-        regions = list(old.regions)
+    regions = partners.reorder(old.regions)
     for row in partners.changed:
         regions[row] = region_of(partners.items[row].country)
     attributes = patch_attributes(
@@ -180,9 +206,8 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     )
 
     # -- graph
-    links_changed = bool(linked) or partners.moved or projects.moved
     membership = old.membership
-    if links_changed:
+    if changed_projects or partners.moved or projects.moved:
         membership = _patch_membership(old, partners, projects, project_members, set(changed_projects))
     ties = old.ties
     tie_pairs = old.tie_pairs if update.ties is None else tuple(update.ties)
@@ -224,7 +249,6 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         project_terms=old.project_terms,
         group_terms=old.group_terms,
     )
-    catalog.country_rows = country_rows(attributes, popularity)
     coded = [
         row
         for row in partners.changed
@@ -232,8 +256,11 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         or (old.partners[partners.old_row[row]].country, old.partners[partners.old_row[row]].type)
         != (partners.items[row].country, partners.items[row].type)
     ]
-    if links_changed or ties is not old.ties or coded:
+    catalog.country_rows = _patch_country_rows(old, catalog, partners, activity_rows)
+    if changed_projects or update.ties is not None or coded:  # link values changed: affinities and walk anew
         link_graph(catalog)
+    elif partners.moved or projects.moved:  # the same links on other rows: only the walk's matrices move
+        catalog.walk = CollaborationWalk.of(sp.hstack([membership, ties]).tocsr())
 
     # -- text
     profile_ids = set(linked) | set(grouped) | {partners.items[i].id for i in partners.text_changed}
@@ -252,12 +279,46 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         )
     if projects.changed or projects.moved:
         catalog.project_terms = _patch_terms(old.project_terms, projects, catalog.lexical.transform_documents)
-    new_of_old = _new_of_old(partners, len(old.partners)).tolist()
     changed_rows = set(partners.text_changed)
-    for row, language in list(old.language_cache.items()):  # detected languages of unchanged texts still hold
-        if new_of_old[row] >= 0 and new_of_old[row] not in changed_rows:
-            catalog.language_cache[new_of_old[row]] = language
+    if not partners.moved:  # detected languages of unchanged texts still hold
+        catalog.language_cache = {r: lang for r, lang in old.language_cache.items() if r not in changed_rows}
+    else:
+        new_of_old = _new_of_old(partners, len(old.partners))
+        for row, language in list(old.language_cache.items()):
+            new_row = int(new_of_old[row])
+            if new_row >= 0 and new_row not in changed_rows:
+                catalog.language_cache[new_row] = language
     return catalog
+
+
+def _patch_country_rows(old: Catalog, new: Catalog, partners: Rows, activity_rows: list[int]) -> dict[str, np.ndarray]:
+    """Rows of each country, most active first then by row: the old lists on the new rows (the row map keeps their
+    order), the rows whose country or activity changed taken out and put back in their place."""
+    affected = sorted(set(activity_rows) | set(partners.changed))
+    if not affected and not partners.moved and len(old.partners) == len(new.partners):
+        return old.country_rows
+    if len(affected) > 1000:  # many at once (a large delta): as a full build does
+        return country_rows(new.attributes, new.popularity)
+    new_of_old = _new_of_old(partners, len(old.partners))
+    is_affected = np.zeros(len(new.partners), dtype=bool)
+    is_affected[affected] = True
+    out: dict[str, np.ndarray] = {}
+    for country, rows in old.country_rows.items():
+        moved = new_of_old[rows] if partners.moved else rows
+        moved = moved[moved >= 0]
+        out[country] = moved[~is_affected[moved]]
+    activity = new.popularity.astype(np.int64)
+    span = np.int64(len(new.partners) + 1)
+    for row in affected:
+        place = new.partners[row].country
+        if not place:
+            continue
+        country = place
+        rows = out.get(country, np.zeros(0, dtype=np.int64))
+        keys = -activity[rows] * span + rows
+        at = int(np.searchsorted(keys, -activity[row] * span + row))
+        out[country] = np.insert(rows, at, row)
+    return {country: rows for country, rows in out.items() if len(rows)}
 
 
 def _patch_links(

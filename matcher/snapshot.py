@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from matcher.domain import content_hash
 from matcher.index.base import VectorIndex
 from matcher.lexical import PatchedLexical
 from matcher.recommender import Recommender, history_rows
+from matcher.rows import VectorRows
 from matcher.store import Store
 from matcher.store.changes import ChangeLog, Delta
 
@@ -102,6 +103,12 @@ class SnapshotParts(Protocol):
     ) -> Recommender:
         """A recommender over ``catalog``; with ``previous``, keeping its ranker and themes (no reload)."""
         ...
+
+
+def shareable(catalog: Catalog) -> None:
+    """Move the catalog's big vector arrays into buffers that the next snapshots share (:mod:`matcher.rows`)."""
+    for name in ("partner_vectors", "history_vectors", "project_vectors"):
+        setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name))))
 
 
 def partner_hashes(catalog: Catalog) -> Hashes:
@@ -338,6 +345,7 @@ class SnapshotManager:
             self.parts.dim,
             ties=[(requester, partner) for requester, partner, _ in store.accepted_pairs()],
         )
+        shareable(catalog)
         with self._lock:
             self._catch_up(revision)  # the live indexes at least as new as the refitted catalog
             current = self._current
