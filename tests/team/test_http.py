@@ -135,3 +135,23 @@ def test_apply_needs_an_admin_key_and_writes_the_memberships(writer: TestClient)
     for group_id, partner_id in written:
         members = writer.get(f"/v1/action-groups/{group_id}/members").json()["data"]
         assert partner_id in {m["partner_id"] for m in members}
+
+
+def test_a_solver_stopped_by_its_time_limit_says_so_and_its_team_still_meets_the_constraints(
+    client: TestClient,
+) -> None:
+    r = consortium(
+        client,
+        requester_id="ocean-school",
+        size={"min": 4, "max": 4},
+        constraints={"kinds": [{"kind": "university", "min": 1}], "min_distinct_countries": 4},
+        time_limit=1e-9,  # HiGHS stops before proving anything: the greedy team that meets the constraints
+    )
+
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["optimal"] is False
+    members = body["members"]
+    assert len(members) == 4 and members[0]["partner_id"] == "ocean-school"
+    assert [m["type"] for m in members].count("university") >= 1
+    assert len({m["country"] for m in members}) == 4
