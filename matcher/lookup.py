@@ -13,7 +13,7 @@ import bisect
 import heapq
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from matcher.domain import Partner, Project
@@ -83,36 +83,34 @@ class NameIndex:
             raise ValueError(f"{len(ids)} ids but {len(names)} names; give one name per id")
         self.ids = list(ids)
         self.names = [fold(n) for n in names]
-        self._words = [tuple(n.split()) for n in self.names]
-        self._order = sorted(range(len(self.ids)), key=lambda i: (self.names[i], self.ids[i]))  # no text: by name
+        self._order = sorted(range(len(self.ids)), key=lambda i: (self.names[i], self.ids[i]))  # by name, then id
+        self._place = [0] * len(self.ids)  # position -> its place in that order
+        for place, position in enumerate(self._order):
+            self._place[position] = place
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _matches(self, text: str, keep: Callable[[int], bool] | None) -> list[tuple[int, str, str, int]]:
-        """(rank, folded name, id, position) of every entry that matches ``text`` and that ``keep`` keeps."""
-        words = sorted(set(text.split()), key=len, reverse=True)  # the longest word first: it matches the fewest
+    def _holding(self, words: Sequence[str]) -> list[int]:
+        """Positions whose name holds every word (the longest first: it leaves the fewest to test for the others)."""
         names = self.names
         positions = [i for i, name in enumerate(names) if words[0] in name]
         for word in words[1:]:
             positions = [i for i in positions if word in names[i]]
-        return [(self._rank(i, text, words), names[i], self.ids[i], i) for i in self._kept(positions, keep)]
+        return positions
 
-    def _key(self, position: int) -> Key:
-        return (STARTS, self.names[position], self.ids[position])
-
-    @staticmethod
-    def _kept(positions: Sequence[int], keep: Callable[[int], bool] | None) -> Sequence[int]:
-        return positions if keep is None else [i for i in positions if keep(i)]
-
-    def _rank(self, position: int, text: str, words: Sequence[str]) -> int:
-        name = self.names[position]
-        if name.startswith(text):
-            return STARTS
-        own = self._words[position]
-        if all(any(o.startswith(w) for o in own) for w in words):
-            return WORD_STARTS
-        return CONTAINS
+    def _ranks(self, text: str, words: Sequence[str], positions: list[int]) -> Iterator[tuple[int, list[int]]]:
+        """The positions of each rank, best rank first; a rank is sorted out only when the page needs it."""
+        names = self.names
+        yield STARTS, [i for i in positions if names[i].startswith(text)]
+        rest = [i for i in positions if not names[i].startswith(text)]
+        spaced = [" " + w for w in words]  # fold() leaves single spaces between words
+        word_starts = [
+            i for i in rest if all(names[i].startswith(w) or s in names[i] for w, s in zip(words, spaced, strict=True))
+        ]
+        yield WORD_STARTS, word_starts
+        chosen = set(word_starts)
+        yield CONTAINS, [i for i in rest if i not in chosen]
 
     def search(
         self,
@@ -120,25 +118,40 @@ class NameIndex:
         *,
         limit: int = 20,
         after: Cursor | None = None,
-        keep: Callable[[int], bool] | None = None,
+        allowed: Sequence[bool] | None = None,
     ) -> Found:
         """Up to ``limit`` positions whose name holds every word of ``text`` (all of them for no text) and that
-        ``keep`` keeps, best first, after ``after``; ``total`` counts every match, on any page."""
+        ``allowed`` allows (one flag per position; None: all), best first, after ``after``; ``total`` counts every
+        match, on any page."""
         if limit < 1:
             raise ValueError(f"limit {limit} is not allowed; give 1 or more")
+        if allowed is not None and len(allowed) != len(self.ids):
+            raise ValueError(f"allowed has {len(allowed)} flags for {len(self.ids)} entries; give one per entry")
         text = fold(text)
-        start = after.key if after is not None else None
-        if not text:  # every entry ranks first, by name: walk the name order from the cursor
-            kept = self._kept(self._order, keep)
-            begin = 0 if start is None else bisect.bisect_right(kept, start, key=self._key)
-            page = [(*self._key(i), i) for i in kept[begin : begin + limit + 1]]
-            total = len(kept)
-        else:
-            matches = self._matches(text, keep)
-            page = heapq.nsmallest(limit + 1, matches if start is None else [m for m in matches if m[:3] > start])
-            total = len(matches)
-        next_cursor = Cursor(*page[limit - 1][:3]) if len(page) > limit else None
-        return Found([entry[3] for entry in page[:limit]], total, next_cursor)
+        words = sorted(set(text.split()), key=len, reverse=True)
+        positions = self._holding(words) if words else self._order
+        if allowed is not None:
+            positions = [i for i in positions if allowed[i]]
+        cut = 0  # the first place after the cursor, in name order
+        if after is not None:
+            cut = bisect.bisect_right(self._order, (after.name, after.id), key=lambda i: (self.names[i], self.ids[i]))
+        place = self._place
+        page: list[tuple[int, int]] = []  # (rank, position)
+        ranks = self._ranks(text, words, positions) if words else iter([(STARTS, positions)])
+        for rank, members in ranks:
+            if after is not None and rank < after.rank:
+                continue
+            if after is not None and rank == after.rank:
+                members = [i for i in members if place[i] >= cut]
+            wanted = limit + 1 - len(page)
+            # without text the members are in name order already
+            best = heapq.nsmallest(wanted, members, key=place.__getitem__) if words else members[:wanted]
+            page += [(rank, i) for i in best]
+            if len(page) > limit:
+                break
+        last = page[limit - 1] if len(page) > limit else None
+        next_cursor = None if last is None else Cursor(last[0], self.names[last[1]], self.ids[last[1]])
+        return Found([i for _, i in page[:limit]], len(positions), next_cursor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,9 +110,37 @@ def test_a_page_is_cut_after_the_cursor_even_when_the_listing_changed(index: Nam
     assert rest.total == 5 and rest.next_cursor is None
 
 
-def test_keep_filters_before_counting(index: NameIndex) -> None:
-    found = index.search("uni", keep=lambda i: index.ids[i] != "u1")
+def test_allowed_flags_filter_before_counting(index: NameIndex) -> None:
+    allowed = [i != "u1" for i in index.ids]
+    found = index.search("uni", allowed=allowed)
     assert [index.ids[i] for i in found.positions] == ["n1", "u2", "c1"] and found.total == 3
+    assert index.search("", allowed=allowed).total == 5
+    with pytest.raises(ValueError, match="allowed has 2 flags for 6 entries; give one per entry"):
+        index.search("uni", allowed=[True, False])
+
+
+def test_pages_of_every_rank_without_and_with_text_cover_a_large_listing_once() -> None:
+    """Pages cut inside each rank, on 2,000 names of three ranks for "ab" (and 1,000 that do not match)."""
+    names = [f"Ab {i:04d}" for i in range(500)] + [f"Xy ab{i:04d}" for i in range(700)]
+    names += [f"Cab {i:04d}" for i in range(800)] + [f"Zz {i:04d}" for i in range(1000)]
+    ids = [f"id{i:04d}" for i in range(len(names))]
+    index = NameIndex(ids, names)
+    allowed = [i % 7 != 3 for i in range(len(names))]
+    for text, expected in [("ab", 2000), ("", 3000)]:
+        seen: list[int] = []
+        cursor = None
+        while True:
+            found = index.search(text, limit=37, after=cursor, allowed=allowed)
+            seen += found.positions
+            cursor = found.next_cursor
+            if cursor is None:
+                break
+        kept = [i for i in range(expected if text else len(names)) if allowed[i]]
+        assert len(seen) == len(set(seen)) == found.total == len(kept)
+        if text:  # the three ranks in order, each by name
+            assert seen == sorted(kept, key=lambda i: (0 if i < 500 else 1 if i < 1200 else 2, index.names[i]))
+        else:
+            assert seen == sorted(kept, key=lambda i: index.names[i])
 
 
 def test_a_cursor_round_trips_any_string_of_its_form_is_a_place_and_others_are_refused() -> None:

@@ -12,9 +12,10 @@ enforces. The page and its files are public; the data is read like every other r
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse
@@ -27,8 +28,9 @@ from matcher.lookup import CURSOR_PATTERN, Cursor, NameIndex, PartnerWhere, Proj
 from matcher.vocab import ACTOR_TYPES, SDG_NAMES
 from service.auth import CallerDep, Reader
 from service.deps import MatcherDep, RecommenderDep
-from service.visibility import may_see
+from service.visibility import visible_rows
 
+T = TypeVar("T")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SUMMARY_LENGTH = 180
 
@@ -138,6 +140,17 @@ def _after(cursor: str | None) -> Cursor | None:
     return None if cursor is None else Cursor.decode(cursor)  # the pattern is checked already: every match decodes
 
 
+def _filtered(allowed: list[bool] | None, items: Sequence[T], where: Callable[[T], bool] | None) -> list[bool] | None:
+    """``allowed`` (None: every row) narrowed to the rows ``where`` keeps; unchanged without filters."""
+    if where is None:
+        return allowed
+    return (
+        [where(item) for item in items]
+        if allowed is None
+        else [ok and where(i) for ok, i in zip(allowed, items, strict=True)]
+    )
+
+
 def _encoded(cursor: Cursor | None) -> str | None:
     return None if cursor is None else cursor.encode()
 
@@ -203,13 +216,9 @@ def search_partners(
     the web page's pickers ask as the user types. A partner that opted out of discovery is listed only to its own key
     and to admin keys."""
     catalog = names.catalog
-    where = PartnerWhere(type=type, country=country, language=language, sdg=sdg)
-
-    def keep(position: int) -> bool:
-        partner = catalog.partners[position]
-        return may_see(caller, partner.id, partner.discoverable) and where(partner)
-
-    found = names.partners.search(q, limit=limit, after=_after(cursor), keep=keep)
+    where = PartnerWhere(type, country, language, sdg)
+    allowed = _filtered(visible_rows(caller, catalog), catalog.partners, where if where != PartnerWhere() else None)
+    found = names.partners.search(q, limit=limit, after=_after(cursor), allowed=allowed)
     data = [partner_entry(catalog.partners[i]) for i in found.positions]
     return PartnerEntriesPublic(data=data, count=len(data), total=found.total, next_cursor=_encoded(found.next_cursor))
 
@@ -227,9 +236,9 @@ def search_projects(
 ) -> ProjectEntriesPublic:
     """Projects whose title holds every word of `q`, a page at a time, ranked as `GET /v1/catalog/partners`."""
     catalog = names.catalog
-    where = ProjectWhere(status=status_, sdg=sdg)
-    keep = None if where == ProjectWhere() else (lambda position: where(catalog.projects[position]))
-    found = names.projects.search(q, limit=limit, after=_after(cursor), keep=keep)
+    where_project = ProjectWhere(status_, sdg)
+    allowed = _filtered(None, catalog.projects, where_project if where_project != ProjectWhere() else None)
+    found = names.projects.search(q, limit=limit, after=_after(cursor), allowed=allowed)
     data = [project_entry(catalog.projects[i]) for i in found.positions]
     return ProjectEntriesPublic(data=data, count=len(data), total=found.total, next_cursor=_encoded(found.next_cursor))
 
