@@ -7,14 +7,19 @@ import logging
 import sys
 from dataclasses import asdict
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from matcher.errors import UnknownIdError
 from matcher.io.importer import ImportValidationError, read_directory
 from matcher.settings import Settings
+
+if TYPE_CHECKING:
+    from matcher.embedding.ray_batch import RayBatchEmbedding
+    from matcher.engine import Matcher
 
 app = typer.Typer(
     help="Partner matching for a global education alliance. State lives in $MATCHER_HOME (default ./.matcher).",
@@ -50,19 +55,36 @@ def _iso_date(value: str, option: str) -> date:
         raise _fail(f"{option} {value!r} is not a date; give it as YYYY-MM-DD (e.g. 2019-01-01)", code=2) from None
 
 
+class IngestEngine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def ingest(
     directory: Annotated[Path, typer.Argument(help="Import directory (partners.csv, projects.csv, ...)")],
+    engine: Annotated[
+        IngestEngine,
+        typer.Option(help="Where new texts are embedded: this process, or a pool of Ray actors (matcher[ray])"),
+    ] = IngestEngine.local,
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: an existing Ray cluster (auto, ray://host:10001); default local")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="--engine ray: embedder actors, one CPU each")] = 2,
 ) -> None:
     """Validate and import a directory; only new or changed texts are embedded. All or nothing."""
+    from matcher.embedding.ray_batch import RayEmbeddingError
     from matcher.engine import Matcher
 
-    _, matcher = _open()
+    settings, matcher = _open()
     assert isinstance(matcher, Matcher)
+    embed = _ray_embedding(settings, matcher, address, workers) if engine is IngestEngine.ray else None
     try:
-        report = matcher.ingest(directory, show_progress=sys.stderr.isatty())
+        report = matcher.ingest(directory, show_progress=sys.stderr.isatty(), embed=embed)
     except ImportValidationError as exc:
         raise _fail(str(exc), code=2) from None
+    except RayEmbeddingError as exc:
+        raise _fail(str(exc)) from None
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     for kind, count in report.counts.items():
@@ -72,6 +94,29 @@ def ingest(
             line += f"  (+{s.added[kind]} added, {s.updated[kind]} updated, {s.removed[kind]} removed)"
         typer.echo(line)
     typer.echo(f"embedded {report.embedded} new text(s), reused {report.reused} cached vector(s)")
+
+
+def _ray_embedding(settings: Settings, matcher: Matcher, address: str | None, workers: int) -> RayBatchEmbedding:
+    """The Ray job computing ingest's new vectors: ``workers`` actors, each with this process's embedding settings
+    on one thread (:mod:`matcher.embedding.ray_batch`)."""
+    from functools import partial
+
+    from matcher.embedding.ray_batch import RayBatchEmbedding, RayUnavailableError, import_ray
+    from matcher.engine import create_embedder
+
+    try:
+        import_ray()
+    except RayUnavailableError as exc:
+        raise _fail(str(exc), code=2) from None
+    factory = partial(create_embedder, settings.model_copy(update={"threads": 1}))
+    return RayBatchEmbedding(
+        factory,
+        model=matcher.embedder.name,
+        workers=workers,
+        batch_size=settings.batch_size,
+        address=address,
+        show_progress=sys.stderr.isatty(),
+    )
 
 
 @app.command()

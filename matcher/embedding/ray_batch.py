@@ -31,12 +31,20 @@ EmbedderFactory = Callable[[], Embedder]
 """Builds the embedder inside each actor: picklable, no arguments (a class, or ``functools.partial``)."""
 
 
-class RayUnavailableError(RuntimeError):
+class RayEmbeddingError(RuntimeError):
+    """Bulk embedding on Ray cannot run as asked; the message says what to change."""
+
+
+class RayUnavailableError(RayEmbeddingError):
     """Ray (with its data extra) is not installed."""
 
 
-class ModelMismatchError(RuntimeError):
+class ModelMismatchError(RayEmbeddingError):
     """The actors' embedder is not the model the vectors are cached under."""
+
+
+class CapacityError(RayEmbeddingError):
+    """The Ray cluster has fewer CPUs than the pool of actors needs."""
 
 
 def import_ray() -> Any:
@@ -107,7 +115,7 @@ class RayBatchEmbedding:
         have = float(ray.cluster_resources().get("CPU", 0.0))
         need = self.workers * self.cpus_per_worker
         if have < need:
-            raise ValueError(
+            raise CapacityError(
                 f"The Ray cluster has {have:g} CPU(s); {self.workers} worker(s) of {self.cpus_per_worker} CPU(s) "
                 f"need {need}. Use fewer --workers."
             )
@@ -150,8 +158,14 @@ def ray_session(ray: Any, address: str | None, *, num_cpus: int) -> Iterator[Non
     if ray.is_initialized():
         yield
         return
-    if address is None:
-        ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    if address is None:  # "local": a new Ray even when RAY_ADDRESS names a cluster
+        ray.init(
+            address="local",
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            logging_level=logging.WARNING,
+            log_to_driver=False,
+        )
     else:
         ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
     try:
