@@ -28,6 +28,7 @@ from matcher.ranking.features import FEATURES, DenseLayout, compute_features
 from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
+from matcher.ranking.scored import ScoredCandidates
 from matcher.results import GroupMatch, PartnerMatch, Reason
 from matcher.understand import understand, written_language
 
@@ -254,16 +255,25 @@ class Recommender:
 
     def rank(self, query: ResolvedQuery, k: int, ranker: Ranker | None = None) -> list[PartnerMatch]:
         """Steps 2-6 for a resolved query: the ``k`` best partners, explained, diversified when asked."""
+        scored = self.score(query, ranker)
+        if len(scored) == 0:
+            return []
+        order = scored.order
+        if query.diversity > 0:
+            order = mmr_order(self.catalog, scored.rows, scored.scores, order, k, query.diversity)
+        return self.explain(query, scored.rows, scored.features, scored.contributions, order[:k])
+
+    def score(self, query: ResolvedQuery, ranker: Ranker | None = None) -> ScoredCandidates:
+        """Steps 2-4 for a resolved query: every candidate scored, best first, none explained (:meth:`explain`
+        the positions someone will see)."""
         rows = self.candidates.generate(query, self.themes)
         if len(rows) == 0:
-            return []
+            none = np.zeros((0, len(FEATURES)))
+            return ScoredCandidates(query, rows, none, none, np.zeros(0), np.zeros(0, dtype=np.int64))
         features = compute_features(self.catalog, query, rows, self.layout)
         contributions = (ranker or self.ranker).contributions(features)
         scores = contributions.sum(axis=1)
-        order = np.argsort(-scores, kind="stable")
-        if query.diversity > 0:
-            order = mmr_order(self.catalog, rows, scores, order, k, query.diversity)
-        return self.explain(query, rows, features, contributions, order[:k])
+        return ScoredCandidates(query, rows, features, contributions, scores, np.argsort(-scores, kind="stable"))
 
     def explain(
         self,

@@ -29,18 +29,23 @@ FOUR_UNIVERSITIES = [*PARTNERS, partner("uni4", "university", "GH")]
 
 
 class TimedStub(StubRecommender):
-    """Every ``rank`` call moves a fake clock by ``k`` ms and is logged: collaborators ask for 10, a consortium for
-    its pool of 100."""
+    """A fake clock: collaborators rank their top 10 in 10 ms, a consortium scores its pool in 100 ms; each call
+    is logged."""
 
     def __init__(self) -> None:
         super().__init__(StubCatalog(FOUR_UNIVERSITIES), {**SCORES, "uni4": 1.0})
         self.now = 0.0
-        self.asked: list[int] = []
+        self.asked: list[str] = []
 
     def rank(self, query: Any, k: int) -> Any:
-        self.now += k / 1000
-        self.asked.append(k)
+        self.now += 0.010
+        self.asked.append(f"rank {k}")
         return super().rank(query, k)
+
+    def score(self, query: Any) -> Any:
+        self.now += 0.100
+        self.asked.append("score")
+        return super().score(query)
 
     def clock(self) -> float:
         return self.now
@@ -80,8 +85,9 @@ def test_measure_times_both_requests_of_each_query_in_alternating_order_after_th
 
     t = measure(stub, queries, warmup=1, clock=stub.clock)
 
-    # 1 warm-up + 4 counted queries, each asked both ways; collaborators rank 10, a consortium its pool of 100
-    assert stub.asked == [10, 100, 100, 10, 10, 100, 100, 10, 10, 100]
+    # 1 warm-up + 4 counted queries, each asked both ways: collaborators rank 10, a consortium scores its pool
+    collaborators_first, consortium_first = ["rank 10", "score"], ["score", "rank 10"]
+    assert stub.asked == [*collaborators_first, *consortium_first] * 2 + collaborators_first
     assert t.collaborators == pytest.approx([0.010] * 4)
     assert t.consortium == pytest.approx([0.100] * 4)
     assert t.ratio == pytest.approx(10.0)

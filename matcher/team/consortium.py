@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from matcher.results import Reason
 from matcher.team import explain
 from matcher.team.constraints import ConsortiumRequest, InfeasibleTeamError, SolverTimeoutError
 from matcher.team.milp import BinaryProgram
-from matcher.team.pool import candidate, check_ids, fixed_members, ranked_pool
+from matcher.team.pool import candidate, check_ids, explained, fixed_members, ranked_pool
 from matcher.team.results import Alternative, Binding, ConsortiumProposal, Coverage, MemberRole, TeamMember
 from matcher.team.rules import Candidate, TeamRules
 
@@ -64,9 +65,10 @@ def propose_consortium(
     roles = fixed_members(catalog, request)
     fixed_ids = {pid for pid, _ in roles}
     exclude = (frozenset(request.exclude) | suppressed) - frozenset(request.include)
-    pool, fixed_matches = ranked_pool(recommender, request, exclude)
-    candidates = [candidate(catalog.partner(m.partner_id), m) for m in pool if m.partner_id not in fixed_ids]
-    fixed = [candidate(catalog.partner(pid), fixed_matches.get(pid)) for pid, _ in roles]
+    pool = ranked_pool(recommender, request, exclude)
+    ranked = [r for r in pool.ranked if r.partner_id not in fixed_ids]
+    candidates = [candidate(catalog.partner(r.partner_id), r) for r in ranked]
+    fixed = [candidate(catalog.partner(pid), pool.included.get(pid)) for pid, _ in roles]
     rules = TeamRules.compile(request, candidates, fixed)
     rules.diagnose_alone()
     project_sdgs = set(catalog.project(request.project_id).sdgs) if request.project_id else set()
@@ -93,7 +95,8 @@ def propose_consortium(
             )
         chosen, optimal = greedy, False
     chosen.sort(key=lambda i: -objective.relevance[i])
-    return _proposal(rules, roles, chosen, objective, optimal, request, project_sdgs)
+    reasons = explained(recommender, [*(ranked[i] for i in chosen), *pool.included.values()])
+    return _proposal(rules, roles, chosen, objective, optimal, request, project_sdgs, reasons)
 
 
 def _objective(candidates: list[Candidate], fixed: list[Candidate], sdgs: set[int], weights: Weights) -> _Objective:
@@ -173,6 +176,7 @@ def _proposal(
     optimal: bool,
     request: ConsortiumRequest,
     project_sdgs: set[int],
+    reasons: dict[str, tuple[Reason, ...]],
 ) -> ConsortiumProposal:
     team = rules.team(chosen)
     base = objective.value(chosen)
@@ -192,7 +196,7 @@ def _proposal(
                 country=member.country,
                 role=_role(role),
                 score=member.score,
-                explanations=list(member.explanations),
+                explanations=list(reasons.get(member.partner_id, ())),
                 brings=_brings(member, team, request, project_sdgs),
                 alternatives=alternatives,
             )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from matcher.domain import Partner
 from matcher.ranking.query import Filters
-from matcher.results import PartnerMatch
+from matcher.ranking.scored import ScoredCandidates
+from matcher.results import Reason
 from matcher.team.constraints import ConsortiumRequest, TeamRequestError
 from matcher.team.regions import Region
 from matcher.team.rules import Candidate, Quota, quotas
@@ -19,7 +24,8 @@ if TYPE_CHECKING:
 TOP_UP = 3  # a quota of n met by fewer than TOP_UP * n top candidates brings in its best TOP_UP * n (at least 10)
 
 
-def candidate(partner: Partner, match: PartnerMatch | None = None) -> Candidate:
+def candidate(partner: Partner, ranked: Ranked | None = None) -> Candidate:
+    """A partner as the team rules see it, with its score when the ranker scored it (reasons come later)."""
     return Candidate(
         partner_id=partner.id,
         name=partner.name,
@@ -27,8 +33,7 @@ def candidate(partner: Partner, match: PartnerMatch | None = None) -> Candidate:
         country=partner.country,
         languages=frozenset(partner.languages),
         sdgs=frozenset(partner.sdgs),
-        score=match.score if match else None,
-        explanations=tuple(match.explanations) if match else (),
+        score=ranked.score if ranked else None,
     )
 
 
@@ -68,13 +73,38 @@ def fixed_members(catalog: Catalog, request: ConsortiumRequest) -> list[tuple[st
     return list(found.items())
 
 
-def ranked_pool(
-    recommender: Recommender, request: ConsortiumRequest, exclude: frozenset[str]
-) -> tuple[list[PartnerMatch], dict[str, PartnerMatch]]:
-    """The ranker's top ``request.candidates`` (and the matches of included partners, which the pool leaves out),
-    topped up with the best candidates of each quota (:func:`~matcher.team.rules.quotas`) that fewer than
-    ``TOP_UP`` times its need of the top ones meet. The query is resolved (embedded) once; a top-up ranks it again
-    under narrower filters, so its scores are the same as in the main list."""
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A partner the ranker scored for the request: ``position`` in ``scored``, where its reasons are found when
+    it is shown (:func:`explained`)."""
+
+    partner_id: str
+    score: float
+    scored: ScoredCandidates
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """The candidates best first (included partners left out), and the included partners the ranker scored."""
+
+    ranked: list[Ranked]
+    included: dict[str, Ranked]
+
+
+def _top(catalog: Catalog, scored: ScoredCandidates, k: int) -> list[Ranked]:
+    return [
+        Ranked(catalog.partners[int(scored.rows[i])].id, scored.score_at(int(i)), scored, int(i))
+        for i in scored.order[:k]
+    ]
+
+
+def ranked_pool(recommender: Recommender, request: ConsortiumRequest, exclude: frozenset[str]) -> Pool:
+    """The ranker's top ``request.candidates`` (and the included partners, which the pool leaves out), topped up
+    with the best candidates of each quota (:func:`~matcher.team.rules.quotas`) that fewer than ``TOP_UP`` times
+    its need of the top ones meet. The query is resolved (embedded) once; a top-up scores it again under narrower
+    filters, so its scores are the same as in the main list. Nothing is explained yet: :func:`explained` does it
+    for the members shown."""
     include = frozenset(request.include)
     query = recommender.collaborator_query(
         text=request.text,
@@ -83,22 +113,37 @@ def ranked_pool(
         filters=request.filters,
         exclude=exclude,
     )
-    matches = recommender.rank(query, request.candidates + len(include))
-    pool = [m for m in matches if m.partner_id not in include]
-    seen = {m.partner_id for m in pool}
     catalog = recommender.catalog
+    top = _top(catalog, recommender.score(query), request.candidates + len(include))
+    pool = [r for r in top if r.partner_id not in include]
+    seen = {r.partner_id for r in pool}
     for quota in quotas(request):
-        have = sum(quota.admits(candidate(catalog.partner(m.partner_id))) for m in pool)
+        have = sum(quota.admits(candidate(catalog.partner(r.partner_id))) for r in pool)
         narrowed = _narrowed(request.filters, quota)
         if have >= TOP_UP * quota.need or narrowed is None:
             continue
         topped = dataclasses.replace(query, filters=narrowed, exclude=exclude | include)
-        for m in recommender.rank(topped, max(10, TOP_UP * quota.need)):
-            if m.partner_id not in seen:
-                seen.add(m.partner_id)
-                pool.append(m)
-    pool.sort(key=lambda m: -m.score)
-    return pool, {m.partner_id: m for m in matches if m.partner_id in include}
+        for r in _top(catalog, recommender.score(topped), max(10, TOP_UP * quota.need)):
+            if r.partner_id not in seen:
+                seen.add(r.partner_id)
+                pool.append(r)
+    pool.sort(key=lambda r: -r.score)
+    return Pool(pool, {r.partner_id: r for r in top if r.partner_id in include})
+
+
+def explained(recommender: Recommender, shown: Sequence[Ranked]) -> dict[str, tuple[Reason, ...]]:
+    """The reasons of the ``shown`` partners (step 5 of the pipeline, run for them only), by partner id."""
+    out: dict[str, tuple[Reason, ...]] = {}
+    batches: dict[int, list[Ranked]] = {}
+    for r in shown:
+        batches.setdefault(id(r.scored), []).append(r)
+    for batch in batches.values():
+        s = batch[0].scored
+        positions = np.array([r.position for r in batch], dtype=np.int64)
+        matches = recommender.explain(s.query, s.rows, s.features, s.contributions, positions)
+        for r, match in zip(batch, matches, strict=True):
+            out[r.partner_id] = tuple(match.explanations)
+    return out
 
 
 def _narrowed(base: Filters, quota: Quota) -> Filters | None:

@@ -14,7 +14,6 @@ from typing import Literal
 
 import numpy as np
 
-from matcher.results import Reason
 from matcher.team import explain
 from matcher.team.constraints import ConsortiumRequest, InfeasibleTeamError
 from matcher.team.milp import BinaryProgram
@@ -33,7 +32,6 @@ class Candidate:
     languages: frozenset[str]
     sdgs: frozenset[int]
     score: float | None = None
-    explanations: tuple[Reason, ...] = ()
 
     @property
     def region(self) -> str | None:
@@ -290,8 +288,15 @@ class TeamRules:
         ok = np.all((counts >= lo[:, None]) & (counts <= hi[:, None]), axis=0)
         ok[list(chosen)] = False
         ok[list(self.blocked)] = False
-        rest = [i for i in chosen if i != out]
-        return [int(j) for j in np.flatnonzero(ok) if self.allows([*rest, int(j)])]
+        rest = {i for i in chosen if i != out}
+        ok[[b for a, b in self.conflicts if a in rest] + [a for a, b in self.conflicts if b in rest]] = False
+        have = self.fixed_countries | {self.candidates[i].country for i in rest if self.candidates[i].country}
+        missing = self.min_countries - len(have)
+        if missing > 1:
+            return []
+        if missing == 1:
+            ok &= np.array([c.country is not None and c.country not in have for c in self.candidates], dtype=bool)
+        return [int(j) for j in np.flatnonzero(ok)]
 
     def kind_counts(self, chosen: Sequence[int]) -> Counter[str]:
         return Counter(m.type for m in self.team(chosen) if m.type)

@@ -8,6 +8,7 @@ import numpy as np
 
 from matcher.domain import ActionGroup, Partner, Project
 from matcher.ranking.query import Filters
+from matcher.ranking.scored import ScoredCandidates
 from matcher.results import PartnerMatch, Reason
 
 
@@ -87,8 +88,7 @@ class StubRecommender:
         team = frozenset(p for p, _ in self.catalog.project_members.get(project_id or "", []))
         return StubQuery(requester_id, team, frozenset(exclude), filters or Filters())
 
-    def rank(self, query: StubQuery, k: int) -> list[PartnerMatch]:
-        self.calls += 1
+    def _found(self, query: StubQuery) -> list[Partner]:
         banned = set(query.exclude) | query.team | {query.requester_id}
         found = [
             p
@@ -96,7 +96,25 @@ class StubRecommender:
             if p.discoverable and p.id not in banned and _passes(p, query.filters) and p.id in self.scores
         ]
         found.sort(key=lambda p: -self.scores[p.id])  # stable: ties keep the catalog's order
-        return [self._match(p, self.scores[p.id]) for p in found[:k]]
+        return found
+
+    def rank(self, query: StubQuery, k: int) -> list[PartnerMatch]:
+        self.calls += 1
+        return [self._match(p, self.scores[p.id]) for p in self._found(query)[:k]]
+
+    def score(self, query: StubQuery) -> ScoredCandidates:
+        self.calls += 1
+        found = self._found(query)
+        rows = np.array([self.catalog.partner_pos[p.id] for p in found], dtype=np.int64)
+        none = np.zeros((len(found), 0))
+        scores = np.array([self.scores[p.id] for p in found], dtype=np.float64)
+        return ScoredCandidates(query, rows, none, none, scores, np.arange(len(found)))  # type: ignore[arg-type]
+
+    def explain(
+        self, query: StubQuery, rows: np.ndarray, features: np.ndarray, contributions: np.ndarray, shown: np.ndarray
+    ) -> list[PartnerMatch]:
+        partners = [self.catalog.partners[int(rows[i])] for i in shown]
+        return [self._match(p, self.scores[p.id]) for p in partners]
 
     def group_candidates(self, group_id: str, *, k: int = 10) -> list[PartnerMatch]:
         members = self.catalog.group_members.get(group_id, set())
