@@ -131,16 +131,24 @@ def measure(
 
 
 def cpu_name(cpuinfo: str | None = None) -> str:
-    """'AMD EPYC 7B13 (avx2; no avx512)': the model name and the vector flags that matter here."""
+    """'AMD EPYC (family 25, model 17; avx2, avx512f, avx512_bf16, avx512_vnni)': the model name, family and model
+    (which say the generation when the name does not), and the vector flags that matter here."""
     from benchmarks.ceiling import cpu_flags
 
     if cpuinfo is None:
         path = Path("/proc/cpuinfo")
         cpuinfo = path.read_text() if path.exists() else ""
-    model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), "?")
+    fields: dict[str, str] = {}
+    for line in cpuinfo.splitlines():
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip(), value.strip())
     flags = cpu_flags(cpuinfo)
     has = [f for f in ("avx2", "avx512f", "avx512_bf16", "avx512_vnni") if f in flags]
-    return f"{model} ({', '.join(has) or 'no avx2'}{'' if 'avx512f' in flags else '; no avx512'})"
+    vector = ", ".join(has) or "no avx2"
+    if "avx512f" not in flags:
+        vector += "; no avx512"
+    generation = f"family {fields['cpu family']}, model {fields['model']}; " if "cpu family" in fields else ""
+    return f"{fields.get('model name', '?')} ({generation}{vector})"
 
 
 def profile(recommender: Recommender, queries: Sequence[TeamQuery], top: int = 25) -> str:

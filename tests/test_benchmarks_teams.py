@@ -127,12 +127,15 @@ def test_rows_name_the_store_size_the_cpu_and_the_ratio_against_the_target() -> 
     assert len(lines) == 2
 
 
-def test_cpu_name_gives_the_model_and_the_vector_flags() -> None:
-    zen3 = "processor\t: 0\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nflags\t\t: fpu sse2 avx avx2 fma\n"
-    zen4 = "model name\t: AMD EPYC 9B14\nflags\t\t: avx2 avx512f avx512_bf16 avx512_vnni\n"
+def test_cpu_name_gives_the_model_its_generation_and_the_vector_flags() -> None:
+    zen3 = (
+        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC 7B13 64-Core Processor\n"
+        "flags\t\t: fpu sse2 avx avx2 fma\n\nprocessor\t: 1\ncpu family\t: 25\nmodel\t\t: 1\n"
+    )
+    zen4 = "cpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC\nflags\t\t: avx2 avx512f avx512_bf16 avx512_vnni\n"
 
-    assert cpu_name(zen3) == "AMD EPYC 7B13 64-Core Processor (avx2; no avx512)"
-    assert cpu_name(zen4) == "AMD EPYC 9B14 (avx2, avx512f, avx512_bf16, avx512_vnni)"
+    assert cpu_name(zen3) == "AMD EPYC 7B13 64-Core Processor (family 25, model 1; avx2; no avx512)"
+    assert cpu_name(zen4) == "AMD EPYC (family 25, model 17; avx2, avx512f, avx512_bf16, avx512_vnni)"
     assert cpu_name("") == "? (no avx2; no avx512)"
 
 
