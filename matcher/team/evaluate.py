@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 from matcher.evaluation.bootstrap import Interval, mean_interval, ratio_interval, resample_indices
 from matcher.team.consortium import propose_consortium
-from matcher.team.constraints import ConsortiumRequest, Constraints, KindBound, TeamRequestError, TeamSize
+from matcher.team.constraints import (
+    MAX_TEAM_SIZE,
+    ConsortiumRequest,
+    Constraints,
+    KindBound,
+    TeamRequestError,
+    TeamSize,
+)
 from matcher.team.pool import candidate
 from matcher.team.rules import TeamRules
 
@@ -106,9 +113,9 @@ def team_recall(
             continue
         known = [m for m in consortium.members if m in catalog.partner_pos and m != consortium.lead]
         wanted = [m for m in known if catalog.discoverable[catalog.partner_pos[m]]]  # others cannot be proposed
-        if not wanted:
-            continue
         size = len(wanted) + 1
+        if not wanted or size > MAX_TEAM_SIZE:  # nothing to find, or a team larger than a request may ask for
+            continue
         query = recommender.collaborator_query(text=consortium.text, requester_id=consortium.lead)
         top = [m.partner_id for m in recommender.rank(query, size - 1)]
         list_scores.append(len(set(top) & set(wanted)) / len(wanted))

@@ -89,3 +89,20 @@ def test_summary_gives_each_figure_with_its_interval_and_the_paired_ratio() -> N
     assert summary["set recall: team ÷ list (paired)"].startswith("3.000 [")
     assert summary["real constraints met: proposed team"] == "1.000 [1.000, 1.000]"
     assert summary["real constraints met: lead + collaborators list"] == "0.000 [0.000, 0.000]"
+
+
+def test_consortia_larger_than_a_request_may_ask_for_are_skipped() -> None:
+    from matcher.team.constraints import MAX_TEAM_SIZE
+    from tests.team.stub import partner
+
+    many = [partner(f"p{i:02d}", "ngo", ("FR", "DE")[i % 2]) for i in range(MAX_TEAM_SIZE + 1)]
+    recommender = stub({p.id: 1.0 for p in many}, many)
+    ids = tuple(p.id for p in many)
+
+    result = team_recall(
+        recommender,
+        [HeldOutConsortium("x", "p00", ids), HeldOutConsortium("x", "p00", ids[:MAX_TEAM_SIZE])],
+    )
+
+    assert result.consortia == 1  # the 51-member one is left out; the 50-member one is proposed in full
+    assert (result.team, result.top_n, result.constraints_met) == (1.0, 1.0, 1.0)
