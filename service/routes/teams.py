@@ -36,8 +36,11 @@ from service.schemas.teams import (
 
 router = APIRouter()
 TEAM_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Unknown requester_id, project_id or partner id"},
-    422: {"description": "Invalid or contradictory request, or constraints no team can meet (`detail`)"},
+    404: {"description": "Unknown requester_id (as for collaborators)"},
+    422: {
+        "description": "Invalid or contradictory request, an unknown id inside it (project_id, include, exclude, "
+        "conflicts, partners, groups), or constraints no team can meet (`detail`)"
+    },
 }
 
 

@@ -81,7 +81,7 @@ class ConsortiumQuery(_In):
     )
     filters: FiltersIn = Field(default_factory=FiltersIn)
     candidates: JsonInt = Field(100, description="How many of the ranker's top suggestions to choose from (10 to 1000)")
-    time_limit: float = Field(5.0, description="Seconds the solver may take (at most 60)")
+    time_limit: JsonFloat = Field(5.0, description="Seconds the solver may take (at most 60)")
 
 
 class AlternativePublic(BaseModel):

@@ -155,3 +155,10 @@ def test_a_solver_stopped_by_its_time_limit_says_so_and_its_team_still_meets_the
     assert len(members) == 4 and members[0]["partner_id"] == "ocean-school"
     assert [m["type"] for m in members].count("university") >= 1
     assert len({m["country"] for m in members}) == 4
+
+
+@pytest.mark.parametrize("time_limit", ["5", True])
+def test_the_time_limit_is_a_json_number(client: TestClient, time_limit: Any) -> None:
+    r = consortium(client, time_limit=time_limit)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "time_limit"]
