@@ -99,8 +99,11 @@ def partner_reasons(
         reasons.append(Reason("key_terms", "matching key terms: " + ", ".join(terms), {"terms": list(terms)}))
     dense = round(max(features.get("dense", 0.0), features.get("dense_ml", 0.0)), 2)
     if dense >= 0.3 and _positive(contributions, "dense", "dense_ml"):
-        whose = "your group's description" if query.group_id is not None else "your description"
-        reasons.append(Reason("text_similarity", f"text similarity {dense:.2f} with {whose}", {"value": dense}))
+        if query.group_id is not None:
+            text, code = f"text similarity {dense:.2f} with your group's description", "group_text_similarity"
+        else:
+            text, code = f"text similarity {dense:.2f} with your description", "text_similarity"
+        reasons.append(Reason(code, text, {"value": dense}))
     if (
         (features.get("dense_history", 0.0) >= 0.4 or features.get("project_vote", 0.0) > 0)
         and partner.id in catalog.partner_projects

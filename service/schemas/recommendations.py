@@ -95,7 +95,7 @@ class ReasonPublic(BaseModel):
         description="Stable reason code, for clients that word reasons themselves (the web page's `reason.<code>` "
         "messages): worked_with_you, worked_with_partner, shared_sdgs, key_terms, text_similarity, similar_projects, "
         "same_country, type_complement, related_profile, same_theme, as_asked, network_proximity, "
-        "group_type_complement; for groups past_partners_in_group and "
+        "group_type_complement, group_text_similarity; for groups past_partners_in_group and "
         "profile_similarity."
     )
     text: str = Field(description="The reason in English, as listed in `reasons`.")
