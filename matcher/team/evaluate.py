@@ -3,8 +3,8 @@
 For each held-out consortium (its text, its lead, its members), a team of the real size is proposed with the lead
 as requester, under the constraints the real consortium satisfies (at least its count of each kind, at least its
 number of countries, at most its most members from one country); its set recall (real members other than the lead
-that the team contains) is compared with that of the collaborators list of the same length, and so is how often
-each meets those constraints (the lead and the list taken as a team). ``matcher evaluate --teams`` wires it for
+that the team contains) is compared with that of the collaborators list of the same length and of a team asked
+with its size only, and so is how often each meets those constraints (the lead and the list taken as a team). ``matcher evaluate --teams`` wires it for
 held-out projects; :meth:`TeamRecall.summary` gives the figures with bootstrap intervals.
 """
 
@@ -55,6 +55,8 @@ class TeamRecall:
     met_each: tuple[float, ...] = ()  # 1.0: the proposed team met the real constraints
     top_n_met_each: tuple[float, ...] = ()  # 1.0: the lead and the list met them
     top_n_constraints_met: float = 0.0
+    size_only_each: tuple[float, ...] = ()  # set recall of a team asked with its size only (no constraints)
+    size_only_met_each: tuple[float, ...] = ()  # 1.0: that team met the real constraints all the same
 
     def summary(self, *, resamples: int = 1000, seed: int = 0) -> dict[str, str]:
         """The figures as printed by ``matcher evaluate --teams``: means with bootstrap 95 % intervals over the
@@ -69,8 +71,10 @@ class TeamRecall:
             "set recall: proposed team": str(mean(self.team_each)),
             "set recall: collaborators list of the same length": str(mean(self.top_n_each)),
             "set recall: team ÷ list (paired)": str(ratio_interval(self.team_each, [self.top_n_each], indices=indices)),
+            "set recall: team asked with its size only": str(mean(self.size_only_each)),
             "real constraints met: proposed team": str(mean(self.met_each)),
             "real constraints met: lead + collaborators list": str(mean(self.top_n_met_each)),
+            "real constraints met: team asked with its size only": str(mean(self.size_only_met_each)),
         }
 
 
@@ -96,18 +100,28 @@ def meets(recommender: Recommender, request: ConsortiumRequest, lead: str, other
     return rules.allows(range(len(candidates)))
 
 
+def _proposed(recommender: Recommender, request: ConsortiumRequest) -> list[str] | None:
+    """The proposed members other than the requester; None when no team meets the request."""
+    try:
+        proposal = propose_consortium(recommender, request)
+    except TeamRequestError:
+        return None
+    return [m.partner_id for m in proposal.members if m.partner_id != request.requester_id]
+
+
 def team_recall(
-    recommender: Recommender,
-    consortia: Iterable[HeldOutConsortium],
-    *,
-    constrained: bool = True,
-    time_limit: float = 2.0,
+    recommender: Recommender, consortia: Iterable[HeldOutConsortium], *, time_limit: float = 2.0
 ) -> TeamRecall:
+    """For each consortium whose lead the catalog knows and that has other members it can propose: the top-n list,
+    a team under the real constraints and a team asked with its size only, each scored by set recall and judged
+    against the real constraints."""
     catalog = recommender.catalog
     team_scores: list[float] = []
     list_scores: list[float] = []
     met: list[float] = []
     list_met: list[float] = []
+    size_only: list[float] = []
+    size_only_met: list[float] = []
     for consortium in consortia:
         if consortium.lead not in catalog.partner_pos:
             continue
@@ -119,25 +133,21 @@ def team_recall(
         query = recommender.collaborator_query(text=consortium.text, requester_id=consortium.lead)
         top = [m.partner_id for m in recommender.rank(query, size - 1)]
         list_scores.append(len(set(top) & set(wanted)) / len(wanted))
-        real = real_constraints(recommender, [consortium.lead, *wanted])
         request = ConsortiumRequest(
             text=consortium.text,
             requester_id=consortium.lead,
             size=TeamSize(size, size),
-            constraints=real if constrained else Constraints(),
+            constraints=real_constraints(recommender, [consortium.lead, *wanted]),
             time_limit=time_limit,
         )
-        judged = dataclasses.replace(request, constraints=real)
-        list_met.append(float(meets(recommender, judged, consortium.lead, top)))
-        try:
-            proposal = propose_consortium(recommender, request)
-        except TeamRequestError:
-            team_scores.append(0.0)
-            met.append(0.0)
-            continue
-        team = [m.partner_id for m in proposal.members if m.partner_id != consortium.lead]
-        met.append(float(meets(recommender, judged, consortium.lead, team)))
-        team_scores.append(len(set(team) & set(wanted)) / len(wanted))
+        list_met.append(float(meets(recommender, request, consortium.lead, top)))
+        for recalls, meeting, asked in (
+            (team_scores, met, request),
+            (size_only, size_only_met, dataclasses.replace(request, constraints=Constraints())),
+        ):
+            team = _proposed(recommender, asked)
+            recalls.append(len(set(team) & set(wanted)) / len(wanted) if team is not None else 0.0)
+            meeting.append(float(team is not None and meets(recommender, request, consortium.lead, team)))
     n = len(team_scores)
     return TeamRecall(
         team=sum(team_scores) / n if n else 0.0,
@@ -149,4 +159,6 @@ def team_recall(
         met_each=tuple(met),
         top_n_met_each=tuple(list_met),
         top_n_constraints_met=sum(list_met) / n if n else 0.0,
+        size_only_each=tuple(size_only),
+        size_only_met_each=tuple(size_only_met),
     )

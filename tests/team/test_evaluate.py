@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from matcher.team.constraints import ConsortiumRequest, TeamSize
 from matcher.team.evaluate import HeldOutConsortium, TeamRecall, meets, real_constraints, team_recall
 from tests.team.stub import stub
@@ -38,10 +36,9 @@ def test_constrained_teams_recover_the_real_members_the_list_misses() -> None:
     # the top-2 list (uni2, ngo1) with the lead: no school, and two members from France
     assert (result.met_each, result.top_n_met_each, result.top_n_constraints_met) == ((1.0,), (0.0,), 0.0)
 
-    # without constraints the complementarity terms alone pick them: ngo2 and school1 each add a kind, a region and a
-    # language that uni1 lacks (0.55 each), more than uni2's and ngo1's lead in relevance
-    unconstrained = team_recall(stub(), [REAL], constrained=False)
-    assert unconstrained.team == pytest.approx(1.0)
+    # asked with its size only, the complementarity terms alone pick them: ngo2 and school1 each add a kind, a region
+    # and a language that uni1 lacks (0.55 each), more than uni2's and ngo1's lead in relevance
+    assert (result.size_only_each, result.size_only_met_each) == ((1.0,), (1.0,))
 
 
 def test_consortia_without_known_members_are_skipped() -> None:
@@ -59,6 +56,8 @@ def test_a_list_that_happens_to_meet_the_real_constraints_counts_as_met() -> Non
 
     assert (result.team, result.top_n) == (0.5, 1.0)
     assert (result.met_each, result.top_n_met_each) == ((1.0,), (1.0,))
+    # asked with its size only, the team is uni1 with ngo2 and school1: one university short of the real two
+    assert (result.size_only_each, result.size_only_met_each) == ((0.0,), (0.0,))
 
 
 def test_summary_gives_each_figure_with_its_interval_and_the_paired_ratio() -> None:
@@ -71,6 +70,8 @@ def test_summary_gives_each_figure_with_its_interval_and_the_paired_ratio() -> N
         top_n_each=(0.5, 0.0, 0.5, 0.0),
         met_each=(1.0, 1.0, 1.0, 1.0),
         top_n_met_each=(0.0, 0.0, 0.0, 0.0),
+        size_only_each=(0.5, 0.5, 0.5, 0.5),
+        size_only_met_each=(1.0, 0.0, 1.0, 0.0),
     )
 
     summary = result.summary(resamples=200, seed=1)
@@ -80,8 +81,10 @@ def test_summary_gives_each_figure_with_its_interval_and_the_paired_ratio() -> N
         "set recall: proposed team",
         "set recall: collaborators list of the same length",
         "set recall: team ÷ list (paired)",
+        "set recall: team asked with its size only",
         "real constraints met: proposed team",
         "real constraints met: lead + collaborators list",
+        "real constraints met: team asked with its size only",
     ]
     assert summary["consortia"] == "4"
     assert summary["set recall: proposed team"].startswith("0.750 [0.500, 1.000]")
@@ -89,6 +92,8 @@ def test_summary_gives_each_figure_with_its_interval_and_the_paired_ratio() -> N
     assert summary["set recall: team ÷ list (paired)"].startswith("3.000 [")
     assert summary["real constraints met: proposed team"] == "1.000 [1.000, 1.000]"
     assert summary["real constraints met: lead + collaborators list"] == "0.000 [0.000, 0.000]"
+    assert summary["set recall: team asked with its size only"] == "0.500 [0.500, 0.500]"
+    assert summary["real constraints met: team asked with its size only"].startswith("0.500 [")
 
 
 def test_consortia_larger_than_a_request_may_ask_for_are_skipped() -> None:
