@@ -17,6 +17,7 @@ from matcher.attributes import sdg_bits
 from matcher.catalog import Catalog
 from matcher.errors import FilterError
 from matcher.index.base import VectorIndex
+from matcher.ranking.features import VOTING_PROJECTS
 from matcher.ranking.query import Filters, ResolvedQuery
 
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ class CandidateGenerator:
 
     def source_rows(self, query: ResolvedQuery, n: int) -> np.ndarray:
         """Union of the top ``n`` rows of each source: both dense indexes, TF-IDF, past collaborators, the random
-        walk from the requester and team, the members of the ``n // 10`` most similar past projects, and the
+        walk from the requester and team, the members of the ``n // 10`` (at least
+        :data:`~matcher.ranking.features.VOTING_PROJECTS`) most similar past projects, and the
         ``n // 20`` most active partners of the requester's country (more
         of them crowd the pool: on ETMUN, taking ``n`` compatriots cut recall@10 from 0.076 to 0.022)."""
         c = self.catalog
@@ -123,7 +125,8 @@ class CandidateGenerator:
                 walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
             parts.append(walk_rows)
         if "similar_projects" in use:  # the members of the most similar past projects: who did this kind of work
-            similar, _ = query.similar_projects(max(1, n // 10))
+            # (at least those that vote in ``project_vote``: a partner with a vote is always a candidate)
+            similar, _ = query.similar_projects(max(VOTING_PROJECTS, n // 10))
             parts.append(c.members_of_projects(similar))
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
         if "country" in use and requester is not None and requester.country in c.country_rows:
