@@ -33,6 +33,7 @@ from matcher.store import Store
 from matcher.store.repository import SyncReport
 
 if TYPE_CHECKING:
+    from matcher.store.listener import ChangeListener
     from matcher.themes.lookup import ThemeLookup
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ class Matcher:
         self._checked_at = 0.0
         # the live indexes ("partners", "history") and the content hashes they hold
         self._indexes: dict[str, tuple[VectorIndex, dict[str, str]]] = {}
-        self.listener: Any = None  # the PostgreSQL change listener while one runs (:meth:`listen`)
+        self.listener: ChangeListener | None = None  # the PostgreSQL change listener while one runs (:meth:`listen`)
 
     # -- parts ----------------------------------------------------------------------------------------------------
     @property
