@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.ranking.blended import BlendedRanker
 from matcher.ranking.boosted import BoostedRanker
 from matcher.ranking.features import FEATURES
 from matcher.ranking.learned import LearnedRanker
@@ -82,8 +83,13 @@ def fit_lambdarank(data: TrainingData) -> Ranker:
     return BoostedRanker().fit_features(data)
 
 
+def fit_blend(data: TrainingData) -> Ranker:
+    """Both, each scaled by its within-query score spread (:class:`~matcher.ranking.blended.BlendedRanker`)."""
+    return BlendedRanker().fit_features(data)
+
+
 def fit_selected(data: TrainingData) -> Ranker:
-    """The model ``matcher train`` keeps: chosen between the two by held-out measurement on these queries."""
+    """The model ``matcher train`` keeps: chosen among the three by held-out measurement on these queries."""
     return select_model(data)[0]
 
 

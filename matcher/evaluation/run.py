@@ -17,7 +17,15 @@ from matcher.domain import Dataset, lead_of
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
 from matcher.evaluation.bootstrap import Interval, ratio_interval
-from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic, fit_rows, fit_selected, without
+from matcher.evaluation.rankers import (
+    RankerRow,
+    fit_blend,
+    fit_lambdarank,
+    fit_logistic,
+    fit_rows,
+    fit_selected,
+    without,
+)
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
 from matcher.evaluation.split import EvalSplit, held_out_projects, split_links
 from matcher.evaluation.translated import TRANSLATED_TASK, TranslatedRequest, score_translations
@@ -49,6 +57,7 @@ RANKER_ROWS: tuple[RankerRow, ...] = (
     RankerRow("ranker v1", fit_logistic, features=V1_FEATURES, sources=V1_SOURCES),
     RankerRow("logistic", fit_logistic),
     RankerRow("lambdarank", fit_lambdarank),
+    RankerRow("blend", fit_blend),
     RankerRow("learned ranker", fit_selected),  # what `matcher train` would pick (held-out selection)
 )
 #: What each signal adds: the logistic ranker without one group of features at a time (``--ablation``).

@@ -1,5 +1,6 @@
-"""Which learned ranker a store gets: the logistic one unless the boosted one is better on held-out simulated
-queries beyond the noise (the lower end of a paired bootstrap 95 % interval of the recall@10 gain above 0)."""
+"""Which learned ranker a store gets: the logistic one unless lambdarank or the blend of both is better on held-out
+simulated queries beyond the noise (the lower end of a paired bootstrap 95 % interval of the recall@10 gain above 0);
+of those two, the better one."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ import numpy as np
 from matcher.catalog import VectorLookup
 from matcher.domain import Dataset
 from matcher.embedding.base import Embedder
+from matcher.ranking.blended import BlendedRanker
 from matcher.ranking.boosted import BoostedRanker
 from matcher.ranking.features import FEATURES, DenseLayout
 from matcher.ranking.learned import LearnedRanker
 from matcher.ranking.training import MIN_TRAINING_PROJECTS, TrainingData, simulate_queries, usable_projects
 
-LearnedModel = LearnedRanker | BoostedRanker
+LearnedModel = LearnedRanker | BoostedRanker | BlendedRanker
 
 
 def query_recalls(model: LearnedModel, data: TrainingData, k: int = 10) -> np.ndarray:
@@ -49,36 +51,58 @@ class Selection:
     chosen: str
     logistic_recall: float
     boosted_recall: float
-    gain_interval: tuple[float, float]
+    gain_interval: tuple[float, float]  # lambdarank's recall@10 gain over logistic
     held_out_queries: int
+    blended_recall: float = float("nan")
+    blend_gain_interval: tuple[float, float] = (0.0, 0.0)
 
     def card(self) -> dict[str, Any]:
         lo, hi = self.gain_interval
+        blo, bhi = self.blend_gain_interval
         return {
             "model selection": (
                 f"{self.chosen} chosen on {self.held_out_queries} held-out simulated queries: recall@10 logistic "
-                f"{self.logistic_recall:.3f}, lambdarank {self.boosted_recall:.3f}, gain 95 % CI [{lo:+.3f}, {hi:+.3f}]"
-                " (lambdarank only when the whole interval is above 0)"
+                f"{self.logistic_recall:.3f}, lambdarank {self.boosted_recall:.3f} (gain 95 % CI [{lo:+.3f}, "
+                f"{hi:+.3f}]), blend {self.blended_recall:.3f} (gain [{blo:+.3f}, {bhi:+.3f}]); another model than "
+                "logistic only when its whole interval is above 0"
             )
         }
 
 
 def select_model(data: TrainingData, *, held_out: float = 0.25, seed: int = 0) -> tuple[LearnedModel, Selection]:
-    """Fit both models on part of the queries, compare them on the rest, refit the chosen one on all of them."""
+    """Fit the models on part of the queries, compare them on the rest, refit the chosen one on all of them."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(data.n_queries)
     n_test = max(1, round(held_out * data.n_queries))
     test, train = data.subset(order[:n_test]), data.subset(order[n_test:])
-    chosen: LearnedModel
     if train.n_queries < MIN_TRAINING_PROJECTS or train.labels.min() == train.labels.max() or test.n_queries < 5:
         selection = Selection("logistic", float("nan"), float("nan"), (0.0, 0.0), test.n_queries)
         return LearnedRanker().fit_features(data), selection
-    logistic = query_recalls(LearnedRanker().fit_features(train), test)
-    boosted = query_recalls(BoostedRanker(random_state=seed).fit_features(train), test)
+    logistic_model = LearnedRanker().fit_features(train)
+    boosted_model = BoostedRanker(random_state=seed).fit_features(train)
+    blended_model = BlendedRanker(random_state=seed).from_models(logistic_model, boosted_model, train)
+    logistic = query_recalls(logistic_model, test)
+    boosted = query_recalls(boosted_model, test)
+    blended = query_recalls(blended_model, test)
     interval = paired_interval(boosted - logistic, seed=seed)
-    name = "lambdarank" if interval[0] > 0 else "logistic"
-    selection = Selection(name, float(logistic.mean()), float(boosted.mean()), interval, test.n_queries)
-    chosen = BoostedRanker(random_state=seed) if name == "lambdarank" else LearnedRanker()
+    blend_interval = paired_interval(blended - logistic, seed=seed)
+    contenders = (("lambdarank", boosted, interval), ("blend", blended, blend_interval))
+    better = {name: float(recalls.mean()) for name, recalls, gain in contenders if gain[0] > 0}
+    name = max(better, key=lambda n: better[n]) if better else "logistic"
+    selection = Selection(
+        name,
+        float(logistic.mean()),
+        float(boosted.mean()),
+        interval,
+        test.n_queries,
+        float(blended.mean()),
+        blend_interval,
+    )
+    chosen: LearnedModel = LearnedRanker()
+    if name == "lambdarank":
+        chosen = BoostedRanker(random_state=seed)
+    elif name == "blend":
+        chosen = BlendedRanker(random_state=seed)
     return chosen.fit_features(data), selection
 
 
@@ -91,8 +115,8 @@ def train_ranker(
     model: str = "auto",
 ) -> LearnedModel | None:
     """The ranker learned from ``dataset``'s history (``model``: ``auto`` picks by held-out measurement,
-    ``logistic`` or ``lambdarank`` force one), or ``None`` with too little history (cold start: default weights).
-    The held-out comparison is kept in the model's ``selection_``."""
+    ``logistic``, ``lambdarank`` or ``blend`` force one), or ``None`` with too little history (cold start: default
+    weights). The held-out comparison is kept in the model's ``selection_``."""
     if len(usable_projects(dataset)) < MIN_TRAINING_PROJECTS:
         return None
     data = simulate_queries(dataset, vectors, embedder, layout=layout)
@@ -102,6 +126,8 @@ def train_ranker(
         return LearnedRanker().fit_features(data)
     if model == "lambdarank":
         return BoostedRanker().fit_features(data)
+    if model == "blend":
+        return BlendedRanker().fit_features(data)
     ranker, selection = select_model(data)
     ranker.selection_ = selection
     return ranker
@@ -110,6 +136,9 @@ def train_ranker(
 def load_ranker(path: Path) -> LearnedModel:
     """A saved learned ranker; ValueError when it is not one, or was learned for other features."""
     model = joblib.load(path)
-    if not isinstance(model, LearnedRanker | BoostedRanker) or tuple(getattr(model, "feature_names_", ())) != FEATURES:
+    if (
+        not isinstance(model, LearnedRanker | BoostedRanker | BlendedRanker)
+        or tuple(getattr(model, "feature_names_", ())) != FEATURES
+    ):
         raise ValueError(f"{path} is not a ranker for the current features; retrain it with `matcher train`")
     return model

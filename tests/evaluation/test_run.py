@@ -45,7 +45,8 @@ def test_the_temporal_split_asks_about_the_future_projects_only(report: Evaluati
     )
     table = report.tables["collaborators for held-out projects"]
     assert list(table.index) == [
-        *BASELINES, "equal-weight fusion", "default ranker", "ranker v1", "logistic", "lambdarank", "learned ranker",
+        *BASELINES, "equal-weight fusion", "default ranker", "ranker v1", "logistic", "lambdarank", "blend",
+        "learned ranker",
     ]  # fmt: skip
     assert set(table["queries"]) == {24}
     assert table.at["learned ranker", "recall@10"] >= 0.6
