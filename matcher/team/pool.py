@@ -102,9 +102,10 @@ def _top(catalog: Catalog, scored: ScoredCandidates, k: int) -> list[Ranked]:
 def ranked_pool(recommender: Recommender, request: ConsortiumRequest, exclude: frozenset[str]) -> Pool:
     """The ranker's top ``request.candidates`` (and the included partners, which the pool leaves out), topped up
     with the best candidates of each quota (:func:`~matcher.team.rules.quotas`) that fewer than ``TOP_UP`` times
-    its need of the top ones meet. The query is resolved (embedded) once; a top-up scores it again under narrower
-    filters, so its scores are the same as in the main list. Nothing is explained yet: :func:`explained` does it
-    for the members shown."""
+    its need of the top ones meet: from the candidates the query scored below the top when they hold enough of the
+    quota's members, else by scoring the query again under narrower filters. The query is resolved (embedded) once,
+    so a candidate's score is the same in every list. Nothing is explained yet: :func:`explained` does it for the
+    members shown."""
     include = frozenset(request.include)
     query = recommender.collaborator_query(
         text=request.text,
@@ -114,21 +115,39 @@ def ranked_pool(recommender: Recommender, request: ConsortiumRequest, exclude: f
         exclude=exclude,
     )
     catalog = recommender.catalog
-    top = _top(catalog, recommender.score(query), request.candidates + len(include))
+    scored = recommender.score(query)
+    cut = request.candidates + len(include)
+    top = _top(catalog, scored, cut)
     pool = [r for r in top if r.partner_id not in include]
-    seen = {r.partner_id for r in pool}
+    seen = {r.partner_id for r in pool} | include
     for quota in quotas(request):
         have = sum(quota.admits(candidate(catalog.partner(r.partner_id))) for r in pool)
-        narrowed = _narrowed(request.filters, quota)
-        if have >= TOP_UP * quota.need or narrowed is None:
+        if have >= TOP_UP * quota.need:
             continue
-        topped = dataclasses.replace(query, filters=narrowed, exclude=exclude | include)
-        for r in _top(catalog, recommender.score(topped), max(10, TOP_UP * quota.need)):
-            if r.partner_id not in seen:
-                seen.add(r.partner_id)
-                pool.append(r)
+        want = max(10, TOP_UP * quota.need)
+        extra = _admitted(catalog, scored, cut, quota, want, seen)
+        narrowed = _narrowed(request.filters, quota)
+        if len(extra) < want and narrowed is not None:
+            topped = dataclasses.replace(query, filters=narrowed, exclude=exclude | include)
+            extra = [r for r in _top(catalog, recommender.score(topped), want) if r.partner_id not in seen]
+        seen |= {r.partner_id for r in extra}
+        pool.extend(extra)
     pool.sort(key=lambda r: -r.score)
     return Pool(pool, {r.partner_id: r for r in top if r.partner_id in include})
+
+
+def _admitted(
+    catalog: Catalog, scored: ScoredCandidates, cut: int, quota: Quota, want: int, seen: set[str]
+) -> list[Ranked]:
+    """Up to ``want`` of the candidates ``scored`` ranks below position ``cut`` that ``quota`` admits, best first."""
+    found: list[Ranked] = []
+    for i in scored.order[cut:]:
+        partner = catalog.partners[int(scored.rows[i])]
+        if partner.id not in seen and quota.admits(candidate(partner)):
+            found.append(Ranked(partner.id, scored.score_at(int(i)), scored, int(i)))
+            if len(found) == want:
+                break
+    return found
 
 
 def explained(recommender: Recommender, shown: Sequence[Ranked]) -> dict[str, tuple[Reason, ...]]:

@@ -65,10 +65,12 @@ class StubRecommender:
         catalog: StubCatalog,
         scores: dict[str, float],
         group_scores: dict[tuple[str, str], float] | None = None,
+        depth: int | None = None,
     ) -> None:
         self.catalog = catalog
         self.scores = scores
         self.group_scores = group_scores or {}
+        self.depth = depth  # how many candidates a query scores (as candidate generation bounds them); None: all
         self.calls = 0
 
     def _match(self, p: Partner, score: float) -> PartnerMatch:
@@ -104,7 +106,7 @@ class StubRecommender:
 
     def score(self, query: StubQuery) -> ScoredCandidates:
         self.calls += 1
-        found = self._found(query)
+        found = self._found(query)[: self.depth]
         rows = np.array([self.catalog.partner_pos[p.id] for p in found], dtype=np.int64)
         none = np.zeros((len(found), 0))
         scores = np.array([self.scores[p.id] for p in found], dtype=np.float64)

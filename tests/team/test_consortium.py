@@ -18,7 +18,7 @@ from matcher.team.constraints import (
     TeamSize,
 )
 from matcher.team.results import ConsortiumProposal
-from tests.team.stub import PARTNERS, SCORES, partner, stub
+from tests.team.stub import PARTNERS, SCORES, StubCatalog, StubRecommender, partner, stub
 
 RELEVANCE_ONLY = Weights(kind=0, region=0, language=0, sdg=0)
 
@@ -266,3 +266,45 @@ def test_the_diagnosis_shares_the_request_s_time_limit(monkeypatch: pytest.Monke
     assert str(unnamed.value) == (
         "constraints: the constraints cannot all be met together (a team of 3; at least 2 universities)"
     )
+
+
+def _ngos_and_universities(universities: int) -> tuple[list[Any], dict[str, float]]:
+    """20 NGOs scored 100..81 above ``universities`` universities scored 50, 49, ...: the top 10 hold no university."""
+    ngos = [partner(f"ngo{i:02d}", "ngo", "FR") for i in range(20)]
+    unis = [partner(f"uni{i:02d}", "university", "DE") for i in range(universities)]
+    scores = {p.id: 100.0 - i for i, p in enumerate(ngos)} | {p.id: 50.0 - i for i, p in enumerate(unis)}
+    return ngos + unis, scores
+
+
+def test_a_quota_the_top_misses_is_topped_up_from_the_candidates_scored_below_it() -> None:
+    partners, scores = _ngos_and_universities(12)
+    recommender = StubRecommender(StubCatalog(partners), scores)
+    request = ConsortiumRequest(
+        text="a project",
+        size=TeamSize(3, 3),
+        constraints=Constraints(kinds=(KindBound("university", min=1),)),
+        candidates=10,
+    )
+
+    proposal = propose_consortium(recommender, request, weights=RELEVANCE_ONLY)
+
+    assert ids(proposal) == ["ngo00", "ngo01", "uni00"]  # the best university, found among the scored candidates
+    assert recommender.calls == 1  # no second scoring: 12 universities below the top 10, more than the 10 wanted
+    assert proposal.candidates == 20  # the top 10 and the 10 best universities
+
+
+def test_a_quota_the_scored_candidates_miss_is_topped_up_by_a_narrower_scoring() -> None:
+    partners, scores = _ngos_and_universities(3)
+    recommender = StubRecommender(StubCatalog(partners), scores, depth=15)  # 15 candidates a query: NGOs only
+    request = ConsortiumRequest(
+        text="a project",
+        size=TeamSize(3, 3),
+        constraints=Constraints(kinds=(KindBound("university", min=2),)),
+        candidates=10,
+    )
+
+    proposal = propose_consortium(recommender, request, weights=RELEVANCE_ONLY)
+
+    assert ids(proposal) == ["ngo00", "uni00", "uni01"]
+    assert recommender.calls == 2  # the query scored again, for universities only
+    assert proposal.candidates == 13
