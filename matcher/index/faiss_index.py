@@ -118,11 +118,14 @@ class FaissIndex:
         return {"kind": self.kind, "vectors": self.count(), "recall_at_10": self.recall_at_10}
 
     def save(self, path: Path) -> None:
+        """Write the index and its ids; searches wait only while it is copied in memory, not for the disk."""
         faiss = faiss_module()
         with self._lock:
-            atomic_write(path, lambda tmp: faiss.write_index(self._index, tmp))
-            meta = {"class": "flat", "dim": self.dim, "factory": self.factory, "next": self._next, "keys": self._key_of}
-            atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
+            blob = faiss.serialize_index(self._index)
+            meta = {"class": "flat", "dim": self.dim, "factory": self.factory, "next": self._next}
+            meta["keys"] = dict(self._key_of)
+        atomic_write(path, blob.tofile)
+        atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
 
     @classmethod
     def load(cls, path: Path) -> FaissIndex:

@@ -212,9 +212,10 @@ class HnswIndex:
         }
 
     def save(self, path: Path) -> None:
+        """Write the index and its ids; searches wait only while it is copied in memory, not for the disk."""
         faiss = faiss_module()
         with self._lock:
-            atomic_write(path, lambda tmp: faiss.write_index(self._index, tmp))
+            blob = faiss.serialize_index(self._index)
             meta = {
                 "class": "hnsw",
                 "dim": self.dim,
@@ -223,9 +224,10 @@ class HnswIndex:
                 "ef_search": self.ef_search,
                 "storage": self.storage,
                 "recall_at_10": self.recall_at_10,
-                "labels": self._labels,
+                "labels": list(self._labels),
             }
-            atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
+        atomic_write(path, blob.tofile)
+        atomic_write(path.with_suffix(".ids.json"), lambda tmp: Path(tmp).write_text(json.dumps(meta)))
 
     @classmethod
     def load(cls, path: Path, *, threads: int | None = None) -> HnswIndex:
