@@ -219,6 +219,15 @@ def bench_store(home: Path, n_queries: int, log: Callable[[str], None]) -> list[
         matcher.close()
 
 
+def part(ctx: Any) -> None:
+    """The ``teams`` part of :mod:`benchmarks.run`: on its ingested store of ``ctx.sizes.partners`` partners, 100
+    project queries (20 at small sizes)."""
+    from benchmarks.run import log
+
+    partners = ctx.sizes.partners
+    ctx.report.rows.extend(bench_store(ctx.home(partners), 100 if partners >= 50_000 else 20, log))
+
+
 def main(argv: list[str] | None = None) -> None:
     from benchmarks.run import bench_ingest, log
 

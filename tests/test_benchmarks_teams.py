@@ -147,3 +147,24 @@ def test_one_pass_over_the_real_pipeline_on_the_tiny_store(recommender: Recommen
     assert len(t.collaborators) == 2 and len(t.consortium) == 2 and t.failed == []
     assert ask_consortium(recommender, queries[0]) == 5
     assert ask_collaborators(recommender, queries[0]) == 10  # 11 discoverable partners, less the requester
+
+
+def test_the_run_part_measures_the_run_s_store_and_adds_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import benchmarks.teams as teams
+
+    asked: list[tuple[Any, int]] = []
+    monkeypatch.setattr(teams, "bench_store", lambda home, n, log: asked.append((home, n)) or ["row"])
+    homes: list[int] = []
+    rows: list[str] = []
+    for partners in (100_000, 1_000):
+        ctx = SimpleNamespace(
+            sizes=SimpleNamespace(partners=partners),
+            home=lambda n: homes.append(n) or f"home-{n}",
+            report=SimpleNamespace(rows=rows),
+        )
+        teams.part(ctx)
+
+    assert asked == [("home-100000", 100), ("home-1000", 20)]
+    assert homes == [100_000, 1_000] and rows == ["row", "row"]
