@@ -123,7 +123,9 @@ class RayBatchEmbedding:
     def _run(self, ray: Any, texts: Sequence[str]) -> np.ndarray:
         ray.data.DataContext.get_current().enable_progress_bars = self.show_progress
         blocks = max(self.workers, min(math.ceil(len(texts) / self.batch_size), 4 * self.workers))
-        items = [{"index": i, "text": text} for i, text in enumerate(texts)]
+        # longest first, as a local encode does: each batch holds texts of similar length, so less padding
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        items = [{"index": i, "text": texts[i]} for i in order]
         dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
             EmbedBatch,
             fn_constructor_args=(self.factory, self.batch_size),
