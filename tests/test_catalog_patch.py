@@ -7,6 +7,8 @@ import dataclasses
 import random
 from collections.abc import Sequence
 
+import hypothesis
+import hypothesis.strategies as st
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -222,3 +224,18 @@ def test_an_unchanged_part_is_shared_not_copied() -> None:
     assert patched.membership is catalog.membership and patched.project_vectors is catalog.project_vectors
     assert not np.array_equal(patched.partner_vectors[3], catalog.partner_vectors[3])
     assert isinstance(patched.membership, sp.csr_matrix)
+
+
+@hypothesis.settings(max_examples=20, deadline=None, derandomize=True)
+@hypothesis.given(st.lists(st.integers(min_value=0, max_value=2**32 - 1), min_size=1, max_size=10))
+def test_generated_change_sequences_patch_to_the_catalog_a_rebuild_gives(moves: list[int]) -> None:
+    """Hypothesis draws the sequences (each number seeds one random write); the comparison is at the end."""
+    data = base_dataset()
+    first = build_catalog(data, lookup, EMBEDDER.dim)
+    catalog = first
+    for step, move in enumerate(moves):
+        new = mutate(data, random.Random(move), step)
+        ids = [p.id for p in new.partners]
+        catalog = patch_catalog(catalog, diff(data, new, [(ids[0], ids[-1])] if move % 3 == 0 else None), lookup)
+        data = new
+    assert_same(catalog, build_catalog(data, lookup, EMBEDDER.dim, ties=catalog.tie_pairs, lexical=first.lexical))
