@@ -81,10 +81,12 @@ def ask_consortium(recommender: Recommender, query: TeamQuery, constraints: Cons
 
 @dataclass(slots=True)
 class Timings:
-    """Seconds per request of each kind, in query order; ``failed``: consortium queries that raised (no team)."""
+    """Seconds per request of each kind, in query order; ``embedding``: the query text's embedding alone, the part
+    both requests share; ``failed``: consortium queries that raised (no team)."""
 
     collaborators: list[float] = field(default_factory=list)
     consortium: list[float] = field(default_factory=list)
+    embedding: list[float] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
     def p(self, kind: str, q: float) -> float:
@@ -98,6 +100,14 @@ class Timings:
         base = self.p("collaborators", 50)
         return self.p("consortium", 50) / base if base > 0 else math.nan
 
+    @property
+    def ratio_beyond_embedding(self) -> float:
+        """(p50(consortium) - p50(embedding)) / (p50(collaborators) - p50(embedding)): the ratio of the work each
+        does after embedding the text."""
+        shared = self.p("embedding", 50) if self.embedding else 0.0
+        base = self.p("collaborators", 50) - shared
+        return (self.p("consortium", 50) - shared) / base if base > 0 else math.nan
+
 
 def measure(
     recommender: Recommender,
@@ -107,17 +117,18 @@ def measure(
     constraints: Constraints = CONSTRAINTS,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Timings:
-    """Each query asked both ways, one right after the other, the first of the two alternating; the first ``warmup``
-    queries are asked but not counted (lazy loads, caches of the process)."""
+    """Each query asked both ways, one right after the other, the first of the two alternating, then its text
+    embedded alone; the first ``warmup`` queries are asked but not counted (lazy loads, caches of the process)."""
     out = Timings()
     asks: dict[str, Callable[[TeamQuery], int]] = {
         "collaborators": lambda q: ask_collaborators(recommender, q),
         "consortium": lambda q: ask_consortium(recommender, q, constraints),
+        "embedding": lambda q: len(recommender.embedder.encode([q.text])),
     }
     for i, query in enumerate([*queries[:warmup], *queries]):
         counted = i >= warmup
         order = ("collaborators", "consortium") if i % 2 == 0 else ("consortium", "collaborators")
-        for kind in order:
+        for kind in (*order, "embedding"):
             started = clock()
             try:
                 asks[kind](query)
@@ -206,6 +217,9 @@ def bench_teams(
             f"{t.p('consortium', 50):.1f} / {t.p('consortium', 99):.1f}",
             f"{t.p('collaborators', 50):.1f} (collaborators p50)", f"{t.ratio:.2f}x",
             f"<= {TARGET_RATIO:g}x", verdict(t.ratio <= TARGET_RATIO)),
+        Row("of which the query text's embedding p50 / p99, ms (the same texts, embedded alone); the ratio beyond it: "
+            "(consortium - embedding) / (collaborators - embedding)",
+            f"{t.p('embedding', 50):.1f} / {t.p('embedding', 99):.1f}", "", f"{t.ratio_beyond_embedding:.2f}x"),
     ]  # fmt: skip
 
 

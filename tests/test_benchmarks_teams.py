@@ -29,13 +29,23 @@ FOUR_UNIVERSITIES = [*PARTNERS, partner("uni4", "university", "GH")]
 
 
 class TimedStub(StubRecommender):
-    """A fake clock: collaborators rank their top 10 in 10 ms, a consortium scores its pool in 100 ms; each call
-    is logged."""
+    """A fake clock: embedding a text takes 4 ms, then collaborators rank their top 10 in 10 ms, a consortium scores
+    its pool in 100 ms; each call is logged."""
 
     def __init__(self) -> None:
         super().__init__(StubCatalog(FOUR_UNIVERSITIES), {**SCORES, "uni4": 1.0})
         self.now = 0.0
         self.asked: list[str] = []
+        self.embedder = self
+
+    def encode(self, texts: list[str]) -> list[str]:
+        self.now += 0.004
+        self.asked.append("embed")
+        return texts
+
+    def collaborator_query(self, **kw: Any) -> Any:
+        self.encode([kw.get("text") or ""])
+        return super().collaborator_query(**kw)
 
     def rank(self, query: Any, k: int) -> Any:
         self.now += 0.010
@@ -76,6 +86,9 @@ def test_percentiles_in_ms_and_the_ratio_of_the_medians() -> None:
     assert (t.p("collaborators", 50), t.p("collaborators", 99)) == pytest.approx((50.0, 99.0))
     assert (t.p("consortium", 50), t.p("consortium", 99)) == pytest.approx((150.0, 297.0))
     assert t.ratio == pytest.approx(3.0)
+    assert t.ratio_beyond_embedding == pytest.approx(3.0)  # no embedding measured: nothing to take away
+    t.embedding = [0.025] * 100
+    assert t.ratio_beyond_embedding == pytest.approx((150 - 25) / (50 - 25))
     assert math.isnan(Timings().ratio)
 
 
@@ -85,12 +98,16 @@ def test_measure_times_both_requests_of_each_query_in_alternating_order_after_th
 
     t = measure(stub, queries, warmup=1, clock=stub.clock)
 
-    # 1 warm-up + 4 counted queries, each asked both ways: collaborators rank 10, a consortium scores its pool
-    collaborators_first, consortium_first = ["rank 10", "score"], ["score", "rank 10"]
+    # 1 warm-up + 4 counted queries, each asked both ways (each embedding its text, then collaborators rank 10, a
+    # consortium scores its pool), then its text embedded alone
+    collaborators_first = ["embed", "rank 10", "embed", "score", "embed"]
+    consortium_first = ["embed", "score", "embed", "rank 10", "embed"]
     assert stub.asked == [*collaborators_first, *consortium_first] * 2 + collaborators_first
-    assert t.collaborators == pytest.approx([0.010] * 4)
-    assert t.consortium == pytest.approx([0.100] * 4)
-    assert t.ratio == pytest.approx(10.0)
+    assert t.collaborators == pytest.approx([0.014] * 4)
+    assert t.consortium == pytest.approx([0.104] * 4)
+    assert t.embedding == pytest.approx([0.004] * 4)
+    assert t.ratio == pytest.approx(104 / 14)
+    assert t.ratio_beyond_embedding == pytest.approx(10.0)
     assert t.failed == []
 
 
@@ -100,7 +117,7 @@ def test_measure_counts_consortium_queries_without_a_team_and_times_only_the_ans
 
     t = measure(stub, [TeamQuery("a project", "ngo1")] * 2, warmup=0, constraints=five_universities, clock=stub.clock)
 
-    assert t.collaborators == pytest.approx([0.010] * 2) and t.consortium == []
+    assert t.collaborators == pytest.approx([0.014] * 2) and t.consortium == []
     short = "ngo1: constraints.kinds[0].min: at least 5 universities: only 4 candidates match the filters"
     assert t.failed == [short, short]
 
@@ -117,13 +134,14 @@ def test_rows_name_the_store_size_the_cpu_and_the_ratio_against_the_target() -> 
     stub = TimedStub()
     lines: list[str] = []
 
-    collaborators, consortium = bench_teams(stub, 4, lines.append, warmup=0, clock=stub.clock)
+    collaborators, consortium, embedding = bench_teams(stub, 4, lines.append, warmup=0, clock=stub.clock)
 
     assert collaborators.metric.startswith("collaborators query p50 / p99, ms (11 partners, k=10; 4 project queries")
     assert cpu_name() in collaborators.metric
-    assert collaborators.value == "10.0 / 10.0"
-    assert consortium.value == "100.0 / 100.0"
-    assert (consortium.ratio, consortium.target, consortium.met) == ("10.00x", "<= 2x", "**no**")
+    assert collaborators.value == "14.0 / 14.0"
+    assert consortium.value == "104.0 / 104.0"
+    assert (consortium.ratio, consortium.target, consortium.met) == ("7.43x", "<= 2x", "**no**")
+    assert (embedding.value, embedding.ratio) == ("4.0 / 4.0", "10.00x")
     assert len(lines) == 2
 
 
