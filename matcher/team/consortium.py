@@ -49,6 +49,14 @@ class _Objective:
         covered = set().union(*(self.offers[i] for i in chosen)) if chosen else set()
         return float(self.relevance[chosen].sum()) + sum(self.attributes[a] for a in covered)
 
+    def with_each(self, rest: list[int], others: list[int]) -> list[float]:
+        """``value([*rest, j])`` for each ``j`` of ``others``, the rest's part computed once."""
+        covered = set().union(*(self.offers[i] for i in rest)) if rest else set()
+        base = float(self.relevance[rest].sum()) + sum(self.attributes[a] for a in covered)
+        return [
+            base + float(self.relevance[j]) + sum(self.attributes[a] for a in self.offers[j] - covered) for j in others
+        ]
+
 
 def propose_consortium(
     recommender: Recommender,
@@ -225,7 +233,8 @@ def _alternatives(
     rules: TeamRules, chosen: list[int], out: int, objective: _Objective, base: float
 ) -> list[Alternative]:
     rest = [i for i in chosen if i != out]
-    options = [(objective.value([*rest, j]) - base, j) for j in rules.swaps(chosen, out)]
+    others = rules.swaps(chosen, out)
+    options = [(value - base, j) for value, j in zip(objective.with_each(rest, others), others, strict=True)]
     options.sort(key=lambda t: (-t[0], t[1]))
     found = []
     for change, j in options[:ALTERNATIVES]:
