@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -383,17 +383,24 @@ class Matcher:
         IndexFiles(self.settings.index_dir, "partners").save(index, hashes, self.embedder.name)
 
     def recommender_for(
-        self, catalog: Catalog, index: VectorIndex, history: VectorIndex, previous: Recommender | None
+        self,
+        catalog: Catalog,
+        index: VectorIndex,
+        history: VectorIndex,
+        previous: Recommender | None,
+        changed: Iterable[str] = (),
     ) -> Recommender:
-        """A recommender over ``catalog``; with ``previous``, its ranker and themes carry over (no reload)."""
+        """A recommender over ``catalog``; with ``previous``, its ranker carries over (no reload) and its themes too,
+        with the ``changed`` partners placed again."""
         if previous is not None:
+            themes = previous.themes.updated(catalog, changed) if previous.themes is not None else None
             return Recommender(
                 catalog,
                 self.embedder,
                 index=index,
                 history_index=history,
                 ranker=previous.ranker,
-                themes=previous.themes,
+                themes=themes,
                 layout=previous.layout,
             )
         return Recommender(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, cast
 
@@ -99,9 +99,15 @@ class SnapshotParts(Protocol):
     def save_index(self, name: str, index: VectorIndex, hashes: Hashes) -> None: ...
 
     def recommender_for(
-        self, catalog: Catalog, index: VectorIndex, history: VectorIndex, previous: Recommender | None
+        self,
+        catalog: Catalog,
+        index: VectorIndex,
+        history: VectorIndex,
+        previous: Recommender | None,
+        changed: Iterable[str] = (),
     ) -> Recommender:
-        """A recommender over ``catalog``; with ``previous``, keeping its ranker and themes (no reload)."""
+        """A recommender over ``catalog``; with ``previous``, keeping its ranker and themes (no reload), the
+        ``changed`` partners' themes placed again."""
         ...
 
 
@@ -294,7 +300,7 @@ class SnapshotManager:
                 catalog,
                 True,
             )
-        recommender = self.parts.recommender_for(catalog, rec.index, rec.history_index, rec)
+        recommender = self.parts.recommender_for(catalog, rec.index, rec.history_index, rec, update.partners)
         return Snapshot(log.revision, recommender, partner_wanted, history_wanted)
 
     def _move(

@@ -206,3 +206,21 @@ def test_a_gap_in_the_change_log_means_a_rebuild(matcher: Matcher, tmp_path: Pat
     assert other.snapshot_stats.full_rebuilds == 2 and other.catalog.partner("gen-00003").description == "Kelp."
     np.testing.assert_array_equal(other.catalog.partner_vectors, matcher.catalog.partner_vectors)
     other.close()
+
+
+def test_a_new_partner_is_placed_in_a_theme_by_the_delta(matcher: Matcher) -> None:
+    from matcher.themes_fit import refit
+
+    try:
+        refit(matcher)
+    except ValueError as exc:  # pragma: no cover - the data always make themes here
+        pytest.fail(f"no themes on the generated alliance: {exc}")
+    themes = matcher.recommender.themes
+    assert themes is not None
+    twin = matcher.catalog.partner("gen-00004")
+    Editor(matcher).create("partners", Partner("twin", "Twin", twin.description))  # the same text as gen-00004
+    after = matcher.recommender.themes
+    assert after is not None and after is not themes and themes.theme_of("twin") is None  # the old one unchanged
+    assert after.theme_of("twin") == after.theme_of("gen-00004") is not None
+    Editor(matcher).delete("partners", "twin")
+    assert matcher.recommender.themes is not None and matcher.recommender.themes.theme_of("twin") is None

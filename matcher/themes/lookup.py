@@ -6,6 +6,7 @@ same rule as the fit). Refit with ``matcher themes fit`` after an import to rela
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,14 +27,34 @@ class ThemeLookup:
     def __init__(self, model: ThemeModel, catalog: Catalog) -> None:
         self.model = model
         self.themes: dict[int, Theme] = {t.id: t for t in model.themes_}
-        known = model.assignments_
-        texts = [p.description for p in catalog.partners]
-        predicted = model.predict(catalog.partner_vectors, texts) if texts else np.zeros(0, dtype=np.int64)
         self.partner_theme: dict[str, int] = {}
-        for partner, guess in zip(catalog.partners, predicted.tolist(), strict=True):
+        self._place(catalog, list(range(len(catalog.partners))))
+
+    def _place(self, catalog: Catalog, rows: list[int]) -> None:
+        """The theme of the partners at ``rows``: the fitted one when the model knows the partner, else the nearest
+        centroid's (the fit's rule); none for an outlier."""
+        if not rows:
+            return
+        partners = [catalog.partners[row] for row in rows]
+        every = len(rows) == len(catalog.partners)  # at construction: the array itself, no gathered copy
+        vectors = catalog.partner_vectors if every else catalog.partner_vectors[rows]
+        predicted = self.model.predict(vectors, [p.description for p in partners])
+        known = self.model.assignments_
+        for partner, guess in zip(partners, predicted.tolist(), strict=True):
             theme = known.get(f"partner:{partner.id}", guess)
             if theme != OUTLIER and theme in self.themes:
                 self.partner_theme[partner.id] = theme
+
+    def updated(self, catalog: Catalog, partner_ids: Iterable[str]) -> ThemeLookup:
+        """A lookup for ``catalog``, where the partners ``partner_ids`` were added, changed or removed since this
+        one: only they are placed again; this lookup is left as it is (readers of the old snapshot keep it)."""
+        out = copy.copy(self)
+        out.partner_theme = dict(self.partner_theme)
+        changed = set(partner_ids)
+        for partner_id in changed:
+            out.partner_theme.pop(partner_id, None)
+        out._place(catalog, sorted(catalog.partner_pos[p] for p in changed if p in catalog.partner_pos))
+        return out
 
     def theme_of(self, partner_id: str) -> int | None:
         return self.partner_theme.get(partner_id)
