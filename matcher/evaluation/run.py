@@ -16,7 +16,7 @@ from matcher.catalog import Catalog, build_catalog
 from matcher.domain import Dataset, lead_of
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
-from matcher.evaluation.bootstrap import Interval, ratio_interval
+from matcher.evaluation.bootstrap import Interval, mean_interval, ratio_interval
 from matcher.evaluation.rankers import (
     RankerRow,
     fit_blend,
@@ -238,6 +238,22 @@ def lift_over_baselines(table: pd.DataFrame, method: str, metric: str = "recall@
     return value / best if best > 0 else float("inf")
 
 
+def ablation_drops(scores: TaskScores, full: str = "logistic") -> dict[str, Interval]:
+    """recall@10 of ``full`` minus that of each ablation row (``"<full> − <group>"``), per query, with a paired
+    bootstrap interval on the task's shared resamples: what each group of signals adds (positive: it helps)."""
+    values = scores.values
+    if full not in values:
+        return {}
+    prefix = f"{full} − "
+    return {
+        name[len(prefix) :]: mean_interval(
+            values[full]["recall@10"] - values[name]["recall@10"], indices=scores.indices
+        )
+        for name in values
+        if name.startswith(prefix)
+    }
+
+
 def headline_ratios(scores: TaskScores, row: str = HEADLINE_ROW, reference: str = REFERENCE_ROW) -> dict[str, Interval]:
     """recall@10 of ``row`` over the best single-signal baseline (chosen again in each resample) and over
     ``reference``, each with a paired bootstrap interval on the task's shared resamples."""
@@ -407,5 +423,9 @@ def evaluate(
     }
     headline = headline_ratios(scored[PROJECTS_TASK]) if HEADLINE_ROW in learned else {}
     return EvaluationReport(
-        tables, info, intervals={task: s.intervals for task, s in scored.items()}, headline=headline
+        tables,
+        info,
+        intervals={task: s.intervals for task, s in scored.items()},
+        headline=headline,
+        drops=ablation_drops(scored[PROJECTS_TASK]),
     )

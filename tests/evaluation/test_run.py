@@ -111,3 +111,19 @@ def test_no_learned_rows_without_history(embedder: BagOfWordsEmbedder, tmp_path:
     assert small.info["learned"] == "cold start: not enough history"
     assert "ranker v1" not in small.tables["collaborators for held-out projects"].index
     assert small.headline == {}
+
+
+def test_ablation_rows_come_with_paired_drops(embedder: BagOfWordsEmbedder) -> None:
+    from matcher.evaluation import ablation_rows
+    from matcher.evaluation.run import RANKER_ROWS
+
+    rows = tuple(r for r in RANKER_ROWS if r.name == "logistic") + ablation_rows()
+    report = evaluate(club_alliance(), embedder, split_date=SPLIT, resamples=200, rankers=rows)
+    table = report.tables["collaborators for held-out projects"]
+    graph = report.drops["collaboration graph (graph, walk)"]
+    # the answer is the club: without the collaboration graph the ranker loses most of what it finds
+    expected = table.at["logistic", "recall@10"] - table.at["logistic − collaboration graph (graph, walk)", "recall@10"]
+    assert graph.value == pytest.approx(expected) and graph.value > 0.3 and graph.lo > 0
+    assert set(report.drops) == {name.split(" − ", 1)[1] for name in table.index if " − " in name}
+    assert "What each group of signals adds" in report.to_markdown()
+    assert set(report.to_dict()["drops"]) == set(report.drops)
