@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from benchmarks.teams import (
@@ -17,6 +18,7 @@ from benchmarks.teams import (
     bench_teams,
     cpu_name,
     measure,
+    measure_cached,
     project_queries,
 )
 from matcher.recommender import Recommender
@@ -29,22 +31,25 @@ FOUR_UNIVERSITIES = [*PARTNERS, partner("uni4", "university", "GH")]
 
 
 class TimedStub(StubRecommender):
-    """A fake clock: embedding a text takes 4 ms, then collaborators rank their top 10 in 10 ms, a consortium scores
-    its pool in 100 ms; each call is logged."""
+    """A fake clock: a query embeds its text with ``embedder`` (4 ms), then collaborators rank their top 10 in 10 ms,
+    a consortium scores its pool in 100 ms; each call is logged."""
+
+    name = "stub"
+    dim = 1
 
     def __init__(self) -> None:
         super().__init__(StubCatalog(FOUR_UNIVERSITIES), {**SCORES, "uni4": 1.0})
         self.now = 0.0
         self.asked: list[str] = []
-        self.embedder = self
+        self.embedder: Any = self
 
-    def encode(self, texts: list[str]) -> list[str]:
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         self.now += 0.004
         self.asked.append("embed")
-        return texts
+        return np.zeros((len(texts), 1), dtype=np.float32)
 
     def collaborator_query(self, **kw: Any) -> Any:
-        self.encode([kw.get("text") or ""])
+        self.embedder.encode([kw.get("text") or ""])
         return super().collaborator_query(**kw)
 
     def rank(self, query: Any, k: int) -> Any:
@@ -86,9 +91,6 @@ def test_percentiles_in_ms_and_the_ratio_of_the_medians() -> None:
     assert (t.p("collaborators", 50), t.p("collaborators", 99)) == pytest.approx((50.0, 99.0))
     assert (t.p("consortium", 50), t.p("consortium", 99)) == pytest.approx((150.0, 297.0))
     assert t.ratio == pytest.approx(3.0)
-    assert t.ratio_beyond_embedding == pytest.approx(3.0)  # no embedding measured: nothing to take away
-    t.embedding = [0.025] * 100
-    assert t.ratio_beyond_embedding == pytest.approx((150 - 25) / (50 - 25))
     assert math.isnan(Timings().ratio)
 
 
@@ -99,15 +101,25 @@ def test_measure_times_both_requests_of_each_query_in_alternating_order_after_th
     t = measure(stub, queries, warmup=1, clock=stub.clock)
 
     # 1 warm-up + 4 counted queries, each asked both ways (each embedding its text, then collaborators rank 10, a
-    # consortium scores its pool), then its text embedded alone
-    collaborators_first = ["embed", "rank 10", "embed", "score", "embed"]
-    consortium_first = ["embed", "score", "embed", "rank 10", "embed"]
+    # consortium scores its pool)
+    collaborators_first = ["embed", "rank 10", "embed", "score"]
+    consortium_first = ["embed", "score", "embed", "rank 10"]
     assert stub.asked == [*collaborators_first, *consortium_first] * 2 + collaborators_first
     assert t.collaborators == pytest.approx([0.014] * 4)
     assert t.consortium == pytest.approx([0.104] * 4)
-    assert t.embedding == pytest.approx([0.004] * 4)
     assert t.ratio == pytest.approx(104 / 14)
-    assert t.ratio_beyond_embedding == pytest.approx(10.0)
+
+
+def test_with_the_vectors_cached_each_text_is_embedded_once_before_and_never_during_the_requests() -> None:
+    stub = TimedStub()
+    queries = [TeamQuery(f"project {i}", "uni1") for i in range(3)]
+
+    t = measure_cached(stub, queries, clock=stub.clock)
+
+    assert stub.asked == ["embed"] * 3 + ["rank 10", "score", "score", "rank 10", "rank 10", "score"]
+    assert t.collaborators == pytest.approx([0.010] * 3)
+    assert t.consortium == pytest.approx([0.100] * 3)
+    assert stub.embedder is stub  # put back
     assert t.failed == []
 
 
@@ -134,15 +146,15 @@ def test_rows_name_the_store_size_the_cpu_and_the_ratio_against_the_target() -> 
     stub = TimedStub()
     lines: list[str] = []
 
-    collaborators, consortium, embedding = bench_teams(stub, 4, lines.append, warmup=0, clock=stub.clock)
+    collaborators, consortium, cached = bench_teams(stub, 4, lines.append, warmup=0, clock=stub.clock)
 
     assert collaborators.metric.startswith("collaborators query p50 / p99, ms (11 partners, k=10; 4 project queries")
     assert cpu_name() in collaborators.metric
     assert collaborators.value == "14.0 / 14.0"
     assert consortium.value == "104.0 / 104.0"
     assert (consortium.ratio, consortium.target, consortium.met) == ("7.43x", "<= 2x", "**no**")
-    assert (embedding.value, embedding.ratio) == ("4.0 / 4.0", "10.00x")
-    assert len(lines) == 2
+    assert (cached.value, cached.baseline, cached.ratio) == ("100.0 / 100.0", "10.0 (collaborators p50)", "10.00x")
+    assert len(lines) == 3
 
 
 def test_cpu_name_gives_the_model_its_generation_and_the_vector_flags() -> None:
@@ -163,6 +175,10 @@ def test_one_pass_over_the_real_pipeline_on_the_tiny_store(recommender: Recommen
     t = measure(recommender, queries, warmup=0)
 
     assert len(t.collaborators) == 2 and len(t.consortium) == 2 and t.failed == []
+    embedder = recommender.embedder
+    cached = measure_cached(recommender, queries)
+    assert len(cached.collaborators) == 2 and len(cached.consortium) == 2 and cached.failed == []
+    assert recommender.embedder is embedder
     assert ask_consortium(recommender, queries[0]) == 5
     assert ask_collaborators(recommender, queries[0]) == 10  # 11 discoverable partners, less the requester
 
