@@ -16,7 +16,7 @@ from matcher.affinity import CollaborationWalk, pair_affinity
 from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
-from matcher.lexical import LexicalModel, PatchedLexical
+from matcher.lexical import LexicalModel, PatchedLexical, column_scores
 from matcher.understand import written_language
 from matcher.vocab import region_of
 
@@ -49,7 +49,7 @@ class Catalog:
     last_active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     attributes: PartnerAttributes = field(default_factory=PartnerAttributes)
     group_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
-    by_column: dict[str, sp.csc_matrix] = field(default_factory=dict, repr=False)  # column-major link copies
+    by_column: dict[str, sp.csc_matrix] = field(default_factory=dict, repr=False)  # column-major copies (links, terms)
     #: log-lift of partners from country a joining projects with partners from country b (attribute codes)
     country_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
     #: the same for actor kinds (who coordinates whom: universities with companies, cities with NGOs, ...)
@@ -105,8 +105,11 @@ class Catalog:
         if not len(self.projects):
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty
-        lexical = np.asarray((self.project_terms @ terms.T).todense(), dtype=np.float32).ravel()
-        return lexical, (self.project_vectors @ vector).astype(np.float32)
+        by_column = self.by_column.get("project_terms")
+        if by_column is None:  # what the query's terms read (see column_scores): ~1.6 ms less at 20k projects
+            by_column = self.by_column["project_terms"] = sp.csc_matrix(self.project_terms)
+            by_column.sort_indices()
+        return column_scores(by_column, terms), (self.project_vectors @ vector).astype(np.float32)
 
     def members_of_projects(self, project_cols: np.ndarray) -> np.ndarray:
         """Rows of the partners in the projects at columns ``project_cols`` (sorted, unique)."""

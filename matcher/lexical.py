@@ -123,9 +123,7 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
             return np.zeros(size, dtype=np.float32)
         if rows is not None:
             return np.asarray(query.data @ self._values(terms, np.asarray(rows, dtype=np.int64)), dtype=np.float32)
-        # Only the query's terms matter: slice those columns (cheap in CSC) instead of a full product.
-        sub = self.columns_[:, terms]
-        return np.asarray(sub @ query.data, dtype=np.float32).ravel()
+        return column_scores(self.columns_, query)
 
     def top(self, query: sp.csr_matrix, n: int, *, scores: np.ndarray | None = None) -> np.ndarray:
         """Row numbers of the ``n`` best-scoring documents with a positive score, best first (``scores``: the
@@ -172,6 +170,18 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
             if len(picked) == n:
                 break
         return picked
+
+
+def column_scores(columns: sp.csc_matrix, query: sp.csr_matrix) -> np.ndarray:
+    """Dot product of one query row (1 x terms) with every row of ``columns`` (documents x terms, CSC): only the
+    query's columns are read (a slice, cheap in CSC), so the cost grows with the documents that hold the query's
+    terms, not with all documents. The same numbers as ``csr_matrix(columns) @ query.T``: each document's terms are
+    summed in the same (ascending) order."""
+    if query.indices.size == 0:
+        return np.zeros(columns.shape[0], dtype=np.float32)
+    if not query.has_sorted_indices:
+        query = query.sorted_indices()
+    return np.asarray(columns[:, query.indices] @ query.data, dtype=np.float32).ravel()
 
 
 def column_values(columns: sp.csc_matrix, terms: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+import scipy.sparse as sp
 
-from matcher.lexical import Analyzer, LexicalModel
+from matcher.lexical import Analyzer, LexicalModel, column_scores
+from matcher.recommender import Recommender
 from matcher.understand import all_stop_words, understand
 
 
@@ -52,3 +55,45 @@ def test_key_terms_leave_out_what_the_query_asked() -> None:
     asked = understand(text).words  # "primary schools", "West Africa"
     after = {w for t in model.shared_terms(query, 0, n=10, exclude=asked) for w in t.split()}
     assert after == {"ocean", "literacy"}
+
+
+DOCS = [
+    "Coral reef monitoring and ocean literacy with coastal schools",
+    "Ocean literacy kits for primary schools and teachers",
+    "Solar microgrids for rural schools",
+    "Girls in science mentoring with universities",
+    "Reef restoration research with a marine biology institute",
+]
+
+
+def test_column_scores_are_the_full_product_read_from_the_query_columns_only() -> None:
+    model = LexicalModel().fit(DOCS)
+    full = sp.csr_matrix(model.columns_)  # documents x terms, row-major: the straightforward product
+    queries = ["ocean literacy for schools", "reef research", "solar schools for girls", "nothing known here"]
+
+    for text in queries:
+        query = model.transform([text])
+        expected = np.asarray((full @ query.T).todense(), dtype=np.float32).ravel()
+        np.testing.assert_array_equal(column_scores(model.columns_, query), expected)  # the same bits
+        np.testing.assert_array_equal(model.scores(query), expected)
+    ocean = model.scores(model.transform(["ocean literacy for schools"]))
+    assert ocean.argmax() == 1 and ocean[2] > 0 and ocean[3] == 0  # schools only / no shared term
+    shuffled = model.transform(["reef research"])
+    shuffled.indices, shuffled.data = shuffled.indices[::-1].copy(), shuffled.data[::-1].copy()
+    shuffled.has_sorted_indices = False
+    np.testing.assert_array_equal(
+        column_scores(model.columns_, shuffled), model.scores(model.transform(["reef research"]))
+    )
+
+
+def test_project_similarity_reads_the_query_columns_and_keeps_the_full_products(recommender: Recommender) -> None:
+    catalog = recommender.catalog
+    query = catalog.lexical.transform(["coral reef ocean literacy for schools"])
+    vector = catalog.project_vectors[0]
+
+    lexical, dense = catalog.project_similarity(query, vector)
+
+    expected = np.asarray((catalog.project_terms @ query.T).todense(), dtype=np.float32).ravel()
+    np.testing.assert_array_equal(lexical, expected)
+    np.testing.assert_array_equal(dense, (catalog.project_vectors @ vector).astype(np.float32))
+    assert lexical.max() > 0 and dense[0] == pytest.approx(1.0, abs=1e-5)
