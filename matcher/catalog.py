@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
@@ -315,11 +316,14 @@ def _last_active(
     """Fractional year of each partner's latest dated project; NaN when it has none."""
     out = np.full(len(partners), np.nan, dtype=np.float32)
     for i, partner in enumerate(partners):
-        dates = [projects[project_pos[p]].start_date for p in partner_projects.get(partner.id, ())]
-        years = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in dates if d is not None]
-        if years:
-            out[i] = max(years)
+        out[i] = latest_year([projects[project_pos[p]].start_date for p in partner_projects.get(partner.id, ())])
     return out
+
+
+def latest_year(dates: Sequence[date | None]) -> float:
+    """The fractional year of the latest of ``dates`` (NaN when none is known): a partner's last activity."""
+    years = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in dates if d is not None]
+    return max(years) if years else float("nan")
 
 
 def _vectors(lookup: VectorLookup, texts: list[str], dim: int) -> np.ndarray:

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from matcher.affinity import CollaborationWalk
 from matcher.attributes import patch_attributes
-from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, link_graph, tie_links
+from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, latest_year, link_graph, tie_links
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.lexical import PatchedLexical
 from matcher.rows import VectorRows, moved_rows
@@ -175,7 +175,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     dated = {projects.items[i].id for i in projects.changed}  # a start date may have changed
     history_ids = set(linked) | {p for j in moved_project_text if j in project_members for p, _ in project_members[j]}
     history_ids |= {partners.items[i].id for i in partners.changed if partners.old_row[i] < 0}
-    history_ids &= set(known_partners)
+    history_ids = {p for p in history_ids if p in known_partners}
     history = old.history_vectors
     if partners.moved or history_ids:
         ordered = sorted(history_ids)
@@ -192,9 +192,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     for row in activity_rows:
         project_ids = partner_projects.get(partners.items[row].id, ())
         popularity[row] = len(project_ids)
-        dates = [projects.items[known_projects[j]].start_date for j in project_ids]
-        years = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in dates if d is not None]
-        last_active[row] = max(years) if years else np.nan
+        last_active[row] = latest_year([projects.items[known_projects[j]].start_date for j in project_ids])
     discoverable = _gather(old.discoverable, partners)
     for row in partners.changed:
         discoverable[row] = partners.items[row].discoverable
