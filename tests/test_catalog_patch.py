@@ -226,7 +226,7 @@ def test_an_unchanged_part_is_shared_not_copied() -> None:
     assert isinstance(patched.membership, sp.csr_matrix)
 
 
-@hypothesis.settings(max_examples=20, deadline=None, derandomize=True)
+@hypothesis.settings(max_examples=12, deadline=None, derandomize=True)
 @hypothesis.given(st.lists(st.integers(min_value=0, max_value=2**32 - 1), min_size=1, max_size=10))
 def test_generated_change_sequences_patch_to_the_catalog_a_rebuild_gives(moves: list[int]) -> None:
     """Hypothesis draws the sequences (each number seeds one random write); the comparison is at the end."""
