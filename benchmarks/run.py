@@ -15,6 +15,8 @@ Parts, each bounded in time and measured in this run against its baseline:
    (one query at a time, one thread, as in the service).
 5. Teams on the 100k store (:mod:`benchmarks.teams`): the same project queries as collaborators and as a consortium
    of 5 under constraints, p50/p99 of each and their ratio (issue 17: at most 2x).
+6. Writes on the 100k store (:mod:`benchmarks.writes`): write-to-visible p50 against a read's p50, and read p99
+   during bursts of writes against without.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import ann, teams
+from benchmarks import ann, teams, writes
 from benchmarks.synthetic import generate, query_texts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
         )  # fmt: skip
         rows += bench_http(homes[big], big, sizes, workdir)
         rows += teams.bench_store(homes[big], sizes.team_queries, log)
+        write_sizes = writes.FULL_WRITES if big >= 50_000 else writes.QUICK_WRITES
+        rows += writes.bench_writes(homes[big], big, write_sizes, log, simulated=False)
         rows += ann.bench_ann(homes[big], fast, sizes.ann_vectors, sizes.ann_queries, log)
     finally:
         if not args.keep and args.workdir is None:
