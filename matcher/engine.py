@@ -258,6 +258,7 @@ class Matcher:
             _trim_heap()
         else:
             self.snapshots.catch_up(at_least=at_least)
+        self._checked_at = time.monotonic()  # it has just looked at the store
         return self.recommender
 
     @property
