@@ -234,3 +234,10 @@ def test_usem3_work_counts_tokens_and_layers() -> None:
     # per text: output layers (~3.4 MFLOP); per token: projection and two convolutions per branch (~3.4 MFLOP)
     assert 5e6 < short < 2e7
     assert long > 5 * short
+
+
+def test_median_of_leaves_out_runs_without_answers() -> None:
+    from benchmarks.run import median_of
+
+    assert median_of([3.0, math.nan, 1.0, 2.0]) == 2.0
+    assert math.isnan(median_of([math.nan]))
