@@ -11,11 +11,12 @@ Parts, each bounded in time (load runs by duration, subprocesses by timeouts):
   (:mod:`benchmarks.synthetic`): ingest time, then each served by uvicorn in its own process while
   :mod:`benchmarks.loadgen` sends free-text queries from another: p50/p99 at concurrency 1, requests/s at
   concurrency 8, in rounds that alternate the three systems (a noisy neighbour hits all alike), every request a text
-  not sent before (no cache hit); then each server's resident memory. In the same run, the query embedding alone
-  (the matcher's encoders, one text at a time, in this process): the overhead of a request over it, and the
-  in-process time of each step of the pipeline (:mod:`benchmarks.breakdown`).
+  not sent before (no cache hit); then each server's resident memory (``--peers-partners`` sets its size).
 - ``quality``: recall@10 of the matcher and of each peer on the same held-out queries (:mod:`benchmarks.quality`):
   the H2020 temporal split (the sample alliance with ``--quick``).
+- ``overhead``: a free-text request's p50 over HTTP at concurrency 1 against the query embedding alone (the
+  matcher's encoders, one text at a time, in this process, between the rounds); then the in-process time of each
+  step of the pipeline (:mod:`benchmarks.breakdown`).
 - ``load``: concurrency 32 for 60 s against the matcher: errors, p50/p99, requests/s.
 - ``cache``: the query-vector cache on a realistic mix (the page re-sends a text when a filter changes): hit rate
   and p50 against the same mix with every text new.
@@ -33,6 +34,7 @@ Parts, each bounded in time (load runs by duration, subprocesses by timeouts):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -54,14 +56,15 @@ from benchmarks.synthetic import generate, query_texts
 ROOT = Path(__file__).resolve().parents[1]
 MATCHER = Path(sys.executable).parent / "matcher"
 ENDPOINT = "/v1/recommendations/collaborators"
-PARTS: tuple[str, ...] = ("peers", "quality", "load", "cache", "growth", "ingest", "writes", "teams")
+PARTS: tuple[str, ...] = ("peers", "quality", "overhead", "load", "cache", "growth", "ingest", "writes", "teams")
 SYSTEMS: tuple[str, ...] = ("matcher", "naive", "txtai")
 DEFAULT_CACHE = Path("/tmp/matcher-bench-cache")
 
 
 @dataclass(frozen=True, slots=True)
 class Sizes:
-    partners: int  # the size peers, load, cache and ingest run at
+    partners: int  # the size overhead, load, cache and ingest run at
+    peers_partners: int  # the size the peers comparison runs at
     growth: tuple[int, ...]
     load_seconds: float
     load_rounds: int
@@ -75,6 +78,7 @@ class Sizes:
 
 FULL = Sizes(
     partners=100_000,
+    peers_partners=100_000,
     growth=(1_000, 10_000, 100_000, 1_000_000),
     load_seconds=20,
     load_rounds=3,
@@ -87,6 +91,7 @@ FULL = Sizes(
 )
 QUICK = Sizes(
     partners=1_000,
+    peers_partners=1_000,
     growth=(200, 500, 1_000, 2_000),
     load_seconds=4,
     load_rounds=1,
@@ -449,7 +454,7 @@ def embedding_alone_ms(ctx: Context, home: Path) -> list[float]:
 
 
 def part_peers(ctx: Context) -> None:
-    sizes, n = ctx.sizes, ctx.sizes.partners
+    sizes, n = ctx.sizes, ctx.sizes.peers_partners
     at = f"{size_label(n)} partners"
     home = ctx.home(n)
     peers = {name: ctx.peer(name, n) for name in SYSTEMS[1:]}
@@ -457,9 +462,7 @@ def part_peers(ctx: Context) -> None:
     commands = {"matcher": matcher_command(home)}
     commands.update({name: peer_command(name, directory) for name, directory in peers.items()})
     runs: dict[tuple[str, int], list[dict[str, float]]] = {(s, c): [] for s in SYSTEMS for c in (1, 8)}
-    embed_ms: list[float] = []
     with serving(commands, sizes.timeout_s, ctx.warm) as servers:
-        embed_ms += embedding_alone_ms(ctx, home)
         for round_ in range(sizes.load_rounds):
             for system in SYSTEMS:
                 for concurrency in (1, 8):
@@ -469,7 +472,6 @@ def part_peers(ctx: Context) -> None:
                     run["repeated"] = float(run.get("sent", 0) > count)
                     runs[(system, concurrency)].append(run)
                     log(f"round {round_ + 1}, {system}, concurrency {concurrency}: {run}")
-        embed_ms += embedding_alone_ms(ctx, home)  # before and after the rounds: the same drift as the rounds
         memory = {name: server.memory() for name, server in servers.items()}
         start_s = {name: server.start_s for name, server in servers.items()}
 
@@ -481,7 +483,6 @@ def part_peers(ctx: Context) -> None:
 
     errors = {s: int(sum(run["errors"] for c in (1, 8) for run in runs[(s, c)])) for s in SYSTEMS}
     again = [s for s in SYSTEMS if any(run["repeated"] for c in (1, 8) for run in runs[(s, c)])]
-    ctx.p50[n] = median("matcher", 1, "p50_ms")
     labels = {"matcher": "matcher", "naive": "naive (ST torch fp32 + IndexFlatIP)", "txtai": "txtai (defaults)"}
     lines = [
         f"| at {at} | " + " | ".join(labels[s] for s in SYSTEMS) + " |",
@@ -512,14 +513,32 @@ def part_peers(ctx: Context) -> None:
             f"requests/s at concurrency 8, matcher ÷ {labels[peer]} ({at}, {rounds})",
             f"{median('matcher', 8, 'rps'):.1f}", f"{median(peer, 8, 'rps'):.1f}", f"{ratio:.2f}x", ">= 2x",
             verdict(ratio >= 2 and errors["matcher"] == 0)))  # fmt: skip
-    embed = statistics.median(embed_ms)
-    overhead = ctx.p50[n] / embed
-    ctx.report.rows.append(Row(
-        f"overhead: free-text query p50 over HTTP at concurrency 1 ({at}, {rounds}) ÷ embedding that kind of query "
-        f"alone (matcher's encoders, in process, {len(embed_ms)} texts)",
-        f"{ctx.p50[n]:.1f} ms", f"{embed:.2f} ms", f"{overhead:.2f}", "<= 1.3", verdict(overhead <= 1.3)))  # fmt: skip
     if again:
         ctx.report.rows.append(Row(f"note: query texts were sent again in some runs of {', '.join(again)}", ""))
+
+
+def part_overhead(ctx: Context) -> None:
+    """A free-text request over HTTP at concurrency 1 against the embedding of such a text alone, in rounds that
+    alternate the two; then the in-process time of each step."""
+    sizes, n = ctx.sizes, ctx.sizes.partners
+    home = ctx.home(n)
+    runs: list[dict[str, float]] = []
+    embed_ms: list[float] = []
+    with serving({"matcher": matcher_command(home)}, sizes.timeout_s, ctx.warm) as servers:
+        embed_ms += embedding_alone_ms(ctx, home)
+        for round_ in range(sizes.load_rounds):
+            runs.append(load(servers["matcher"].url, ctx.bodies.take(bodies_needed(sizes.load_seconds, 1)), 1,
+                             sizes.load_seconds))  # fmt: skip
+            embed_ms += embedding_alone_ms(ctx, home)
+            log(f"overhead round {round_ + 1}: {runs[-1]}; embedding alone so far {median_of(embed_ms):.2f} ms")
+    p50, embed = median_of(r["p50_ms"] for r in runs), median_of(embed_ms)
+    ctx.p50[n] = p50
+    rounds = ", ".join(f"{r['p50_ms']:.1f}" for r in runs)
+    ctx.report.rows.append(Row(
+        f"overhead: free-text query p50 over HTTP at concurrency 1 ({size_label(n)} partners, {sizes.load_rounds} "
+        f"rounds of {sizes.load_seconds:g} s: {rounds} ms) ÷ embedding that kind of query alone (the matcher's "
+        f"encoders in the benchmark process, {len(embed_ms)} texts, between the rounds)",
+        f"{p50:.1f} ms", f"{embed:.2f} ms", f"{p50 / embed:.2f}", "<= 1.3", verdict(p50 / embed <= 1.3)))  # fmt: skip
     part_breakdown(ctx, home)
 
 
@@ -743,9 +762,10 @@ def part_ingest(ctx: Context) -> None:
 # -- main -----------------------------------------------------------------------------------------------------------
 def prepare(ctx: Context) -> None:
     """Build (and time) every store the parts use that ``--stores`` does not hold yet."""
-    ctx.home(ctx.sizes.partners)  # the main size first: every part needs it
+    ctx.home(ctx.sizes.partners)  # the main size first: most parts need it
+    ctx.home(ctx.sizes.peers_partners)
     for name in SYSTEMS[1:]:
-        ctx.peer(name, ctx.sizes.partners)
+        ctx.peer(name, ctx.sizes.peers_partners)
     for n in sorted(ctx.sizes.growth):
         if n <= ctx.sizes.partners:
             ctx.home(n)
@@ -772,8 +792,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fresh", action="store_true", help="ingest again even when --stores holds a store")
     parser.add_argument("--prepare", action="store_true", help="only build the stores that --stores lacks")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (stores, data) afterwards")
+    parser.add_argument("--partners", type=int, default=None, help="the main size (default 100k; quick 1k)")
+    parser.add_argument("--peers-partners", type=int, default=None, help="the peers' size (default: --partners)")
+    parser.add_argument("--growth", type=int, nargs="+", default=None, help="growth sizes (default 1k 10k 100k 1M)")
     args = parser.parse_args(argv)  # fmt: skip
     sizes = QUICK if args.quick else FULL
+    if args.partners:
+        sizes = dataclasses.replace(sizes, partners=args.partners, peers_partners=args.partners)
+    if args.peers_partners:
+        sizes = dataclasses.replace(sizes, peers_partners=args.peers_partners)
+    if args.growth:
+        sizes = dataclasses.replace(sizes, growth=tuple(sorted(args.growth)))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="matcher-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     args.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -784,7 +813,8 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     log(f"scratch folder {workdir}; stores {stores}; {os.cpu_count()} CPUs ({model}); sizes {sizes}")
     parts: dict[str, Callable[[Context], None]] = {
-        "peers": part_peers, "quality": part_quality, "load": part_load, "cache": part_cache,
+        "peers": part_peers, "quality": part_quality, "overhead": part_overhead, "load": part_load,
+        "cache": part_cache,
         "growth": part_growth, "ingest": part_ingest, "writes": writes.part, "teams": teams.part,
     }  # fmt: skip
     try:
@@ -803,8 +833,11 @@ def main(argv: list[str] | None = None) -> None:
     command = "python -m benchmarks.run" + (" --quick" if args.quick else "")
     if args.parts != list(PARTS):
         command += " --parts " + " ".join(args.parts)
-    if args.stores:
-        command += f" --stores {args.stores}"
+    for flag in ("partners", "peers_partners", "growth", "stores"):
+        value = getattr(args, flag)
+        if value:
+            shown = " ".join(map(str, value)) if isinstance(value, list) else value
+            command += f" --{flag.replace('_', '-')} {shown}"
     print(f"\n`{command}` — {time.strftime('%Y-%m-%d %H:%M')}, commit {commit()}, {os.cpu_count()} CPUs, "
           f"{minutes:.1f} min, load average at the end {loadavg}\n")  # fmt: skip
     print(f"CPU: {model}; flags: {flags}\n")
