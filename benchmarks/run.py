@@ -718,7 +718,7 @@ def part_growth(ctx: Context) -> None:
                      f"| {ingest} |")  # fmt: skip
         log(f"growth {n}: {run}; {memory}")
     ctx.report.tables["Growth (matcher serve, free-text queries at concurrency 1, every text new)"] = lines
-    small, big = sizes.growth[1], sizes.growth[-1]
+    small, big = sizes.growth[1 if len(sizes.growth) > 2 else 0], sizes.growth[-1]  # 10k and 1M by default
     if small in p50 and big in p50:
         ratio = p50[big] / p50[small]
         ctx.report.rows.append(Row(f"growth: query p50 at {size_label(big)} ÷ at {size_label(small)} partners",
@@ -817,19 +817,6 @@ def main(argv: list[str] | None = None) -> None:
         "cache": part_cache,
         "growth": part_growth, "ingest": part_ingest, "writes": writes.part, "teams": teams.part,
     }  # fmt: skip
-    try:
-        if args.prepare:
-            prepare(ctx)
-            return
-        for name in PARTS:
-            if name in args.parts:
-                log(f"part {name} ...")
-                parts[name](ctx)
-    finally:
-        if not args.keep and args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
-    minutes = (time.perf_counter() - started) / 60
-    loadavg = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     command = "python -m benchmarks.run" + (" --quick" if args.quick else "")
     if args.parts != list(PARTS):
         command += " --parts " + " ".join(args.parts)
@@ -838,19 +825,44 @@ def main(argv: list[str] | None = None) -> None:
         if value:
             shown = " ".join(map(str, value)) if isinstance(value, list) else value
             command += f" --{flag.replace('_', '-')} {shown}"
-    print(f"\n`{command}` — {time.strftime('%Y-%m-%d %H:%M')}, commit {commit()}, {os.cpu_count()} CPUs, "
-          f"{minutes:.1f} min, load average at the end {loadavg}\n")  # fmt: skip
-    print(f"CPU: {model}; flags: {flags}\n")
-    reused = ctx.reused()
-    if reused:
-        print("Stores reused from an earlier run (their ingest times are from then): " + "; ".join(reused) + "\n")
-    print("| metric | this run | baseline (same run) | ratio | target | met |")
-    print("|---|--:|--:|--:|---|---|")
-    for row in ctx.report.rows:
-        print(f"| {row.metric} | {row.value} | {row.baseline} | {row.ratio} | {row.target} | {row.met} |")
-    for title, lines in ctx.report.tables.items():
-        print(f"\n{title}\n")
-        print("\n".join(lines))
+
+    def render() -> str:
+        minutes = (time.perf_counter() - started) / 60
+        loadavg = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        head = (f"`{command}` — {time.strftime('%Y-%m-%d %H:%M')}, commit {commit()}, {os.cpu_count()} CPUs, "
+                f"{minutes:.1f} min, load average at the end {loadavg}\n")  # fmt: skip
+        out = [head, f"CPU: {model}; flags: {flags}\n"]
+        reused = ctx.reused()
+        if reused:
+            out.append(
+                "Stores reused from an earlier run (their ingest times are from then): " + "; ".join(reused) + "\n"
+            )
+        out += ["| metric | this run | baseline (same run) | ratio | target | met |", "|---|--:|--:|--:|---|---|"]
+        out += [
+            f"| {r.metric} | {r.value} | {r.baseline} | {r.ratio} | {r.target} | {r.met} |" for r in ctx.report.rows
+        ]
+        for title, lines in ctx.report.tables.items():
+            out += [f"\n{title}\n", *lines]
+        return "\n".join(out)
+
+    try:
+        if args.prepare:
+            prepare(ctx)
+            return
+        for name in PARTS:
+            if name not in args.parts:
+                continue
+            log(f"part {name} ...")
+            try:
+                parts[name](ctx)
+            except Exception as exc:  # a failed part is reported; the others still run
+                log(f"part {name} failed: {exc!r}")
+                ctx.report.rows.append(Row(f"part {name} failed: {type(exc).__name__}: {str(exc)[:300]}", ""))
+            (workdir / "report.md").write_text(render() + "\n")  # what is measured so far survives an interrupt
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("\n" + render())
 
 
 if __name__ == "__main__":
