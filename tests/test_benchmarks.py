@@ -19,6 +19,7 @@ from benchmarks.ceiling import Ceiling, EncoderShape, cpu_flags, flops_per_text,
 from benchmarks.loadgen import percentile, run_load, summarize
 from benchmarks.synthetic import generate
 from matcher.io.importer import read_directory
+from matcher.recommender import Recommender
 
 
 def test_synthetic_alliance_is_accepted_by_the_importer_with_exact_counts(tmp_path: Path) -> None:
@@ -241,3 +242,16 @@ def test_median_of_leaves_out_runs_without_answers() -> None:
 
     assert median_of([3.0, math.nan, 1.0, 2.0]) == 2.0
     assert math.isnan(median_of([math.nan]))
+
+
+def test_breakdown_times_every_step_of_a_request(recommender: Recommender) -> None:
+    from benchmarks.breakdown import STEPS, measure
+
+    texts = ["coral reef ocean literacy for schools", "solar energy for rural schools"] * 2
+
+    result = measure(recommender, recommender.embedder.encode, texts)
+
+    assert list(result.steps_ms) == list(STEPS) == list(result.steps_cpu_ms)
+    assert all(ms >= 0 for ms in result.steps_ms.values()) and result.steps_ms["embedding (alone)"] > 0
+    assert result.end_to_end_ms > 0 and result.candidates > 0 and result.queries == 4
+    assert result.overhead == result.end_to_end_ms / result.steps_ms["embedding (alone)"]
