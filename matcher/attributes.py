@@ -68,14 +68,17 @@ class PartnerAttributes:
         """Rows whose country lies in one of the UN M49 ``regions`` (any level: "002" Africa, "011" Western Africa)."""
         return self.place_mask(regions, ())
 
-    def place_mask(self, regions: Iterable[str], countries: Iterable[str]) -> np.ndarray:
-        """Rows whose country is one of ``countries`` or lies in one of the M49 ``regions``."""
+    def place_mask(
+        self, regions: Iterable[str], countries: Iterable[str], rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Rows whose country is one of ``countries`` or lies in one of the M49 ``regions`` (over ``rows`` only when
+        given: the cost then grows with them, not with the catalogue)."""
         from matcher.understand.regions import region_members
 
         wanted = set(countries)
         for region in regions:
             wanted |= region_members(region)
-        return self.code_mask(self.country, self.country_codes, wanted)
+        return self.code_mask(self.country if rows is None else self.country[rows], self.country_codes, wanted)
 
     def overlap(self, rows: np.ndarray, goals: Iterable[int]) -> np.ndarray:
         """Number of ``goals`` each row's partner works on."""

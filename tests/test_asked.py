@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from fastapi.testclient import TestClient
 
 from matcher.recommender import Recommender
@@ -70,3 +71,23 @@ def test_a_stored_project_asks_for_what_its_seeking_names(recommender: Recommend
     assert code.understood is not None and not code.understood.asks  # a description describes, it does not ask
     top = recommender.rank(reef, 3)[0]
     assert top.partner_id == "ocean-lab" and top.explanations[0].code == "as_asked"
+
+
+def test_asked_masks_over_the_candidates_equal_the_full_masks_at_those_rows(recommender: Recommender) -> None:
+    from matcher.ranking.asked import asked_features
+    from matcher.understand import understand
+
+    catalog = recommender.catalog
+    a = catalog.attributes
+    rows = np.array([5, 0, 3, 3, 1, len(a) - 1], dtype=np.int64)  # any order, repeats allowed
+    asked = understand("We need a university or a research partner in West Africa or Kenya, French-speaking.")
+
+    place, kind, language = asked_features(catalog, asked, rows)
+
+    assert asked.regions and asked.countries and asked.kinds and asked.languages  # the text asks for all three
+    full_place = a.place_mask(asked.regions, asked.countries)
+    full_kind = a.code_mask(a.kind, a.kind_codes, asked.kinds)
+    np.testing.assert_array_equal(place, full_place[rows].astype(np.float32))
+    np.testing.assert_array_equal(kind, full_kind[rows].astype(np.float32))
+    np.testing.assert_array_equal(language, a.language_mask(asked.languages)[rows].astype(np.float32))
+    assert full_place.any() and full_kind.any()  # the fixture has partners that fit

@@ -20,11 +20,11 @@ def asked_features(catalog: Catalog, understood: Understood, rows: np.ndarray) -
     a = catalog.attributes
     zeros = np.zeros(len(rows), dtype=np.float32)
     place = zeros
-    if understood.regions or understood.countries:
-        place = a.place_mask(understood.regions, understood.countries)[rows].astype(np.float32)
+    if understood.regions or understood.countries:  # masks over the candidates only, not every partner
+        place = a.place_mask(understood.regions, understood.countries, rows).astype(np.float32)
     kind = zeros
     if understood.kinds:
-        kind = a.code_mask(a.kind, a.kind_codes, understood.kinds)[rows].astype(np.float32)
+        kind = a.code_mask(a.kind[rows], a.kind_codes, understood.kinds).astype(np.float32)
     language = zeros
     if understood.languages:
         language = a.language_mask(understood.languages)[rows].astype(np.float32)
