@@ -1,7 +1,9 @@
 """A request and a partner written in different languages share almost no words, so their TF-IDF cosine says nothing
 about how well they match; a ranker that weighs words then demotes every partner writing in another language than the
-request. The bridge gives those pairs the TF-IDF cosine that a pair in one language with the same *multilingual*
-cosine has on average in this catalogue, so the lexical features keep their meaning across languages.
+request. The bridge gives those pairs at least the TF-IDF cosine that a pair in one language with the same
+*multilingual* cosine has on average in this catalogue (a floor: their own shared words, e.g. through past projects
+written in the request's language, still count when they say more), so the lexical features keep their meaning
+across languages.
 
 It is fitted on the catalogue itself: past projects (as requests) against a sample of partners, the pairs written in
 the same language, the mean TF-IDF cosine per quantile bin of the multilingual cosine, made non-decreasing.

@@ -188,11 +188,14 @@ def compute_features(
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)
     out[:, col["lexical"]] = query.lexical_scores[rows]
-    if query.lexical_bridge is not None:  # words are not shared across languages: the bridge stands in for them
+    if query.lexical_bridge is not None:  # words are not shared across languages: the bridge is their floor
+        # (a floor, not a replacement: a partner whose name is in another language may well share words with the
+        # query through its past projects' texts, as most European organisations of H2020 do)
         crossing = crossing_rows(catalog, query, rows)
         if crossing.any():
-            out[crossing, col["lexical"]] = query.lexical_bridge(out[crossing, col["dense_ml"]])
-            out[crossing, col["history_lexical"]] = query.lexical_bridge(out[crossing, col["history_max"]])
+            for word_based, meaning in (("lexical", "dense_ml"), ("history_lexical", "history_max")):
+                bridged = query.lexical_bridge(out[crossing, col[meaning]])
+                out[crossing, col[word_based]] = np.maximum(out[crossing, col[word_based]], bridged)
     for relative, absolute in (("lexical_relative", "lexical"), ("history_relative", "history_lexical")):
         best = float(out[:, col[absolute]].max())
         if best > 0:
