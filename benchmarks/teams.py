@@ -21,8 +21,10 @@ import contextlib
 import cProfile
 import io
 import math
+import os
 import pstats
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.loadgen import percentile
-from benchmarks.synthetic import query_texts
+from benchmarks.synthetic import generate, query_texts
 from matcher.embedding.cached import QueryCacheEmbedder
 from matcher.team.consortium import propose_consortium
 from matcher.team.constraints import ConsortiumRequest, Constraints, KindBound, TeamRequestError, TeamSize
@@ -253,8 +255,29 @@ def part(ctx: Any) -> None:
     ctx.report.rows.extend(bench_store(ctx.home(partners), 100 if partners >= 50_000 else 20, log))
 
 
+def synthetic_store(partners: int, workdir: Path, log: Callable[[str], None]) -> Path:
+    """``workdir/home-N``: the seeded synthetic alliance of ``partners`` (:mod:`benchmarks.synthetic`, seed 0, as
+    the other parts use) ingested with ``matcher ingest``; reused when an earlier ingest there finished."""
+    data, home = workdir / f"alliance-{partners}", workdir / f"home-{partners}"
+    done = home / "ingested.txt"
+    if done.exists():
+        log(f"reusing the store under {home} ({done.read_text().strip()})")
+        return home
+    if not (data / "partners.csv").exists():
+        generate(data, partners=partners, seed=0)
+    env = {**os.environ, "MATCHER_HOME": str(home), "MATCHER_LOG_LEVEL": "WARNING"}
+    env.pop("MATCHER_DATABASE_URL", None)
+    log(f"ingest of {partners} partners into {home} ...")
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "matcher.cli", "ingest", str(data)]
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    home.mkdir(parents=True, exist_ok=True)
+    done.write_text(f"ingested in {time.perf_counter() - started:.0f} s on {time.strftime('%Y-%m-%d %H:%M')}\n")
+    return home
+
+
 def main(argv: list[str] | None = None) -> None:
-    from benchmarks.run import bench_ingest, log
+    from benchmarks.run import log
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path, help="a MATCHER_HOME holding an ingested store")
@@ -263,14 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the consortium queries too")
     args = parser.parse_args(argv)
-    home = args.home
-    if home is None:
-        home = args.workdir / f"home-{args.partners}"
-        if not (home / "matcher.db").exists():
-            args.workdir.mkdir(parents=True, exist_ok=True)
-            bench_ingest(args.partners, args.workdir)
-        else:
-            log(f"reusing the store under {home}")
+    home = args.home or synthetic_store(args.partners, args.workdir, log)
     rows = bench_store(home, args.queries, log)
     print("| metric | this run | baseline (same run) | ratio | target | met |")
     print("|---|--:|--:|--:|---|---|")

@@ -4,6 +4,7 @@ arithmetic on a clock whose answer is known, the rows, and one pass over the rea
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -202,3 +203,30 @@ def test_the_run_part_measures_the_run_s_store_and_adds_its_rows(monkeypatch: py
 
     assert asked == [("home-100000", 100), ("home-1000", 20)]
     assert homes == [100_000, 1_000] and rows == ["row", "row"]
+
+
+def test_the_synthetic_store_is_generated_ingested_once_and_then_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    import benchmarks.teams as teams
+
+    commands: list[tuple[list[str], str]] = []
+
+    def run(command: list[str], *, env: dict[str, str], check: bool, stdout: Any) -> None:
+        commands.append((command, env["MATCHER_HOME"]))
+
+    monkeypatch.setattr(subprocess, "run", run)
+    lines: list[str] = []
+
+    first = teams.synthetic_store(20, tmp_path, lines.append)
+    again = teams.synthetic_store(20, tmp_path, lines.append)
+
+    assert first == again == tmp_path / "home-20"
+    assert commands == [
+        ([sys.executable, "-m", "matcher.cli", "ingest", str(tmp_path / "alliance-20")], str(tmp_path / "home-20"))
+    ]
+    assert (tmp_path / "alliance-20" / "partners.csv").read_text().count("\n") == 21  # header and 20 partners
+    assert lines[0].startswith("ingest of 20 partners") and lines[1].startswith("reusing the store under")
