@@ -255,3 +255,20 @@ def test_breakdown_times_every_step_of_a_request(recommender: Recommender) -> No
     assert all(ms >= 0 for ms in result.steps_ms.values()) and result.steps_ms["embedding (alone)"] > 0
     assert result.end_to_end_ms > 0 and result.candidates > 0 and result.queries == 4
     assert result.overhead == result.end_to_end_ms / result.steps_ms["embedding (alone)"]
+
+
+def test_a_kept_store_is_reused_with_the_record_of_its_ingest(tmp_path: Path) -> None:
+    from benchmarks.run import QUICK, Bodies, Context, Ingested, Report
+
+    stores = tmp_path / "stores"
+    kept = stores / "home-10"
+    kept.mkdir(parents=True)
+    Ingested(12.5, "2026-01-02 03:04", "abc1234", "1.0, 1.0, 1.0").save(kept)
+    ctx = Context(QUICK, tmp_path, tmp_path / "cache", stores, Bodies(tmp_path), Report())
+
+    home = ctx.home(10)  # no ingest runs: the record says when and how long it took
+
+    assert home == kept
+    assert ctx.ingest("matcher", 10).seconds == 12.5
+    assert ctx.reused() == ["matcher-10 (ingested 2026-01-02 03:04 at abc1234, load average 1.0, 1.0, 1.0)"]
+    assert (stores / "alliance-10" / "partners.csv").exists()  # the data it was built from is there too
