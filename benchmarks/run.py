@@ -218,14 +218,12 @@ class Server:
 
 
 def wait_healthy(server: Server, health: str, timeout: float) -> None:
-    started = time.perf_counter()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited with code {server.process.returncode} before answering")
         try:
             server.get(health)
-            server.start_s += time.perf_counter() - started
             return
         except OSError:
             time.sleep(1)
@@ -238,20 +236,20 @@ def serving(
     timeout: float,
     warm: Callable[[Server], object] | None = None,
 ) -> Iterator[dict[str, Server]]:
-    """Start every ``name -> (argv with {port}, env, health path, query path)`` at once, ``warm`` each once it
+    """Start each ``name -> (argv with {port}, env, health path, query path)`` in turn, ``warm`` it once it
     answers; stop them all at the end."""
     servers: dict[str, Server] = {}
     try:
-        for name, (argv, env, _, path) in commands.items():
+        for name, (argv, env, health, path) in commands.items():  # one after the other: start-ups do not overlap
             port = free_port()
             started = time.perf_counter()
             process = subprocess.Popen(
                 [a.format(port=port) for a in argv], env=env, cwd=ROOT,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-            servers[name] = Server(name, process, port, path, start_s=time.perf_counter() - started)
-        for name, (_, _, health, _) in commands.items():
+            servers[name] = Server(name, process, port, path)
             wait_healthy(servers[name], health, timeout)
+            servers[name].start_s = time.perf_counter() - started
             log(f"{name} serving after {servers[name].start_s:.0f} s")
             if warm is not None:
                 warm(servers[name])
