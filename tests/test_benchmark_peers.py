@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from benchmarks.peers import PEER_NAMES, create_peer
+from benchmarks.peers import PEER_NAMES, Peer, create_peer
 from benchmarks.peers.app import create_app
 from benchmarks.quality import peer_rankings, profile_documents
 from matcher.domain import Dataset, Partner, Project, ProjectMember
@@ -29,10 +29,15 @@ def peer_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def test_a_peer_finds_the_nearest_text_and_survives_save_and_load(peer_name: str, tmp_path: Path) -> None:
-    peer = create_peer(peer_name)
-    peer.ingest(IDS, TEXTS)
+@pytest.fixture(scope="module")
+def peer(peer_name: str) -> Peer:
+    """The three texts ingested (one model load per peer for the module)."""
+    ingested = create_peer(peer_name)
+    ingested.ingest(IDS, TEXTS)
+    return ingested
 
+
+def test_a_peer_finds_the_nearest_text_and_survives_save_and_load(peer_name: str, peer: Peer, tmp_path: Path) -> None:
     hits = peer.search("marine biology lessons about reefs for pupils", 3)
     peer.save(tmp_path / "saved")
     again = create_peer(peer_name, tmp_path / "saved")
@@ -42,9 +47,7 @@ def test_a_peer_finds_the_nearest_text_and_survives_save_and_load(peer_name: str
     assert again.search("solar power for schools", 1)[0][0] == "energy"
 
 
-def test_the_peer_app_answers_the_matchers_body(peer_name: str) -> None:
-    peer = create_peer(peer_name)
-    peer.ingest(IDS, TEXTS)
+def test_the_peer_app_answers_the_matchers_body(peer: Peer) -> None:
     client = TestClient(create_app(peer))
 
     answer = client.post("/search", json={"text": "girls in STEM mentoring", "k": 2})
