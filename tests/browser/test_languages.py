@@ -37,14 +37,17 @@ def test_arabic_is_right_to_left_mirrored_and_worded_in_arabic(page: Any, live_s
     page.goto(live_server)
     ready(page)
     english = page.locator(".lang-switch").bounding_box()
+    english_brand = page.locator(".brand").bounding_box()
     switch(page, "ar")
     assert page.evaluate("() => document.documentElement.dir") == "rtl"
     assert page.locator("h1").inner_text() == "البحث عن متعاونين"
     assert page.title() == "البحث عن متعاونين — Partner matcher"
-    # mirrored: the language switch moves from the right end of the header to the left end
+    # mirrored: the brand and the language switch change sides (the switch right of the brand in English, left of it
+    # in Arabic)
     arabic = page.locator(".lang-switch").bounding_box()
     brand = page.locator(".brand").bounding_box()
-    assert english["x"] > 640 and arabic["x"] < 640 < brand["x"]
+    assert english["x"] > english_brand["x"] and arabic["x"] < brand["x"]
+    assert arabic["x"] + arabic["width"] < 640 < brand["x"] + brand["width"]  # each in its own half
     label = page.locator("label[for='filter-type']").bounding_box()
     select = page.locator("#filter-type").bounding_box()
     assert abs((label["x"] + label["width"]) - (select["x"] + select["width"])) < 2  # right-aligned, like the select
