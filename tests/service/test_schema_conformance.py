@@ -66,6 +66,8 @@ def check_conformance(app: FastAPI, *, seed: int = SEED, max_examples: int = MAX
     config = SchemathesisConfig.from_dict(
         {
             "seed": seed,
+            # how fast data is generated depends on the machine's load, not on the API: not a conformance finding
+            "suppress-health-check": ["too_slow"],
             "headers": {"Authorization": f"Bearer {KEY}"},
             # 412 answers a stale If-Match: a valid request about a state that changed, like 404 and 409
             # 413 refuses a body over MATCHER_MAX_BODY_BYTES: a rejection like 422
