@@ -190,7 +190,7 @@ class PageProbe:
 
 def _open_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
     context = browser.new_context(viewport=viewport, locale="en-GB", device_scale_factor=1)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI machine can take over 15 s to answer
     page = context.new_page()
     probe = PageProbe()
     page.on("pageerror", lambda error: probe.errors.append(str(error)))
