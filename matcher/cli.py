@@ -167,10 +167,13 @@ def serve(
 
     from service.app import create_app
 
-    settings = Settings()
+    from threadpoolctl import threadpool_limits
+
+    settings = Settings().serving()
     if seed is not None:
         settings = settings.model_copy(update={"seed_dir": seed})
     _setup_logging(settings)
+    threadpool_limits(limits=settings.threads)  # numpy's, scipy's and FAISS's BLAS too (see Settings.serving)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 

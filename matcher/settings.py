@@ -48,7 +48,12 @@ class Settings(BaseSettings):
         description="Vectors above which 'auto' switches an index to HNSW (back below half of it).",
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
-    threads: int | None = Field(None, ge=1, le=256, description="CPU threads for embedding (default: all cores).")
+    threads: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="CPU threads for embedding (default: all cores; `matcher serve`: 1 per inference, see serving()).",
+    )
     seed_dir: Path | None = Field(
         None, description="Import directory loaded by `matcher serve` when the store is empty."
     )
@@ -97,6 +102,14 @@ class Settings(BaseSettings):
                     "each API key must be at least 16 characters without spaces (e.g. `openssl rand -hex 24`)"
                 )
         return value
+
+    def serving(self) -> Settings:
+        """These settings as ``matcher serve`` uses them: one thread per embedding (and per BLAS call: the command
+        limits numpy's and FAISS's thread pools to ``threads``) unless ``threads`` is set. Concurrent requests are
+        merged into batches and spread over the cores already; on a busy 2-core machine, one thread made a
+        10k-partner service 1.35-2.8x faster at concurrency 8 and 1.5x at 1 (docs/performance.md): the second
+        threads mostly waited for each other. Bulk embedding (``ingest``) keeps all cores."""
+        return self if self.threads is not None else self.model_copy(update={"threads": 1})
 
     @property
     def store_url(self) -> str:

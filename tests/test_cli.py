@@ -11,6 +11,7 @@ from typer.testing import CliRunner, Result
 
 from matcher.cli import app
 from matcher.embedding.base import Embedder
+from matcher.settings import Settings
 from matcher.store import Store
 from tests.conftest import OCEAN_QUERY, TINY, edit_file, make_settings
 
@@ -248,3 +249,13 @@ def test_serve_builds_the_app_and_seeds_an_empty_store(tmp_path: Path, monkeypat
     with TestClient(started["app"]) as client:  # type: ignore[arg-type]
         assert client.get("/v1/health").json()["partners"] == 12
     assert store_counts(tmp_path / "home")["partners"] == 12
+
+
+def test_serve_embeds_on_one_thread_unless_threads_are_set(tmp_path: Path) -> None:
+    default = Settings(home=tmp_path, database_url=None)
+    chosen = Settings(home=tmp_path, database_url=None, threads=2)
+
+    assert default.threads is None  # ingest and the other commands: all cores
+    assert default.serving().threads == 1
+    assert chosen.serving().threads == 2
+    assert default.serving().model_dump(exclude={"threads"}) == default.model_dump(exclude={"threads"})
