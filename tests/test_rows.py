@@ -37,3 +37,45 @@ def test_a_full_buffer_moves_the_live_rows_to_a_new_one() -> None:
     assert grown.buffer is not full and grown.buffer.used == 4  # only the live rows came along
     np.testing.assert_array_equal(np.asarray(grown)[1:], np.asarray(rows)[1:])
     np.testing.assert_array_equal(grown[0], np.full(4, -1.0))
+
+
+def _shuffled_rows(n: int, dim: int, seed: int) -> tuple[VectorRows, np.ndarray]:
+    """Rows after a full build and two writes that moved, replaced and added rows: buffer order != row order."""
+    rng = np.random.default_rng(seed)
+    rows = VectorRows.of(rng.standard_normal((n, dim)).astype(np.float32))
+    for _ in range(2):
+        old_row = np.insert(rng.permutation(len(rows))[:-1], 1, -1)  # one row gone, one new, all moved
+        fresh = {1: rng.standard_normal(dim).astype(np.float32), 3: rng.standard_normal(dim).astype(np.float32)}
+        rows = moved_rows(rows, old_row, fresh)
+    assert rows.buffer.used > len(rows) and not np.array_equal(rows.slots, np.arange(len(rows)))
+    return rows, np.asarray(rows)
+
+
+def test_a_product_with_a_vector_or_matrix_is_the_materialised_arrays() -> None:
+    rows, dense = _shuffled_rows(300, 64, seed=1)
+    rng = np.random.default_rng(2)
+    vector, matrix = rng.standard_normal(64).astype(np.float32), rng.standard_normal((64, 5)).astype(np.float32)
+    # the same dot product of each row, computed over the buffer's rows: equal to float32 rounding (BLAS sums
+    # a row in a different order depending on where the row sits), the same shape and dtype
+    for other in (vector, matrix, vector.astype(np.float64)):
+        got, want = rows @ other, dense @ other
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    weights, stacked = rng.standard_normal(300).astype(np.float32), rng.standard_normal((3, 300)).astype(np.float32)
+    for other in (weights, stacked):
+        got, want = other @ rows, other @ dense
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    # rows with a known answer: the product picks the right buffer row for each snapshot row
+    onehot = np.zeros(64, dtype=np.float32)
+    onehot[7] = 1.0
+    np.testing.assert_array_equal(rows @ onehot, dense[:, 7])
+
+
+def test_a_buffer_mostly_of_older_rows_still_gives_the_product() -> None:
+    rows, dense = _shuffled_rows(40, 8, seed=3)
+    few = moved_rows(rows, np.array([5, 2]), {})  # 2 live rows of a buffer of 40+
+    assert few.buffer is rows.buffer and few.buffer.used > 2 * len(few)
+    vector = np.arange(8, dtype=np.float32)
+    np.testing.assert_array_equal(few @ vector, dense[[5, 2]] @ vector)
+    np.testing.assert_array_equal(np.ones(2, dtype=np.float32) @ few, dense[[5, 2]].sum(axis=0))
