@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.affinity import CollaborationWalk, pair_affinity
+from matcher.affinity import CollaborationWalk, affinity_of_pairs, pair_counts
 from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
@@ -55,6 +55,9 @@ class Catalog:
     country_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
     #: the same for actor kinds (who coordinates whom: universities with companies, cities with NGOs, ...)
     kind_affinity: np.ndarray = field(default_factory=lambda: np.zeros((1, 1), dtype=np.float32))
+    #: the pair counts behind the two affinities (:func:`~matcher.affinity.pair_counts`), which a write patches
+    country_pairs: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)), repr=False)
+    kind_pairs: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)), repr=False)
     walk: CollaborationWalk | None = field(default=None, repr=False)
     #: the accepted suggestions (requester, partner) that ``ties`` links
     tie_pairs: tuple[tuple[str, str], ...] = ()
@@ -254,9 +257,11 @@ def build_catalog(
 def link_graph(catalog: Catalog) -> None:
     """What the collaboration graph gives the ranker: pair affinities of countries and kinds, and the walk."""
     attrs, membership = catalog.attributes, catalog.membership
-    catalog.country_affinity = pair_affinity(attrs.country, membership, len(attrs.country_codes))
-    catalog.kind_affinity = pair_affinity(attrs.kind, membership, len(attrs.kind_codes))
-    catalog.walk = CollaborationWalk.of(sp.hstack([membership, catalog.ties]).tocsr())
+    catalog.country_pairs = pair_counts(attrs.country, membership, len(attrs.country_codes))
+    catalog.kind_pairs = pair_counts(attrs.kind, membership, len(attrs.kind_codes))
+    catalog.country_affinity = affinity_of_pairs(catalog.country_pairs)
+    catalog.kind_affinity = affinity_of_pairs(catalog.kind_pairs)
+    catalog.walk = CollaborationWalk.of(membership, catalog.ties)
 
 
 def tie_links(partner_pos: dict[str, int], ties: Sequence[tuple[str, str]]) -> sp.csr_matrix:

@@ -3,8 +3,9 @@
 :func:`patch_catalog` gives the catalog :func:`~matcher.catalog.build_catalog` would build from the same data with
 the old catalog's TF-IDF vocabulary and idf (:class:`~matcher.lexical.PatchedLexical`): rows stay in the store's order
 (by id), vectors of unchanged texts are reused, new texts are transformed with the fitted vocabulary, the graph's
-links are re-weighted only for the projects that changed, and arrays that nothing touched are the old arrays
-themselves. The old catalog is never modified (readers keep using it while the new one is built).
+links are re-weighted and its pair affinities re-counted only for the projects that changed (the collaboration walk
+is built when a query first needs it), and arrays that nothing touched are the old arrays themselves. The old
+catalog is never modified (readers keep using it while the new one is built).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.affinity import CollaborationWalk
+from matcher.affinity import CollaborationWalk, affinity_of_pairs, patched_pair_counts
 from matcher.attributes import patch_attributes
-from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, latest_year, link_graph, tie_links
+from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, latest_year, tie_links
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.lexical import PatchedLexical
 from matcher.rows import VectorRows, moved_rows
@@ -243,6 +244,8 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         attributes=attributes,
         country_affinity=old.country_affinity,
         kind_affinity=old.kind_affinity,
+        country_pairs=old.country_pairs,
+        kind_pairs=old.kind_pairs,
         walk=old.walk,
         project_terms=old.project_terms,
         group_terms=old.group_terms,
@@ -255,10 +258,10 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         != (partners.items[row].country, partners.items[row].type)
     ]
     catalog.country_rows = _patch_country_rows(old, catalog, partners, activity_rows)
-    if changed_projects or update.ties is not None or coded:  # link values changed: affinities and walk anew
-        link_graph(catalog)
-    elif partners.moved or projects.moved:  # the same links on other rows: only the walk's matrices move
-        catalog.walk = CollaborationWalk.of(sp.hstack([membership, ties]).tocsr())
+    if changed_projects or coded:  # who meets whom changed: the changed projects' pairs out, their new ones in
+        _patch_affinities(old, catalog, set(changed_projects), {partners.items[row].id for row in coded})
+    if membership is not old.membership or ties is not old.ties:  # built by the first query that walks it
+        catalog.walk = CollaborationWalk.of(membership, ties)
 
     # -- text
     profile_ids = set(linked) | set(grouped) | {partners.items[i].id for i in partners.text_changed}
@@ -287,6 +290,33 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
             if new_row >= 0 and new_row not in changed_rows:
                 catalog.language_cache[new_row] = language
     return catalog
+
+
+def _patch_affinities(old: Catalog, new: Catalog, changed_projects: set[str], coded: set[str]) -> None:
+    """``new``'s pair counts and affinities: ``old``'s, without the pairs of the projects whose members or whose
+    members' codes changed (as they were in ``old``), with their pairs now (:func:`~matcher.affinity.pair_counts`
+    over the new links gives the same)."""
+    projects = set(changed_projects)
+    for partner_id in coded:
+        projects.update(old.partner_projects.get(partner_id, ()))
+        projects.update(new.partner_projects.get(partner_id, ()))
+    ordered = sorted(projects)
+
+    def member_rows(catalog: Catalog, project_id: str) -> np.ndarray:
+        members = dict.fromkeys(p for p, _ in catalog.project_members.get(project_id, ()))
+        return np.asarray([catalog.partner_pos[p] for p in members], dtype=np.int64)
+
+    before = [member_rows(old, j) for j in ordered]
+    after = [member_rows(new, j) for j in ordered]
+    a, b = old.attributes, new.attributes
+    new.country_pairs = patched_pair_counts(
+        old.country_pairs, len(b.country_codes), [a.country[r] for r in before], [b.country[r] for r in after]
+    )
+    new.kind_pairs = patched_pair_counts(
+        old.kind_pairs, len(b.kind_codes), [a.kind[r] for r in before], [b.kind[r] for r in after]
+    )
+    new.country_affinity = affinity_of_pairs(new.country_pairs)
+    new.kind_affinity = affinity_of_pairs(new.kind_pairs)
 
 
 def _patch_country_rows(old: Catalog, new: Catalog, partners: Rows, activity_rows: list[int]) -> dict[str, np.ndarray]:

@@ -176,6 +176,13 @@ def assert_same(
     np.testing.assert_array_equal(pa.popularity, ba.popularity)
     np.testing.assert_array_equal(pa.recency, ba.recency)
     for a, b, table_a, table_b in (
+        (patched.country_pairs, built.country_pairs, pa.country_codes, ba.country_codes),
+        (patched.kind_pairs, built.kind_pairs, pa.kind_codes, ba.kind_codes),
+    ):  # the pair counts patched per project: those of all links (exact zeros stay exact)
+        got, want = _affinity(patched, a, table_a), _affinity(built, b, table_b)
+        assert got.keys() == want.keys()
+        np.testing.assert_allclose([got[k] for k in want], list(want.values()), rtol=1e-12, atol=1e-12)
+    for a, b, table_a, table_b in (
         (patched.country_affinity, built.country_affinity, pa.country_codes, ba.country_codes),
         (patched.kind_affinity, built.kind_affinity, pa.kind_codes, ba.kind_codes),
     ):
@@ -239,3 +246,20 @@ def test_generated_change_sequences_patch_to_the_catalog_a_rebuild_gives(moves: 
         catalog = patch_catalog(catalog, diff(data, new, [(ids[0], ids[-1])] if move % 3 == 0 else None), lookup)
         data = new
     assert_same(catalog, build_catalog(data, lookup, EMBEDDER.dim, ties=catalog.tie_pairs, lexical=first.lexical))
+
+
+def test_a_membership_write_builds_the_walk_only_when_a_query_walks_it() -> None:
+    data = base_dataset()
+    catalog = build_catalog(data, lookup, EMBEDDER.dim)
+    project, partner = data.projects[0].id, data.partners[5].id
+    members = [*catalog.project_members.get(project, []), (partner, "member")]
+    patched = patch_catalog(catalog, CatalogUpdate(project_members={project: members}), lookup)
+    assert patched.walk is not None and patched.walk is not catalog.walk and not patched.walk.built
+    assert patched.country_affinity is not catalog.country_affinity  # the affinities are patched at once
+    assert patched.dataset.project_members != data.project_members
+    rebuilt = build_catalog(patched.dataset, lookup, EMBEDDER.dim, lexical=catalog.lexical)
+    assert rebuilt.walk is not None
+    anchor = [patched.partner_pos[partner]]
+    scores = patched.walk.scores(anchor)
+    assert patched.walk.built and scores is not None
+    np.testing.assert_array_equal(scores, rebuilt.walk.scores(anchor))
