@@ -172,7 +172,7 @@ def _diagnose_together(rules: TeamRules, deadline: float) -> None:
                     "constraints",
                     rules.min_countries - most,
                 )
-    texts = "; ".join(r.text for r in rules.requirements if r.lo or r.hi is not None)
+    texts = "; ".join(dict.fromkeys(r.text for r in rules.requirements if r.lo or r.hi is not None))  # size: once
     raise InfeasibleTeamError("constraints", f"the constraints cannot all be met together ({texts})")
 
 
@@ -275,10 +275,13 @@ def _coverage(team: list[Candidate]) -> Coverage:
 
 def _binding(rules: TeamRules, chosen: list[int]) -> list[Binding]:
     """Constraints the team sits on while the pool offered more: the minimums the proposed members just meet, the
-    maximums they just reach."""
+    maximums they just reach. The size's minimum is never one: a larger team never scores less (every member adds
+    value), so it holds no team back."""
     out = []
     picked = set(chosen)
     for r in rules.requirements:
+        if r.field == "size.min":
+            continue
         count = r.count(chosen)
         spare = any(r.mask[i] for i in range(len(rules.candidates)) if i not in picked)
         if r.lo and r.lo > r.fixed and count == r.lo:

@@ -4,8 +4,9 @@ For each held-out consortium (its text, its lead, its members), a team of the re
 as requester, under the constraints the real consortium satisfies (at least its count of each kind, at least its
 number of countries, at most its most members from one country); its set recall (real members other than the lead
 that the team contains) is compared with that of the collaborators list of the same length and of a team asked
-with its size only, and so is how often each meets those constraints (the lead and the list taken as a team). ``matcher evaluate --teams`` wires it for
-held-out projects; :meth:`TeamRecall.summary` gives the figures with bootstrap intervals.
+with its size only, and so is how often each meets those constraints (the lead and the list taken as a team).
+``matcher evaluate --teams`` wires it for held-out projects; :meth:`TeamRecall.summary` gives the figures with
+bootstrap intervals.
 """
 
 from __future__ import annotations

@@ -90,17 +90,22 @@ class TeamRules:
     fixed: list[Candidate]
     requirements: list[Requirement] = field(default_factory=list)
     min_countries: int = 0
+    max_size: int = 0  # members of the whole team, the fixed ones included
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # candidate index pairs
     blocked: set[int] = field(default_factory=set)  # candidates in conflict with a fixed member
     _masks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def compile(cls, request: ConsortiumRequest, candidates: list[Candidate], fixed: list[Candidate]) -> TeamRules:
-        rules = cls(candidates, fixed, min_countries=request.constraints.min_distinct_countries)
+        rules = cls(
+            candidates, fixed, min_countries=request.constraints.min_distinct_countries, max_size=request.size.max
+        )
         size, cons = request.size, request.constraints
         everyone = np.ones(len(candidates), dtype=bool)
         span = f"{size.min}" if size.min == size.max else f"{size.min} to {size.max}"
-        rules._add("size", f"a team of {span}", everyone, len(fixed), size.min, size.max)
+        # the size's two sides are two requirements (as a kind's are): a binding or a refusal names the side at fault
+        rules._add("size.min", f"a team of {span}", everyone, len(fixed), lo=size.min)
+        rules._add("size.max", f"a team of {span}", everyone, len(fixed), hi=size.max)
 
         def counts(quota: Quota) -> tuple[np.ndarray, int]:
             mask = np.array([quota.admits(c) for c in candidates], dtype=bool)
@@ -119,13 +124,13 @@ class TeamRules:
             mask, fixed_n = counts(Quota("region", region, region_bound.min))
             text = f"at least {explain.members(region_bound.min)} in {region.name}"
             rules._add(f"constraints.regions[{i}]", text, mask, fixed_n, lo=region_bound.min)
-        for language in cons.languages:
+        for i, language in enumerate(cons.languages):
             mask, fixed_n = counts(Quota("language", language, 1))
             text = f"a member who speaks {explain.language_name(language)}"
-            rules._add("constraints.languages", text, mask, fixed_n, lo=1)
-        for goal in cons.sdgs:
+            rules._add(f"constraints.languages[{i}]", text, mask, fixed_n, lo=1)
+        for i, goal in enumerate(cons.sdgs):
             mask, fixed_n = counts(Quota("sdg", goal, 1))
-            rules._add("constraints.sdgs", f"a member working on SDG {goal}", mask, fixed_n, lo=1)
+            rules._add(f"constraints.sdgs[{i}]", f"a member working on SDG {goal}", mask, fixed_n, lo=1)
         if cons.max_per_country is not None:
             countries = sorted({c.country for c in [*candidates, *fixed] if c.country})
             for country in countries:
@@ -248,7 +253,6 @@ class TeamRules:
     def greedy(self, order: Sequence[int]) -> list[int] | None:
         """A team built by relevance (``order``), first for the unmet minimums, then to the size; None if it fails."""
         chosen: list[int] = []
-        size = self.requirements[0]
         uppers = [r for r in self.requirements if r.hi is not None]
 
         def fits(i: int) -> bool:
@@ -273,7 +277,7 @@ class TeamRules:
                 return None
             chosen.append(best)
         for i in order:
-            if size.count(chosen) >= (size.hi or 0):
+            if len(self.fixed) + len(chosen) >= self.max_size:
                 break
             if fits(i):
                 chosen.append(i)

@@ -47,7 +47,7 @@ def test_kind_maximum_binds_and_alternatives_keep_it() -> None:
     proposal = propose(constraints=Constraints(kinds=(KindBound("university", max=1),)))
 
     assert ids(proposal) == ["uni1", "ngo1", "ngo2"]
-    assert [b.constraint for b in proposal.binding] == ["size", "constraints.kinds[0].max"]
+    assert [b.constraint for b in proposal.binding] == ["size.max", "constraints.kinds[0].max"]
     alternatives = {m.partner_id: [a.partner_id for a in m.alternatives] for m in proposal.members}
     assert alternatives == {"uni1": ["uni2", "school1"], "ngo1": ["school1", "city1"], "ngo2": ["school1", "city1"]}
     assert proposal.members[1].alternatives[0].objective_change < 0
@@ -164,6 +164,33 @@ def test_a_language_nobody_speaks_and_too_few_countries() -> None:
     with pytest.raises(InfeasibleTeamError, match=r"at least 3 distinct countries: .* only 2") as caught:
         propose(recommender=few, constraints=Constraints(min_distinct_countries=3))
     assert caught.value.shortfall == 1
+
+
+def test_bindings_and_refusals_name_the_list_item_and_the_side_of_the_size() -> None:
+    # a team of 3 that speaks English and Portuguese and works on SDGs 4 and 11: uni1 (English, SDG 4), school1 (the
+    # best Portuguese speaker, SDG 4) and city1 (the only SDG 11); English, Portuguese and SDG 11 are just met
+    proposal = propose(constraints=Constraints(languages=("en", "pt"), sdgs=(4, 11)))
+
+    assert ids(proposal) == ["uni1", "school1", "city1"]
+    assert [(b.constraint, b.text) for b in proposal.binding] == [
+        ("size.max", "a team of 3"),
+        ("constraints.languages[0]", "a member who speaks English"),
+        ("constraints.languages[1]", "a member who speaks Portuguese"),
+        ("constraints.sdgs[1]", "a member working on SDG 11"),
+    ]
+    with pytest.raises(InfeasibleTeamError) as language:
+        propose(constraints=Constraints(languages=("en", "ja")))
+    assert (
+        str(language.value)
+        == "constraints.languages[1]: a member who speaks Japanese: only 0 candidates match the filters"
+    )
+    with pytest.raises(InfeasibleTeamError) as goal:
+        propose(constraints=Constraints(sdgs=(4, 16)))
+    assert str(goal.value) == "constraints.sdgs[1]: a member working on SDG 16: only 0 candidates match the filters"
+    with pytest.raises(InfeasibleTeamError) as size:
+        propose(size=5, recommender=stub(partners=PARTNERS[:3]))
+    assert str(size.value) == "size.min: a team of 5: only 3 candidates match the filters"
+    assert size.value.shortfall == 2
 
 
 @pytest.mark.parametrize(
