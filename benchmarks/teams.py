@@ -4,6 +4,13 @@ collaborators list for the same project, because the solver works on the ranker'
     python -m benchmarks.teams --home /tmp/bench/home-100000             # a store benchmarks.run built (--keep)
     python -m benchmarks.teams --partners 100000 --workdir /tmp/bench     # build (or reuse) the synthetic store
     python -m benchmarks.teams --partners 2000 --queries 20 --profile     # where a consortium's time goes
+    python -m benchmarks.teams --partners 100000 --seeded-from /tmp/matcher-bench-teams/home-2000
+
+``--seeded-from HOME`` builds the store without embedding its texts (120k at 100k partners: hours with both encoders
+on a busy 2-core machine): ``matcher ingest`` with the embedding cache seeded from the store under HOME, real vectors
+for the texts it holds and synthetic ones on their manifold for the others (:func:`benchmarks.growth.cached_store`,
+as the growth part builds its 1M store). Everything else is the real ingest, and the queries embed their texts with
+the real encoders; which partner a vector belongs to changes which partners are found, not the work of finding them.
 
 Both requests run in this process on the store's recommender (what the two endpoints call, without HTTP and JSON),
 for the same project queries: a free text (:func:`benchmarks.synthetic.query_texts`) and a requester (a seeded
@@ -205,8 +212,10 @@ def bench_teams(
     *,
     warmup: int = 3,
     clock: Callable[[], float] = time.perf_counter,
+    store: str = "",
 ) -> list[Any]:
-    """The benchmark's rows (:class:`benchmarks.run.Row`) for ``recommender``'s store."""
+    """The benchmark's rows (:class:`benchmarks.run.Row`) for ``recommender``'s store (``store``: how it was built,
+    when not by a plain ingest)."""
     from benchmarks.run import Row, verdict
 
     partners = len(recommender.catalog.partners)
@@ -218,6 +227,7 @@ def bench_teams(
     log(f"teams, vectors cached: collaborators p50 {c.p('collaborators', 50):.1f} ms, consortium p50 "
         f"{c.p('consortium', 50):.1f} ms")  # fmt: skip
     at = f"{partners // 1000}k partners" if partners >= 1000 else f"{partners} partners"
+    at += f" ({store})" if store else ""
     asked = f"{len(t.consortium)} project queries (text + requester), in process, on {cpu_name()}"
     if t.failed:
         asked += f"; {len(t.failed)} consortium queries without a team"
@@ -236,12 +246,12 @@ def bench_teams(
     ]  # fmt: skip
 
 
-def bench_store(home: Path, n_queries: int, log: Callable[[str], None]) -> list[Any]:
+def bench_store(home: Path, n_queries: int, log: Callable[[str], None], store: str = "") -> list[Any]:
     """:func:`bench_teams` on the store under ``home``."""
     log(f"teams: opening the store under {home} ...")
     matcher, recommender = open_recommender(home)
     try:
-        return bench_teams(recommender, n_queries, log)
+        return bench_teams(recommender, n_queries, log, store=store)
     finally:
         matcher.close()
 
@@ -276,6 +286,18 @@ def synthetic_store(partners: int, workdir: Path, log: Callable[[str], None]) ->
     return home
 
 
+def seeded_store(partners: int, base: Path, workdir: Path, log: Callable[[str], None]) -> tuple[Path, str]:
+    """``workdir/seeded/home-N``: the seeded synthetic alliance of ``partners`` ingested with its embedding cache
+    seeded from the store under ``base`` (:func:`benchmarks.growth.cached_store`; reused once built), and the words
+    that say so in the rows."""
+    from benchmarks.growth import cached_store
+
+    home, seconds = cached_store(partners, base, workdir / "seeded", 4 * 3600, log)
+    if seconds:
+        log(f"ingest of {partners} partners with seeded vectors took {seconds:.0f} s")
+    return home, f"vectors seeded from {base.name}'s real ones, not embedded"
+
+
 def main(argv: list[str] | None = None) -> None:
     from benchmarks.run import log
 
@@ -285,9 +307,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/matcher-bench-teams"))
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the consortium queries too")
+    parser.add_argument("--seeded-from", type=Path, help="a smaller store whose vectors seed the embedding cache")
     args = parser.parse_args(argv)
-    home = args.home or synthetic_store(args.partners, args.workdir, log)
-    rows = bench_store(home, args.queries, log)
+    store = ""
+    if args.home:
+        home = args.home
+    elif args.seeded_from:
+        home, store = seeded_store(args.partners, args.seeded_from, args.workdir, log)
+    else:
+        home = synthetic_store(args.partners, args.workdir, log)
+    rows = bench_store(home, args.queries, log, store)
     print("| metric | this run | baseline (same run) | ratio | target | met |")
     print("|---|--:|--:|--:|---|---|")
     for row in rows:

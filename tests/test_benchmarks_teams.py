@@ -230,3 +230,29 @@ def test_the_synthetic_store_is_generated_ingested_once_and_then_reused(
     ]
     assert (tmp_path / "alliance-20" / "partners.csv").read_text().count("\n") == 21  # header and 20 partners
     assert lines[0].startswith("ingest of 20 partners") and lines[1].startswith("reusing the store under")
+
+
+def test_a_seeded_store_is_built_by_the_growth_part_s_builder_and_its_rows_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import benchmarks.growth as growth
+    import benchmarks.teams as teams
+
+    built: list[tuple[int, Path, Path]] = []
+
+    def cached_store(partners: int, base: Path, cache_dir: Path, timeout: float, log: Any) -> tuple[Path, float]:
+        built.append((partners, base, cache_dir))
+        return cache_dir / f"home-{partners}", 12.0
+
+    monkeypatch.setattr(growth, "cached_store", cached_store)
+    lines: list[str] = []
+
+    home, store = teams.seeded_store(100_000, tmp_path / "home-2000", tmp_path, lines.append)
+
+    assert home == tmp_path / "seeded" / "home-100000"
+    assert built == [(100_000, tmp_path / "home-2000", tmp_path / "seeded")]
+    assert store == "vectors seeded from home-2000's real ones, not embedded"
+    assert lines == ["ingest of 100000 partners with seeded vectors took 12 s"]
+    stub = TimedStub()
+    rows = bench_teams(stub, 2, [].append, warmup=0, clock=stub.clock, store=store)
+    assert rows[0].metric.startswith("collaborators query p50 / p99, ms (11 partners (vectors seeded from home-2000")
