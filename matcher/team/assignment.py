@@ -51,6 +51,11 @@ class _Group:
     name: str
     existing: frozenset[str]
 
+    def bound(self, side: str) -> str:
+        """The request field of the group's ``min`` or ``max``: "groups[0].min", or "default_min" for every group
+        when the request lists none."""
+        return f"default_{side}" if self.field == "default" else f"{self.field}.{side}"
+
 
 def assign_groups(
     recommender: Recommender,
@@ -241,7 +246,7 @@ def _diagnose_alone(
         available = [p.partner_id for p in pairs if p.group == gi]
         if len(available) < spec.min:
             raise InfeasibleTeamError(
-                f"{where}.min",
+                group.bound("min"),
                 f"at least {spec.min} new members in {group.name}: only {len(available)} partners can join it",
                 spec.min - len(available),
             )
@@ -335,9 +340,11 @@ def _binding(recommender: Recommender, groups: list[_Group], pairs: list[_Pair],
         count = sum(p.group == gi for p in picked)
         spare = any(p.group == gi and (p.partner_id, gi) not in chosen for p in pairs)
         if spec.max is not None and count == spec.max and spare:
-            out.append(Binding(f"{where}.max", f"at most {spec.max} new members in {group.name}", count, spec.max))
+            text = f"at most {spec.max} new members in {group.name}"
+            out.append(Binding(group.bound("max"), text, count, spec.max))
         if spec.min and count == spec.min:
-            out.append(Binding(f"{where}.min", f"at least {spec.min} new members in {group.name}", count, spec.min))
+            text = f"at least {spec.min} new members in {group.name}"
+            out.append(Binding(group.bound("min"), text, count, spec.min))
         members = [*group.existing, *(p.partner_id for p in picked if p.group == gi)]
         for i, bound in enumerate(spec.kinds):
             n = sum(_kind(recommender, m) == bound.kind for m in members)

@@ -271,7 +271,13 @@ class AssignmentRequest:
     time_limit: float = 5.0
 
     def __post_init__(self) -> None:
-        GroupSpec("default", self.default_min, self.default_max).check("default")
+        _check(self.default_min >= 0, "default_min", f"{self.default_min} is not allowed; give 0 or more")
+        if self.default_max is not None:
+            _check(
+                self.default_max >= self.default_min,
+                "default_max",
+                f"{self.default_max} is less than default_min {self.default_min}; give default_min <= default_max",
+            )
         for i, spec in enumerate(self.groups):
             spec.check(f"groups[{i}]")
         _no_duplicates((g.group_id for g in self.groups), "groups")

@@ -139,6 +139,20 @@ def test_impossible_bounds_name_the_bound_and_the_shortfall() -> None:
         assign_groups(recommender(), AssignmentRequest(groups=(GroupSpec("edu", min=3), GroupSpec("youth", min=3))))
 
 
+def test_the_default_bounds_are_named_by_their_request_fields() -> None:
+    # no groups listed: every group with default_min/default_max; 5 free partners, 2 groups
+    proposal = assign_groups(recommender(), AssignmentRequest(default_max=2))
+
+    assert [(b.constraint, b.text) for b in proposal.binding] == [
+        ("default_max", "at most 2 new members in Education"),
+        ("default_max", "at most 2 new members in Youth"),
+    ]
+    assert len(proposal.unassigned) == 1
+    with pytest.raises(InfeasibleTeamError) as caught:
+        assign_groups(recommender(), AssignmentRequest(default_min=6))
+    assert str(caught.value) == "default_min: at least 6 new members in Education: only 5 partners can join it"
+
+
 @pytest.mark.parametrize(
     ("request_args", "field"),
     [
@@ -158,6 +172,8 @@ def test_unknown_ids_are_request_errors(request_args: dict[str, Any], field: str
     ("build", "field"),
     [
         (lambda: AssignmentRequest(groups=(GroupSpec("edu", min=3, max=2),)), "groups[0]"),
+        (lambda: AssignmentRequest(default_min=3, default_max=2), "default_max"),
+        (lambda: AssignmentRequest(default_min=-1), "default_min"),
         (lambda: AssignmentRequest(max_groups_per_partner=0), "max_groups_per_partner"),
         (lambda: AssignmentRequest(min_groups_per_partner=2), "min_groups_per_partner"),
         (lambda: AssignmentRequest(preferences=(("a", "g"),), exclusions=(("a", "g"),)), "preferences"),
