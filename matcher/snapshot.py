@@ -301,6 +301,7 @@ class SnapshotManager:
                 True,
             )
         recommender = self.parts.recommender_for(catalog, rec.index, rec.history_index, rec, update.partners)
+        recommender.keep_fitted(rec)  # not refitted by the next request (the vocabulary is the same)
         return Snapshot(log.revision, recommender, partner_wanted, history_wanted)
 
     def _move(

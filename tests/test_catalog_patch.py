@@ -263,3 +263,26 @@ def test_a_membership_write_builds_the_walk_only_when_a_query_walks_it() -> None
     scores = patched.walk.scores(anchor)
     assert patched.walk.built and scores is not None
     np.testing.assert_array_equal(scores, rebuilt.walk.scores(anchor))
+
+
+def test_caches_of_what_did_not_change_are_kept() -> None:
+    data = base_dataset()
+    catalog = build_catalog(data, lookup, EMBEDDER.dim)
+    terms = catalog.lexical.transform(["ocean reef school"])
+    catalog.project_similarity(terms, np.ones(EMBEDDER.dim, dtype=np.float32))  # fills the column-major copies
+    catalog.members_of_projects(np.array([0]))
+    catalog.text_languages(np.arange(len(catalog.partners)))
+    text = dataclasses.replace(data.partners[3], description="Kelp forests and coral reefs.")
+    patched = patch_catalog(catalog, CatalogUpdate(partners={text.id: text}), lookup)
+    assert patched.by_column["project_terms"] is catalog.by_column["project_terms"]  # projects untouched
+    assert patched.by_column["membership"] is catalog.by_column["membership"]
+    assert 3 not in patched.language_cache and len(patched.language_cache) == len(catalog.partners) - 1
+    assert 3 in catalog.language_cache  # the old snapshot's cache is its own
+    project = data.projects[0].id
+    members = [*catalog.project_members.get(project, []), (data.partners[5].id, "member")]
+    linked = patch_catalog(patched, CatalogUpdate(project_members={project: members}), lookup)
+    assert "membership" not in linked.by_column  # the links changed: copied again when a request needs it
+    assert linked.by_column["project_terms"] is catalog.by_column["project_terms"]
+    assert linked.language_cache is patched.language_cache  # no text changed
+    rows = linked.members_of_projects(np.array([linked.project_pos[project]]))
+    assert linked.partner_pos[data.partners[5].id] in rows.tolist()

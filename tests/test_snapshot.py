@@ -23,6 +23,8 @@ from matcher.editor import Editor
 from matcher.engine import Matcher
 from matcher.index.factory import build_index
 from matcher.lexical import PatchedLexical
+from matcher.ranking.bridge import LexicalBridge
+from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
@@ -175,6 +177,31 @@ def test_a_refit_in_the_background_gives_what_a_fresh_build_gives(matcher: Match
     assert matcher.snapshots.current is not None and matcher.snapshots.current.drift == 0
     assert "seaweed" in set(matcher.catalog.lexical.terms_)
     assert_equivalent(matcher, keep_vocabulary=False)
+
+
+def test_a_write_keeps_the_fitted_lexical_bridge_and_a_refit_fits_it_again(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fitted_on: list[Catalog] = []
+
+    def fit(catalog: Catalog, multilingual: tuple[int, int], scale: float, **_: object) -> LexicalBridge:
+        fitted_on.append(catalog)
+        return LexicalBridge(np.array([0.0, 1.0]), np.array([0.0, 0.5]), pairs=len(fitted_on))
+
+    monkeypatch.setattr(LexicalBridge, "fit", staticmethod(fit))
+    matcher.snapshots.refit_drift = 0
+    matcher.recommender.layout = DenseLayout((0, 32), (32, 64), 0.5**0.5)  # two blocks: the bridge is used
+    editor = Editor(matcher)
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
+    assert fitted_on == []  # no request has needed it: a write does not fit it
+    first = matcher.recommender.lexical_bridge
+    assert first is not None and first.pairs == 1 and fitted_on == [matcher.catalog]
+    editor.patch("partners", "gen-00002", {"description": "Kelp school."})
+    editor.add_project_member(matcher.catalog.projects[0].id, "gen-00003")
+    assert matcher.recommender.lexical_bridge is first and len(fitted_on) == 1  # kept by the writes
+    assert matcher.snapshots.refit()  # a new vocabulary: fitted again on the refitted catalogue
+    assert matcher.recommender.lexical_bridge is not first and fitted_on[-1] is matcher.catalog
+    assert len(fitted_on) == 2
 
 
 def test_another_process_applies_the_same_deltas(matcher: Matcher, tmp_path: Path) -> None:
