@@ -64,6 +64,34 @@ def parse_group(text: str) -> GroupSpec:
     return GroupSpec(group, _int(low, "--group", text) if low else 0, _int(high, "--group", text) if high else None)
 
 
+def parse_pair(text: str, option: str) -> tuple[str, str]:
+    """'PARTNER:GROUP'."""
+    partner, _, group = text.partition(":")
+    if not partner or not group:
+        raise _fail(f"{option}: {text!r} is not PARTNER:GROUP")
+    return partner, group
+
+
+def with_quotas(groups: list[GroupSpec], quotas: list[str], min_regions: list[str]) -> tuple[GroupSpec, ...]:
+    """``groups`` with their quotas: 'GROUP:kind:min[:max]' (as ``--kind``) and 'GROUP:N' distinct regions; each
+    GROUP must be one of ``groups``."""
+    specs = {g.group_id: g for g in groups}
+
+    def spec(text: str, option: str) -> tuple[str, str]:
+        group, _, rest = text.partition(":")
+        if group not in specs:
+            raise _fail(f"{option}: group {group!r} is not among the --group options; give it with --group too")
+        return group, rest
+
+    for text in quotas:
+        group, rest = spec(text, "--quota")
+        specs[group] = dataclasses.replace(specs[group], kinds=(*specs[group].kinds, parse_kind(rest)))
+    for text in min_regions:
+        group, rest = spec(text, "--min-regions")
+        specs[group] = dataclasses.replace(specs[group], min_regions=_int(rest, "--min-regions", text))
+    return tuple(specs.values())
+
+
 def _open() -> Matcher:
     from matcher.engine import Matcher
     from matcher.settings import Settings
@@ -151,6 +179,14 @@ def _consortium_text(proposal: ConsortiumProposal) -> str:
 def assign_groups_command(
     partner: Annotated[list[str] | None, typer.Option("--partner", help="A partner (default: all free)")] = None,
     group: Annotated[list[str] | None, typer.Option("--group", help="GROUP[:min[:max]] (default: every group)")] = None,
+    quota: Annotated[
+        list[str] | None, typer.Option("--quota", help="GROUP:kind:min[:max], e.g. g1:youth_movement:2 (a --group)")
+    ] = None,
+    min_regions: Annotated[
+        list[str] | None, typer.Option("--min-regions", help="GROUP:N distinct regions in the group (a --group)")
+    ] = None,
+    prefer: Annotated[list[str] | None, typer.Option("--prefer", help="PARTNER:GROUP, weighs more")] = None,
+    avoid: Annotated[list[str] | None, typer.Option("--avoid", help="PARTNER:GROUP, never assigned")] = None,
     min_groups: Annotated[int, typer.Option("--min-groups", help="Groups each partner joins at least")] = 0,
     max_groups: Annotated[int, typer.Option("--max-groups", help="Groups each partner joins at most")] = 1,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver")] = 5.0,
@@ -164,9 +200,11 @@ def assign_groups_command(
     try:
         request = AssignmentRequest(
             partners=tuple(partner or []),
-            groups=tuple(parse_group(g) for g in group or []),
+            groups=with_quotas([parse_group(g) for g in group or []], quota or [], min_regions or []),
             min_groups_per_partner=min_groups,
             max_groups_per_partner=max_groups,
+            preferences=tuple(parse_pair(p, "--prefer") for p in prefer or []),
+            exclusions=tuple(parse_pair(p, "--avoid") for p in avoid or []),
             time_limit=time_limit,
         )
         matcher = _open()

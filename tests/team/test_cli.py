@@ -73,3 +73,25 @@ def test_assign_groups_dry_run_then_apply(home: Path) -> None:
     again = run(home, "assign-groups", "--partner", "stem-uni", "--partner", "garden-city", "--json")
     # each is in its group now: the only group left for each is the other one
     assert {(a["group_id"], a["partner_id"]) for a in json.loads(again.output)["assignments"]}.isdisjoint(planned)
+
+
+def test_assign_groups_with_a_quota_a_preference_and_an_exclusion(home: Path) -> None:
+    # Youth Empowerment takes 2 of stem-uni, garden-city and teacher-net, with at least 1 university: stem-uni, and
+    # garden-city, since teacher-net may not join it
+    args = ["assign-groups", "--group", "youth-empowerment:2:2", "--quota", "youth-empowerment:university:1"]
+    partners = ["--partner", "stem-uni", "--partner", "garden-city", "--partner", "teacher-net"]
+    result = run(home, *args, *partners, "--prefer", "garden-city:youth-empowerment",
+                 "--avoid", "teacher-net:youth-empowerment", "--json")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert {a["partner_id"] for a in body["assignments"]} == {"stem-uni", "garden-city"}
+    assert [a["preferred"] for a in body["assignments"] if a["partner_id"] == "garden-city"] == [True]
+    assert body["unassigned"] == ["teacher-net"]
+
+    refused = run(home, "assign-groups", "--quota", "youth-empowerment:university:1")
+    assert refused.exit_code == 2
+    assert "--quota: group 'youth-empowerment' is not among the --group options" in refused.output
+    regions = run(home, *args, "--min-regions", "youth-empowerment:9")
+    assert regions.exit_code == 2
+    assert "groups[0].min_regions: at least 9 regions in Youth Empowerment" in regions.output
