@@ -298,6 +298,12 @@ def seeded_store(partners: int, base: Path, workdir: Path, log: Callable[[str], 
     return home, f"vectors seeded from {base.name}'s real ones, not embedded"
 
 
+def store_note(home: Path) -> str:
+    """How the store under ``home`` was built, when not by a plain ingest: the growth part's builder leaves its
+    ``BUILT`` marker in the stores whose vectors it seeded."""
+    return "vectors seeded, not embedded" if (home / "BUILT").exists() else ""
+
+
 def main(argv: list[str] | None = None) -> None:
     from benchmarks.run import log
 
@@ -311,7 +317,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     store = ""
     if args.home:
-        home = args.home
+        home, store = args.home, store_note(args.home)
     elif args.seeded_from:
         home, store = seeded_store(args.partners, args.seeded_from, args.workdir, log)
     else:

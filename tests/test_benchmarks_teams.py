@@ -256,3 +256,11 @@ def test_a_seeded_store_is_built_by_the_growth_part_s_builder_and_its_rows_say_s
     stub = TimedStub()
     rows = bench_teams(stub, 2, [].append, warmup=0, clock=stub.clock, store=store)
     assert rows[0].metric.startswith("collaborators query p50 / p99, ms (11 partners (vectors seeded from home-2000")
+
+
+def test_a_store_the_growth_builder_seeded_is_named_so_when_measured_again(tmp_path: Path) -> None:
+    from benchmarks.teams import store_note
+
+    assert store_note(tmp_path) == ""
+    (tmp_path / "BUILT").write_text("1194\n")
+    assert store_note(tmp_path) == "vectors seeded, not embedded"
