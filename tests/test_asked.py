@@ -36,8 +36,16 @@ def test_the_same_ask_in_french_spanish_and_portuguese(recommender: Recommender)
         "Nous cherchons un partenaire en Afrique de l'Ouest pour notre projet.",
         "Buscamos un socio en África Occidental para nuestro proyecto.",
         "Procuramos um parceiro na África Ocidental para o nosso projeto.",
+        "نبحث عن شريك في غرب أفريقيا لمشروعنا.",
     ):
         assert recommender.collaborators(text=text, k=3)[0].partner_id == "stem-company", text
+
+
+def test_a_kind_of_partner_asked_in_arabic_ranks_that_kind_first(recommender: Recommender) -> None:
+    matches = recommender.collaborators(text="نحتاج إلى شريك بحثي لمشروعنا.", k=5)
+
+    assert matches[0].partner_id == "ocean-lab"  # the only research centre, as in English
+    assert matches[0].score_breakdown["asked_kind"] > 0
 
 
 def test_understood_is_echoed_and_asked_words_are_not_key_terms(client: TestClient) -> None:

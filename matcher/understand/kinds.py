@@ -1,6 +1,8 @@
 """Words for the kinds of partner (the actor-kind tokens of :data:`matcher.vocab.ACTOR_TYPES`), per language.
 
-Singular and plural are both listed; accents and case do not matter when matching. Decisions:
+Singular and plural are both listed; accents and case do not matter when matching. Arabic phrases are written
+without the article, which matching strips ("الجامعات" is "جامعات": :func:`~matcher.understand.text.fold_words`).
+Decisions:
 - "research partner" asks for a research centre, not a university: universities are a kind of their own and are asked
   for by name ("universities", "academic partner"); a ranker that finds universities good research partners learns it.
 - "school" covers primary and secondary schools ("des écoles", "escuelas"); "learning city" and "municipality" ask for
@@ -25,6 +27,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "pt": ("ONG", "ONGs", "organização não governamental", "organizações não governamentais", "associação",
                "associações", "organização sem fins lucrativos", "organizações sem fins lucrativos",
                "organização da sociedade civil", "organizações da sociedade civil"),
+        "ar": ("منظمة غير حكومية", "منظمات غير حكومية", "جمعية", "جمعيات", "منظمة غير ربحية", "منظمات غير ربحية",
+               "منظمة مجتمع مدني", "منظمات مجتمع مدني", "منظمة من المجتمع المدني", "منظمات المجتمع المدني"),
     },
     "university": {
         "en": ("university", "universities", "higher education institution", "higher education institutions",
@@ -35,6 +39,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "instituciones de educación superior", "socio académico", "socios académicos"),
         "pt": ("universidade", "universidades", "instituição de ensino superior", "instituições de ensino superior",
                "faculdade", "faculdades", "parceiro acadêmico", "parceiros acadêmicos"),
+        "ar": ("جامعة", "جامعات", "مؤسسة تعليم عالي", "مؤسسات تعليم عالي", "مؤسسة للتعليم العالي",
+               "مؤسسات التعليم العالي", "شريك أكاديمي", "شركاء أكاديميين", "شركاء أكاديميون"),
     },
     "research_centre": {
         "en": ("research centre", "research centres", "research center", "research centers", "research institute",
@@ -53,6 +59,10 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "instituto de pesquisa", "institutos de pesquisa", "parceiro de pesquisa", "parceiros de pesquisa",
                "parceiro de investigação", "parceiros de investigação", "laboratório de pesquisa",
                "laboratórios de pesquisa"),
+        "ar": ("مركز بحث", "مركز بحثي", "مراكز بحثية", "مركز أبحاث", "مراكز أبحاث", "مركز بحوث", "مراكز بحوث",
+               "معهد بحث", "معهد بحثي", "معهد أبحاث", "معاهد بحثية", "معاهد أبحاث", "شريك بحثي", "شركاء بحثيين",
+               "شركاء بحثيون", "شريك في البحث", "مختبر بحثي", "مختبرات بحثية", "مختبر أبحاث", "مؤسسة بحثية",
+               "مؤسسات بحثية"),
     },
     "school": {
         "en": ("school", "schools", "primary school", "primary schools", "secondary school", "secondary schools",
@@ -62,6 +72,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("escuela", "escuelas", "colegio", "colegios", "liceo", "liceos", "centro educativo",
                "centros educativos", "escuela primaria", "escuelas primarias"),
         "pt": ("escola", "escolas", "colégio", "colégios", "escola primária", "escolas primárias"),
+        "ar": ("مدرسة", "مدارس", "مدرسة ابتدائية", "مدارس ابتدائية", "مدرسة ثانوية", "مدارس ثانوية"),
     },
     "city": {
         "en": ("city", "cities", "city council", "city councils", "municipality", "municipalities",
@@ -75,6 +86,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "ciudad del aprendizaje", "ciudades del aprendizaje"),
         "pt": ("cidade", "cidades", "município", "municípios", "prefeitura", "prefeituras", "câmara municipal",
                "câmaras municipais", "governo local", "governos locais", "cidade educadora", "cidades educadoras"),
+        "ar": ("مدينة", "مدن", "بلدية", "بلديات", "سلطة محلية", "سلطات محلية", "حكومة محلية", "حكومات محلية",
+               "جماعة محلية", "جماعات محلية", "مدينة تعلم", "مدن تعلم", "مدينة متعلمة", "مدن متعلمة"),
     },
     "company": {
         "en": ("company", "companies", "business", "businesses", "firm", "firms", "private sector",
@@ -84,6 +97,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "empresas privadas"),
         "pt": ("empresa", "empresas", "companhia", "companhias", "setor privado", "empresa privada",
                "empresas privadas"),
+        "ar": ("شركة", "شركات", "قطاع خاص", "شركة خاصة", "شركات خاصة"),
     },
     "youth_movement": {
         "en": ("youth movement", "youth movements", "youth organisation", "youth organisations",
@@ -99,6 +113,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "pt": ("movimento juvenil", "movimentos juvenis", "movimento de jovens", "movimentos de jovens",
                "organização juvenil", "organizações juvenis", "organização de jovens", "organizações de jovens",
                "coletivo de jovens", "coletivos de jovens"),
+        "ar": ("حركة شبابية", "حركات شبابية", "منظمة شبابية", "منظمات شبابية", "حركة شباب", "حركات شباب"),
     },
     "foundation": {
         "en": ("foundation", "foundations", "philanthropy", "philanthropies", "philanthropic partner",
@@ -106,6 +121,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("fondation", "fondations"),
         "es": ("fundación", "fundaciones"),
         "pt": ("fundação", "fundações"),
+        "ar": ("مؤسسة خيرية", "مؤسسات خيرية", "مؤسسة مانحة", "مؤسسات مانحة"),
     },
     "social_enterprise": {
         "en": ("social enterprise", "social enterprises", "social entrepreneur", "social entrepreneurs",
@@ -116,6 +132,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "emprendimiento social", "emprendimientos sociales"),
         "pt": ("empresa social", "empresas sociais", "empreendedor social", "empreendedores sociais",
                "negócio social", "negócios sociais"),
+        "ar": ("مؤسسة اجتماعية", "مؤسسات اجتماعية", "مقاولة اجتماعية", "مقاولات اجتماعية", "رائد أعمال اجتماعي",
+               "رواد أعمال اجتماعيين", "رواد أعمال اجتماعيون"),
     },
     "network": {
         "en": ("network", "networks", "alliance of organisations", "umbrella organisation", "umbrella organisations",
@@ -123,6 +141,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("réseau", "réseaux"),
         "es": ("red", "redes"),
         "pt": ("rede", "redes"),
+        "ar": ("شبكة", "شبكات"),
     },
     "public_actor": {
         "en": ("public authority", "public authorities", "government agency", "government agencies", "ministry",
@@ -136,6 +155,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "institución pública", "instituciones públicas"),
         "pt": ("ministério", "ministérios", "órgão público", "órgãos públicos", "entidade pública",
                "entidades públicas", "administração pública", "instituição pública", "instituições públicas"),
+        "ar": ("وزارة", "وزارات", "جهة حكومية", "جهات حكومية", "هيئة عامة", "هيئات عامة", "إدارة عامة",
+               "مؤسسة عمومية", "مؤسسات عمومية", "فاعل عمومي", "فاعلين عموميين"),
     },
     "international_organisation": {
         "en": ("international organisation", "international organisations", "international organization",
@@ -147,6 +168,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "organismos internacionales", "organización intergubernamental", "organizaciones intergubernamentales"),
         "pt": ("organização internacional", "organizações internacionais", "organismo internacional",
                "organismos internacionais", "organização intergovernamental", "organizações intergovernamentais"),
+        "ar": ("منظمة دولية", "منظمات دولية", "منظمة حكومية دولية", "منظمات حكومية دولية"),
     },
     "media": {
         "en": ("media outlet", "media outlets", "media organisation", "media organisations", "media organization",
@@ -156,5 +178,6 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("medios de comunicación", "medio de comunicación", "periódico", "periódicos", "periodistas"),
         "pt": ("meios de comunicação", "meio de comunicação", "veículo de comunicação", "veículos de comunicação",
                "jornal", "jornais", "jornalistas"),
+        "ar": ("وسيلة إعلام", "وسائل إعلام", "وسائل الإعلام", "صحيفة", "صحف", "صحفيين", "صحفيون"),
     },
 }  # fmt: skip

@@ -29,7 +29,7 @@ Field = Literal["region", "country", "group", "kind", "language", "sdg"]
 Case = Literal["any", "capital", "upper"]
 
 #: Languages whose phrases are in the table (ISO 639-1); "any" marks a phrase of every language ("francophone").
-LOCALES: tuple[str, ...] = ("en", "fr", "es", "pt")
+LOCALES: tuple[str, ...] = ("en", "fr", "es", "pt", "ar")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ The names of countries and M49 regions themselves come from CLDR (Babel) in :mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from matcher import m49
@@ -47,9 +47,39 @@ def _developing() -> tuple[str, ...]:
 EU27 = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
 
 
+#: Arabic names of the groupings (written without the article, which matching strips: "الساحل" is "ساحل")
+ARABIC_GROUP_NAMES: dict[str, tuple[str, ...]] = {
+    "sahel": ("منطقة الساحل", "الساحل الأفريقي", "الساحل الإفريقي", "دول الساحل", "بلدان الساحل"),
+    "francophone_africa": ("أفريقيا الفرنكوفونية", "أفريقيا الناطقة بالفرنسية", "إفريقيا الناطقة بالفرنسية"),
+    "lusophone_africa": ("أفريقيا الناطقة بالبرتغالية", "إفريقيا الناطقة بالبرتغالية"),
+    "anglophone_africa": ("أفريقيا الناطقة بالإنجليزية", "إفريقيا الناطقة بالإنجليزية"),
+    "mena": ("الشرق الأوسط وشمال أفريقيا", "الشرق الأوسط وشمال إفريقيا"),
+    "middle_east": ("الشرق الأوسط",),
+    "arab_world": ("العالم العربي", "الدول العربية", "البلدان العربية", "المنطقة العربية"),
+    "maghreb": ("المغرب العربي", "دول المغرب العربي", "المغرب الكبير"),
+    "horn_of_africa": ("القرن الأفريقي", "القرن الإفريقي"),
+    "balkans": ("البلقان", "دول البلقان", "منطقة البلقان"),
+    "western_balkans": ("غرب البلقان",),
+    "nordic": ("دول الشمال الأوروبي", "بلدان الشمال الأوروبي", "الدول الإسكندنافية"),
+    "pacific_islands": ("جزر المحيط الهادئ", "منطقة المحيط الهادئ", "دول جزر المحيط الهادئ"),
+    "asia_pacific": ("آسيا والمحيط الهادئ", "منطقة آسيا والمحيط الهادئ"),
+    "global_south": ("الجنوب العالمي", "دول الجنوب", "بلدان الجنوب", "الدول النامية", "البلدان النامية"),
+    "eu": ("الاتحاد الأوروبي", "دول الاتحاد الأوروبي"),
+}  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def groupings() -> tuple[Grouping, ...]:
-    """The groupings table (built on first use: some read CLDR's official languages)."""
+    """The groupings table (built on first use: some read CLDR's official languages), with their Arabic names."""
+    return tuple(
+        replace(group, names={**group.names, "ar": ARABIC_GROUP_NAMES[group.key]})
+        if group.key in ARABIC_GROUP_NAMES
+        else group
+        for group in _groupings()
+    )
+
+
+def _groupings() -> tuple[Grouping, ...]:
     return (
         Grouping(
             "sahel",
@@ -258,10 +288,12 @@ REGION_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "017": {"en": ("Central Africa",), "fr": (), "es": (), "pt": ()},
     "018": {"en": (), "fr": (), "es": ("África austral",), "pt": ("África Austral",)},
     "202": {"en": ("Subsaharan Africa", "Sub Saharan Africa"), "fr": ("Afrique sub-saharienne",),
-            "es": ("África Sub-sahariana",), "pt": ("África Sub-saariana",)},
+            "es": ("África Sub-sahariana",), "pt": ("África Sub-saariana",),
+            "ar": ("أفريقيا جنوب الصحراء", "إفريقيا جنوب الصحراء", "جنوب الصحراء الكبرى")},
     "419": {"en": ("Latin America and the Caribbean", "LAC region"), "fr": ("Amérique latine et Caraïbes",
             "Amérique latine et les Caraïbes"), "es": ("América Latina", "América Latina y el Caribe"),
-            "pt": ("América Latina e Caribe", "América Latina e o Caribe")},
+            "pt": ("América Latina e Caribe", "América Latina e o Caribe"),
+            "ar": ("أمريكا اللاتينية والكاريبي", "أمريكا اللاتينية ومنطقة البحر الكاريبي")},
     "029": {"en": ("the Caribbean",), "fr": ("les Caraïbes", "Antilles"), "es": (), "pt": ("Caraíbas",)},
     "005": {"en": (), "fr": (), "es": ("América del Sur", "Suramérica"), "pt": ()},
     "013": {"en": (), "fr": (), "es": ("América Central",), "pt": ()},

@@ -34,6 +34,9 @@ _NAME_FRAMES = {
     "fr": ("parlant {}", "qui parlent {}", "qui parle {}", "locuteurs du {}", "locuteurs de {}"),
     "es": ("que hablen {}", "que hablan {}", "que habla {}", "hablantes de {}", "hablantes del {}"),
     "pt": ("que falem {}", "que falam {}", "que fala {}", "falantes de {}"),
+    # CLDR's Arabic names carry the article ("الفرنسية"), which matching strips as it strips "بال" in "ناطقة بالفرنسية"
+    "ar": ("ناطق {}", "ناطقة {}", "ناطقين {}", "ناطقون {}", "يتحدث {}", "تتحدث {}", "يتحدثون {}", "يتكلم {}",
+           "تتكلم {}", "يتكلمون {}", "يجيد {}", "تجيد {}", "يجيدون {}"),
 }  # fmt: skip
 
 

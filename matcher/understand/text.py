@@ -7,7 +7,21 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W_]+")
+#: a word: letters and digits, with the Arabic marks (harakat, superscript alef, tatweel) that may stand inside one
+_WORD = re.compile(r"[^\W_]+(?:[\u0640\u064b-\u065f\u0670]+[^\W_]*)*")
+_ARABIC_MARKS = re.compile(r"[\u0640\u064b-\u065f\u0670]")
+_ARABIC_LETTERS = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a"})  # ta marbuta -> ha, alef maqsura -> ya
+#: the article and the prefixes joined to it (wa-l, bi-l, ka-l, fa-l, li-l, al), stripped as light10 does (Larkey,
+#: Ballesteros and Connell, "Light Stemming for Arabic Information Retrieval", 2007), and then a leading wa- ("and")
+_ARABIC_ARTICLES = (
+    "\u0648\u0627\u0644",
+    "\u0628\u0627\u0644",
+    "\u0643\u0627\u0644",
+    "\u0641\u0627\u0644",
+    "\u0644\u0644",
+    "\u0627\u0644",
+)
+_ARABIC_AND = "\u0648"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: what may stand between the words of one phrase: spaces, hyphens, apostrophes, commas, guillemets ("Faim « zéro »")
 _JOINER = re.compile(r"[\s\-‐‑–'’,«»\"]*")
@@ -30,9 +44,26 @@ def fold(text: str) -> str:
     return _NON_ASCII.sub(lambda m: _fold_char(m.group()), lowered)
 
 
+def _arabic(word: str) -> str:
+    """An Arabic word as it is looked up: without marks, ta marbuta and alef maqsura folded (hamza seats already are,
+    by :func:`fold`), the article and the "and" joined to it stripped ("والمدارس" -> "مدارس"), as light10 does."""
+    word = _ARABIC_MARKS.sub("", word).translate(_ARABIC_LETTERS)
+    for prefix in _ARABIC_ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
+    if word.startswith(_ARABIC_AND) and len(word) >= 4:
+        return word[1:]
+    return word
+
+
+def _looked_up(word: str) -> str:
+    return _arabic(word) if "\u0600" <= word[0] <= "\u06ff" else word
+
+
 def fold_words(text: str) -> tuple[str, ...]:
-    """The folded words of ``text``, as phrases are looked up ("Afrique de l’Ouest": afrique, de, l, ouest)."""
-    return tuple(_WORD.findall(fold(text)))
+    """The folded words of ``text``, as phrases are looked up ("Afrique de l’Ouest": afrique, de, l, ouest;
+    "في غرب إفريقيا": في, غرب, افريقيا)."""
+    return tuple(_looked_up(word) for word in _WORD.findall(fold(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +85,7 @@ def tokens(text: str) -> list[Token]:
         original = text[m.start() : m.end()]
         out.append(
             Token(
-                word=m.group(),
+                word=_looked_up(m.group()),
                 start=m.start(),
                 end=m.end(),
                 capitalised=original[:1].isupper(),

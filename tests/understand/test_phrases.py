@@ -1,4 +1,5 @@
-"""The table test of issue 14: phrases in English, French, Spanish and Portuguese and exactly what each one asks for.
+"""The table test of issue 14: phrases in English, French, Spanish, Portuguese and Arabic and exactly what each one
+asks for.
 
 Each row: the text, then the M49 regions, ISO countries, actor kinds, languages to speak and SDGs it names (as
 sets; a grouping's countries are written as "@key" and expanded from its table). Rows that name nothing are as
@@ -122,6 +123,21 @@ PHRASES: list[tuple[str, dict[str, object]]] = [
     ("ação climática e igualdade de gênero", {S: {13, 5}}),
     ("redes de escolas africanas", {R: {"002"}, K: {"network", "school"}}),
     ("parceiros na União Europeia", {C: {"@eu"}}),
+    # --- Arabic (the article and a joined "and" are stripped: "والمدارس" is "مدارس") ------------------------------
+    (
+        "نبحث عن شريك بحثي في غرب أفريقيا لمشروع حول التعليم المناخي في المدارس الابتدائية",
+        {R: {"011"}, K: {"research_centre", "school"}},
+    ),
+    (
+        "نحتاج إلى جامعات ومنظمات غير حكومية ناطقة بالفرنسية في منطقة الساحل",
+        {K: {"university", "ngo"}, L: {"fr"}, C: {"@sahel"}},
+    ),
+    ("مدارس في البرازيل وعُمان، الهدف: التعليم الجيد والعمل المناخي", {K: {"school"}, C: {"BR", "OM"}, S: {4, 13}}),
+    ("شركاء من القطاع الخاص في العالم العربي أو أمريكا اللاتينية", {K: {"company"}, C: {"@arab_world"}, R: {"419"}}),
+    ("بلديات ومدن التعلم في شمال أفريقيا", {K: {"city"}, R: {"015"}}),
+    ("مشروع لتدريب المعلمين على محو الأمية الرقمية", {}),
+    ("شركاء يتحدثون البرتغالية في أفريقيا جنوب الصحراء", {L: {"pt"}, R: {"202"}}),
+    ("حركات شبابية في الشرق الأوسط", {K: {"youth_movement"}, C: {"@middle_east"}}),
 ]
 
 
@@ -133,7 +149,7 @@ def _expand(countries: set[object]) -> set[str]:
     return out
 
 
-def test_the_table_has_80_phrases_or_more_in_four_languages() -> None:
+def test_the_table_has_80_phrases_or_more_in_four_languages_and_arabic() -> None:
     assert len(PHRASES) >= 80
     assert len({text for text, _ in PHRASES}) == len(PHRASES)
 
