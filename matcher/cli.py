@@ -164,10 +164,9 @@ def serve(
 ) -> None:
     """Run the HTTP service (OpenAPI docs at /docs)."""
     import uvicorn
+    from threadpoolctl import threadpool_limits
 
     from service.app import create_app
-
-    from threadpoolctl import threadpool_limits
 
     settings = Settings().serving()
     if seed is not None:
@@ -253,6 +252,14 @@ def evaluate(
             "seeking): recall@10 and the share of the original answer kept, per language"
         ),
     ] = None,
+    training: Annotated[
+        str,
+        typer.Option(
+            help="How the learned rows' simulated queries are drawn from the training side: auto (temporal when "
+            "nearly every project has a start date), temporal (recent projects asked of what came before them) "
+            "or kfold (random folds)"
+        ),
+    ] = "auto",
 ) -> None:
     """Hide links, ask for them back: recall@10/50, nDCG@10, MRR, coverage for baselines and rankers, each with a
     bootstrap 95 % interval over the queries."""
@@ -285,6 +292,7 @@ def evaluate(
             rankers=RANKER_ROWS + (ablation_rows() if ablation else ()),
             teams=teams,
             translations=requests,
+            training_scheme=training,
             progress=lambda step: typer.echo(f"evaluate: {step}", err=True),
         )
     except ValueError as exc:

@@ -288,6 +288,7 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
     teams: bool = False,
     translations: Sequence[TranslatedRequest] = (),
+    training_scheme: str = "auto",
 ) -> EvaluationReport:
     """Hide links of ``dataset``, rebuild everything from the rest, and measure how well each method finds them.
 
@@ -295,7 +296,8 @@ def evaluate(
     newest (or a random) ``test_fraction`` of projects. ``rankers`` are the learned rows; ``resamples`` bootstrap
     draws of the queries give each metric its 95 % interval. ``progress`` is told what the run is doing.
     ``translations``: held-out projects' requests in other languages (:mod:`matcher.evaluation.translated`), asked by
-    the same requester and scored against the original requests' answers.
+    the same requester and scored against the original requests' answers. ``training_scheme``: how the learned
+    rows' simulated queries are drawn (:func:`~matcher.ranking.training.fold_plan`).
     """
     started = time.perf_counter()
     say = progress or (lambda _: None)
@@ -311,7 +313,7 @@ def evaluate(
     pipeline = _Pipeline(rec)
     base = Baselines(catalog, pipeline.allowed, seed=seed, depth=DEPTH)
     say("simulated queries for the learned rankers")
-    data = simulate_queries(split.train, vectors, embedder, layout=layout) if rankers else None
+    data = simulate_queries(split.train, vectors, embedder, layout=layout, scheme=training_scheme) if rankers else None
     enough = data is not None and data.n_queries >= MIN_TRAINING_PROJECTS  # else cold start: no learned rows
     learned = fit_rows(rankers, data) if data is not None and enough else {}
     fitted: dict[str, Ranker] = {
@@ -413,6 +415,7 @@ def evaluate(
         "held_out_group_links": len(split.test_group_links),
         "split": split.describe(seed),
         "simulated_queries": data.n_queries if data is not None else 0,
+        "simulation": data.scheme if data is not None else training_scheme,
         "learned": {name: getattr(r, "weights", r.name) for name, r in learned.items()}
         or "cold start: not enough history",
         "bootstrap": f"{resamples} resamples of the queries (seed {seed}), percentile 95 % intervals",

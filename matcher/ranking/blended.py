@@ -65,6 +65,7 @@ class BlendedRanker(BaseEstimator):  # type: ignore[misc]
         )
         self.feature_names_ = FEATURES
         self.n_queries_ = data.n_queries
+        self.simulation_ = data.describe()
         self.trained_at_ = datetime.now(UTC).isoformat(timespec="seconds")
         return self
 
@@ -101,7 +102,7 @@ class BlendedRanker(BaseEstimator):  # type: ignore[misc]
   increasing), over {len(FEATURES)} features: each model's per-feature contributions divided by its within-query
   score spread (logistic {first:.4f}, lambdarank {second:.4f}) and summed, so `score_breakdown` stays exact and the
   score is its sum.
-- Trained: {self.trained_at_} on {self.n_queries_} simulated queries from past projects.
+- Trained: {self.trained_at_} on {self.n_queries_} simulated queries from past projects ({self.simulation_}).
 {facts}
 
 | feature | logistic weight (per raw unit) | lambdarank share of the gain |

@@ -37,7 +37,7 @@ def capped(data: TrainingData, limit: int, *, seed: int = 0) -> TrainingData:
             rows = np.sort(np.concatenate([positive, rng.choice(negative, limit - len(positive), replace=False)]))
         keep.append(rows)
     at = np.concatenate(keep)
-    return TrainingData(data.features[at], data.labels[at], data.groups[at], data.n_queries)
+    return TrainingData(data.features[at], data.labels[at], data.groups[at], data.n_queries, data.scheme)
 
 
 class BoostedRanker(BaseEstimator):  # type: ignore[misc]
@@ -93,6 +93,7 @@ class BoostedRanker(BaseEstimator):  # type: ignore[misc]
         self.booster_ = model.booster_
         self.feature_names_ = FEATURES
         self.n_queries_ = data.n_queries
+        self.simulation_ = data.describe()
         self.n_examples_ = len(data.labels)
         self.n_positives_ = int(data.labels.sum())
         self.trained_at_ = datetime.now(UTC).isoformat(timespec="seconds")
@@ -126,7 +127,8 @@ class BoostedRanker(BaseEstimator):  # type: ignore[misc]
   {self.learning_rate}), every feature monotone increasing, over {len(FEATURES)} features. `score_breakdown`
   holds the exact per-feature contributions (TreeSHAP, `pred_contrib`); the score is their sum.
 - Trained: {self.trained_at_}
-- Training data: {self.n_queries_} simulated queries from past projects, {self.n_examples_} candidates,
+- Training data: {self.n_queries_} simulated queries from past projects ({self.simulation_}),
+  {self.n_examples_} candidates,
   {self.n_positives_} positives.
 {facts}
 

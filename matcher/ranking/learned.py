@@ -95,6 +95,7 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
         self.dropped_ = tuple(FEATURES[i] for i in range(len(FEATURES)) if i not in active)
         self.feature_names_ = FEATURES
         self.n_queries_ = data.n_queries
+        self.simulation_ = data.describe()
         self.n_examples_ = len(data.labels)
         self.n_positives_ = int(data.labels.sum())
         self.train_auc_ = float(roc_auc_score(data.labels, data.features @ self.coef_))
@@ -124,8 +125,8 @@ class LearnedRanker(BaseEstimator):  # type: ignore[misc]
   {", ".join(self.dropped_) or "none"}). The score is the linear part, so each feature's contribution is shown in
   `score_breakdown`, and more evidence never lowers a score.
 - Trained: {self.trained_at_}
-- Training data: {self.n_queries_} simulated queries from past projects ({self.folds}-fold leave-projects-out: each
-  query is asked of a catalog without its project), {self.n_examples_} candidates, {self.n_positives_} positives.
+- Training data: {self.n_queries_} simulated queries from past projects ({self.simulation_}),
+  {self.n_examples_} candidates, {self.n_positives_} positives.
 - Training AUC (candidates of the simulated queries): {self.train_auc_:.3f}
 - Cold start: with fewer than {MIN_TRAINING_PROJECTS} usable past projects the default weights
   (`matcher.ranking.ranker.DEFAULT_WEIGHTS`) are used instead.

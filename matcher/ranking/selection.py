@@ -44,6 +44,17 @@ def paired_interval(diff: np.ndarray, *, resamples: int = 1000, seed: int = 0) -
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def held_out_split(data: TrainingData, share: float, *, seed: int = 0) -> tuple[TrainingData, TrainingData]:
+    """(test, train): ``share`` of the queries to compare models on, the rest to fit them. Queries drawn in time order
+    (``scheme == "temporal"``) are compared on the latest, as a new request would be; others on a random share."""
+    n_test = max(1, round(share * data.n_queries))
+    if data.scheme == "temporal":
+        order = np.arange(data.n_queries)[::-1]
+    else:
+        order = np.random.default_rng(seed).permutation(data.n_queries)
+    return data.subset(np.sort(order[:n_test])), data.subset(np.sort(order[n_test:]))
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     """The held-out comparison behind the choice (recorded in the model card)."""
@@ -70,11 +81,9 @@ class Selection:
 
 
 def select_model(data: TrainingData, *, held_out: float = 0.25, seed: int = 0) -> tuple[LearnedModel, Selection]:
-    """Fit the models on part of the queries, compare them on the rest, refit the chosen one on all of them."""
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(data.n_queries)
-    n_test = max(1, round(held_out * data.n_queries))
-    test, train = data.subset(order[:n_test]), data.subset(order[n_test:])
+    """Fit the models on part of the queries, compare them on the rest (the latest ``held_out`` share when the queries
+    were drawn in time order, else a random one), refit the chosen one on all of them."""
+    test, train = held_out_split(data, held_out, seed=seed)
     if train.n_queries < MIN_TRAINING_PROJECTS or train.labels.min() == train.labels.max() or test.n_queries < 5:
         selection = Selection("logistic", float("nan"), float("nan"), (0.0, 0.0), test.n_queries)
         return LearnedRanker().fit_features(data), selection

@@ -1,8 +1,15 @@
 """Training data for the learned rankers: simulated queries from the store's own past projects.
 
 Each past project with two or more members becomes a query (its text, its lead as requester) asked of a catalog
-built *without* that project (k-fold), so its members' features carry no trace of the answer. Candidates come from
-the same pipeline the service uses; members are the positives.
+built *without* that project, so its members' features carry no trace of the answer. Candidates come from the same
+pipeline the service uses; members are the positives. Which catalog a query is asked of (:func:`fold_plan`):
+
+- **temporal** (when nearly every project has a start date, and there are enough): the service is asked about *new*
+  projects, knowing only what came before them. So the most recent half of the projects become the queries, in
+  consecutive slices of time, each asked of the catalog of the projects that started before its slice: a partner's
+  history, ties and popularity are then what they were at the time, as they will be for a real request, and no later
+  collaboration leaks in.
+- **k-fold** (otherwise): the projects in ``folds`` random folds, each asked of the catalog without its fold.
 
 Real requests often name who they look for ("a research partner in West Africa"); past project texts rarely do. So
 that the ranker learns how much such an ask is worth, a share of the simulated queries (``ask_rate``) also asks for
@@ -36,14 +43,24 @@ class TrainingData:
     labels: np.ndarray
     groups: np.ndarray
     n_queries: int
+    scheme: str = "kfold"  # how the queries were drawn: "temporal" or "kfold" (see fold_plan)
 
     def subset(self, queries: np.ndarray) -> TrainingData:
         """The candidates of the given query ids, renumbered 0..n-1 in order."""
         keep = np.isin(self.groups, queries)
         _, renumbered = np.unique(self.groups[keep], return_inverse=True)
         return TrainingData(
-            self.features[keep], self.labels[keep], renumbered.astype(np.int32), len(np.unique(queries))
+            self.features[keep], self.labels[keep], renumbered.astype(np.int32), len(np.unique(queries)), self.scheme
         )
+
+    def describe(self) -> str:
+        """How the queries were drawn, for a model card."""
+        if self.scheme == "temporal":
+            return (
+                "temporal: the most recent half of the past projects, each asked of the catalog of the projects that "
+                "started before its slice of time"
+            )
+        return "k-fold leave-projects-out: each query is asked of a catalog without its project"
 
     def group_sizes(self) -> np.ndarray:
         """Candidates per query, in query order (LightGBM's ``group``)."""
@@ -67,6 +84,61 @@ def usable_projects(dataset: Dataset) -> list[str]:
     for member in dataset.project_members:
         sizes[member.project_id] = sizes.get(member.project_id, 0) + 1
     return [p.id for p in dataset.projects if sizes.get(p.id, 0) >= 2]
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """Simulated queries about ``asked`` projects, answered by the catalog without the ``hidden`` ones (``asked`` and,
+    in a temporal plan, everything that started with or after them)."""
+
+    asked: tuple[str, ...]
+    hidden: frozenset[str]
+
+
+#: share of the usable projects with a start date above which the plan may be temporal
+TEMPORAL_MIN_DATED = 0.8
+#: projects a temporal plan must ask about (the recent half of the dated ones): below it, a catalog of half the history
+#: and half the queries cost more than asking as of the time gains, and the plan is k-fold
+TEMPORAL_MIN_ASKED = 200
+
+
+def resolved_scheme(dataset: Dataset, projects: list[str], scheme: str) -> str:
+    """``"temporal"`` or ``"kfold"``: what ``scheme`` (``"auto"``, ``"temporal"``, ``"kfold"``) means for these usable
+    ``projects`` (auto: temporal when at least :data:`TEMPORAL_MIN_DATED` of them have a start date and their recent
+    half holds :data:`TEMPORAL_MIN_ASKED` or more)."""
+    if scheme not in {"auto", "temporal", "kfold"}:
+        raise ValueError(f"unknown simulation scheme {scheme!r}; allowed: auto, temporal, kfold")
+    dated = {p.id for p in dataset.projects if p.start_date is not None}.intersection(projects)
+    if len(dated) < 2 or scheme == "kfold":
+        return "kfold"
+    enough = len(dated) >= 2 * TEMPORAL_MIN_ASKED and len(dated) >= TEMPORAL_MIN_DATED * len(projects)
+    return "temporal" if scheme == "temporal" or enough else "kfold"
+
+
+def fold_plan(
+    dataset: Dataset, projects: list[str], *, folds: int, max_queries: int, scheme: str, rng: random.Random
+) -> list[Fold]:
+    """Which projects are asked of which catalog (see the module's docstring); ``scheme`` is ``"auto"``,
+    ``"temporal"`` or ``"kfold"``. ``projects`` are the usable ones."""
+    starts = {p.id: p.start_date for p in dataset.projects if p.start_date is not None}
+    dated = sorted((starts[p], p) for p in projects if p in starts)
+    if resolved_scheme(dataset, projects, scheme) == "kfold":
+        order = list(projects)
+        rng.shuffle(order)
+        order = order[:max_queries]
+        return [
+            Fold(tuple(sorted(order[f::folds])), frozenset(order[f::folds])) for f in range(folds) if order[f::folds]
+        ]
+    recent = [p for _, p in dated[len(dated) // 2 :]][-max_queries:]
+    plan: list[Fold] = []
+    for f in range(folds):
+        asked = recent[f * len(recent) // folds : (f + 1) * len(recent) // folds]
+        if not asked:
+            continue
+        since = starts[asked[0]]
+        hidden = {p.id for p in dataset.projects if p.start_date is not None and p.start_date >= since}
+        plan.append(Fold(tuple(asked), frozenset(hidden | set(asked))))  # in time order
+    return plan
 
 
 def simulated_ask(partner: Partner, rng: random.Random) -> Understood | None:
@@ -108,14 +180,14 @@ def simulate_queries(
     extra_requesters: int = 1,
     random_state: int = 0,
     layout: DenseLayout | None = None,
+    scheme: str = "auto",
 ) -> TrainingData:
-    """Features and labels of candidates for leave-fold-out queries built from past projects."""
+    """Features and labels of candidates for queries built from past projects (:func:`fold_plan`)."""
     from matcher.recommender import Recommender  # local: the recommender imports the rankers
 
-    projects = usable_projects(dataset)
     rng = random.Random(random_state)
-    rng.shuffle(projects)
-    projects = projects[:max_queries]
+    projects = usable_projects(dataset)
+    plan = fold_plan(dataset, projects, folds=folds, max_queries=max_queries, scheme=scheme, rng=rng)
     members: dict[str, list[tuple[str, str]]] = {}
     for m in dataset.project_members:
         members.setdefault(m.project_id, []).append((m.partner_id, m.role))
@@ -124,15 +196,12 @@ def simulate_queries(
     ys: list[np.ndarray] = []
     gs: list[np.ndarray] = []
     n_queries = 0
-    for fold in range(folds):
-        held = set(projects[fold::folds])
-        if not held:
-            continue
+    for fold in plan:
         rec = Recommender(
-            build_catalog(without_projects(dataset, held), vectors, embedder.dim), embedder, layout=layout
+            build_catalog(without_projects(dataset, set(fold.hidden)), vectors, embedder.dim), embedder, layout=layout
         )
         catalog = rec.catalog
-        for project_id in sorted(held):
+        for project_id in fold.asked:
             team = members[project_id]
             lead = lead_of(team) or team[0][0]
             others = sorted({p for p, _ in team if p != lead})
@@ -162,6 +231,8 @@ def simulate_queries(
                 ys.append(labels)
                 gs.append(np.full(len(rows), n_queries, dtype=np.int32))
                 n_queries += 1
+    drawn = resolved_scheme(dataset, projects, scheme)
     if not xs:
-        return TrainingData(np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.int8), np.zeros(0, np.int32), 0)
-    return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries)
+        empty = np.zeros((0, len(FEATURES)), np.float32)
+        return TrainingData(empty, np.zeros(0, np.int8), np.zeros(0, np.int32), 0, drawn)
+    return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries, drawn)
