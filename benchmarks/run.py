@@ -273,6 +273,51 @@ def peer_command(name: str, directory: Path) -> tuple[list[str], dict[str, str],
     return argv, {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}, "/health", "/search"
 
 
+def cpu_seconds_by_process() -> dict[int, tuple[int, float]]:
+    """pid -> (nice, user + system CPU seconds so far) of every process /proc shows."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[int, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended
+        out[int(stat.parent.name)] = (int(fields[16]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def busy_others(
+    before: dict[int, tuple[int, float]], after: dict[int, tuple[int, float]], seconds: float, own: int
+) -> list[tuple[int, float]]:
+    """(pid, share of a CPU) of the processes other than ``own`` at nice < 19 that used more than half a CPU
+    between the two samples."""
+    busy = []
+    for pid, (nice, cpu) in after.items():
+        if pid == own or pid not in before or nice >= 19:
+            continue
+        share = (cpu - before[pid][1]) / seconds
+        if share > 0.5:
+            busy.append((pid, share))
+    return busy
+
+
+def wait_for_quiet(limit_s: float, sample_s: float = 5.0) -> float:
+    """Wait (at most ``limit_s``) while another process at nice < 19 uses more than half a CPU: a benchmark part
+    disturbed by another session's benchmark measures that benchmark. Returns the seconds waited."""
+    started = time.perf_counter()
+    while True:
+        before = cpu_seconds_by_process()
+        time.sleep(sample_s)
+        busy = busy_others(before, cpu_seconds_by_process(), sample_s, os.getpid())
+        waited = time.perf_counter() - started
+        if not busy or waited >= limit_s:
+            if busy:
+                log(f"still busy after {waited:.0f} s, going on: " + ", ".join(f"{p} {c:.0%}" for p, c in busy))
+            return waited - sample_s if not busy else waited
+        log("waiting: " + ", ".join(f"pid {p} uses {c:.0%} of a CPU" for p, c in busy))
+        time.sleep(25)
+
+
 # -- load -----------------------------------------------------------------------------------------------------------
 class Bodies:
     """Request bodies that are never sent twice: each load run takes a fresh slice of distinct query texts."""
@@ -333,14 +378,16 @@ class Ingested:
     commit: str
     loadavg: str
     info: dict[str, float] = field(default_factory=dict)
+    seeded: str = ""  # how the embedding cache was seeded (the texts were not embedded), or "" for a plain ingest
 
     @property
     def note(self) -> str:
-        return f"ingested {self.finished} at {self.commit}, load average {self.loadavg}"
+        how = f", {self.seeded}" if self.seeded else ""
+        return f"ingested {self.finished} at {self.commit}, load average {self.loadavg}{how}"
 
     def save(self, directory: Path) -> None:
         record = {"seconds": self.seconds, "finished": self.finished, "commit": self.commit, "loadavg": self.loadavg}
-        (directory / "INGESTED.json").write_text(json.dumps({**record, "info": self.info}))
+        (directory / "INGESTED.json").write_text(json.dumps({**record, "info": self.info, "seeded": self.seeded}))
 
     @staticmethod
     def load(directory: Path) -> Ingested | None:
@@ -348,7 +395,10 @@ class Ingested:
         if not path.exists():
             return None
         data = json.loads(path.read_text())
-        return Ingested(data["seconds"], data["finished"], data["commit"], data["loadavg"], data.get("info", {}))
+        return Ingested(
+            data["seconds"], data["finished"], data["commit"], data["loadavg"], data.get("info", {}),
+            data.get("seeded", ""),
+        )  # fmt: skip
 
 
 def alliance(stores: Path, partners: int) -> Path:
@@ -380,6 +430,20 @@ def ingest_matcher(data: Path, home: Path, timeout: float) -> Ingested:
     return _timed_ingest(argv, matcher_env(home), home, timeout, f"matcher ingest {data.name}")
 
 
+def ingest_seeded(partners: int, base: Path, stores: Path, timeout: float) -> Ingested:
+    """The store of ``partners`` synthetic partners under ``stores/seeded``, ingested with its embedding cache seeded
+    from the store under ``base`` (:func:`benchmarks.growth.cached_store`: real vectors for the texts ``base`` holds,
+    synthetic ones on their manifold for the others; the rest of the ingest real)."""
+    from benchmarks.growth import built_seconds, cached_store
+
+    home, seconds = cached_store(partners, base, stores / "seeded", timeout, log)
+    loadavg = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    seconds = seconds or built_seconds(home)
+    done = Ingested(seconds, time.strftime("%Y-%m-%d %H:%M"), commit(), loadavg, seeded=f"vectors seeded from {base}")
+    done.save(home)
+    return done
+
+
 def ingest_peer(name: str, data: Path, out: Path, timeout: float) -> Ingested:
     argv = [sys.executable, "-m", "benchmarks.peers", "ingest", name, str(data), str(out)]
     return _timed_ingest(argv, {**os.environ}, out, timeout, f"{name} ingest {data.name}")
@@ -395,6 +459,7 @@ class Context:
     bodies: Bodies
     report: Report
     fresh: bool = False  # ingest again even when --stores has the store
+    seeded_from: Path | None = None  # the main size's store is built with vectors seeded from this store's
     ingests: dict[str, Ingested] = field(default_factory=dict)
     p50: dict[int, float] = field(default_factory=dict)  # free-text p50 at concurrency 1 by size
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M"))
@@ -409,8 +474,22 @@ class Context:
                 self.ingests[key] = kept
         return directory
 
+    def seeded(self, partners: int) -> bool:
+        """Whether the store of this size is built with seeded vectors (``--seeded-from``: the main size only)."""
+        return self.seeded_from is not None and partners == self.sizes.partners
+
+    def at(self, partners: int) -> str:
+        """``100k partners``, and how the store was built when its texts were not embedded."""
+        return f"{size_label(partners)} partners" + (", vectors seeded" if self.seeded(partners) else "")
+
     def home(self, partners: int) -> Path:
         """The matcher store of ``partners`` synthetic partners (ingested and timed when not kept)."""
+        base = self.seeded_from
+        if base is not None and self.seeded(partners):
+            seeded = self.stores / "seeded" / f"home-{partners}"
+            return self._store(
+                f"matcher-{partners}", seeded, lambda: ingest_seeded(partners, base, self.stores, self.sizes.timeout_s)
+            )
         home = self.stores / f"home-{partners}"
         data = alliance(self.stores, partners)
         return self._store(f"matcher-{partners}", home, lambda: ingest_matcher(data, home, self.sizes.timeout_s))
@@ -453,7 +532,7 @@ def embedding_alone_ms(ctx: Context, home: Path) -> list[float]:
 
 def part_peers(ctx: Context) -> None:
     sizes, n = ctx.sizes, ctx.sizes.peers_partners
-    at = f"{size_label(n)} partners"
+    at = ctx.at(n)
     home = ctx.home(n)
     peers = {name: ctx.peer(name, n) for name in SYSTEMS[1:]}
     ingest = {s: ctx.ingest(s, n).seconds for s in SYSTEMS}
@@ -485,7 +564,11 @@ def part_peers(ctx: Context) -> None:
     lines = [
         f"| at {at} | " + " | ".join(labels[s] for s in SYSTEMS) + " |",
         "|---|" + "--:|" * len(SYSTEMS),
-        "| ingest, s | " + " | ".join(f"{ingest[s]:.0f}" for s in SYSTEMS) + " |",
+        "| ingest, s | "
+        + " | ".join(
+            f"{ingest[s]:.0f}" + (" (vectors seeded)" if s == "matcher" and ctx.seeded(n) else "") for s in SYSTEMS
+        )
+        + " |",
         "| ingest, partners/s | " + " | ".join(f"{n / ingest[s]:.0f}" for s in SYSTEMS) + " |",
         "| start-up until it answers, s | " + " | ".join(f"{start_s[s]:.0f}" for s in SYSTEMS) + " |",
     ]
@@ -533,7 +616,7 @@ def part_overhead(ctx: Context) -> None:
     ctx.p50[n] = p50
     rounds = ", ".join(f"{r['p50_ms']:.1f}" for r in runs)
     ctx.report.rows.append(Row(
-        f"overhead: free-text query p50 over HTTP at concurrency 1 ({size_label(n)} partners, {sizes.load_rounds} "
+        f"overhead: free-text query p50 over HTTP at concurrency 1 ({ctx.at(n)}, {sizes.load_rounds} "
         f"rounds of {sizes.load_seconds:g} s: {rounds} ms) ÷ embedding that kind of query alone (the matcher's "
         f"encoders in the benchmark process, {len(embed_ms)} texts, between the rounds)",
         f"{p50:.1f} ms", f"{embed:.2f} ms", f"{p50 / embed:.2f}", "<= 1.3", verdict(p50 / embed <= 1.3)))  # fmt: skip
@@ -557,10 +640,10 @@ def part_breakdown(ctx: Context, home: Path) -> None:
         lines.append(f"| {name} | {ms:.2f} | {cpu:.2f} | {ms / result.end_to_end_ms:.0%} |")
     lines.append(f"| **end to end** (Recommender.collaborators, {result.candidates:.0f} candidates) | "
                  f"**{result.end_to_end_ms:.2f}** | {result.end_to_end_cpu_ms:.2f} | 100% |")  # fmt: skip
-    ctx.report.tables[f"Where a request's time goes, in process ({size_label(ctx.sizes.partners)} partners)"] = lines
+    ctx.report.tables[f"Where a request's time goes, in process ({ctx.at(ctx.sizes.partners)})"] = lines
     ctx.report.rows.append(Row(
-        f"overhead in process: Recommender.collaborators p50 ÷ embedding alone ({size_label(ctx.sizes.partners)} "
-        f"partners, {result.queries // 2} texts each)",
+        f"overhead in process: Recommender.collaborators p50 ÷ embedding alone ({ctx.at(ctx.sizes.partners)}, "
+        f"{result.queries // 2} texts each)",
         f"{result.end_to_end_ms:.2f} ms", f"{result.steps_ms['embedding (alone)']:.2f} ms",
         f"{result.overhead:.2f}", "<= 1.3", verdict(result.overhead <= 1.3)))  # fmt: skip
     matcher.close()  # type: ignore[attr-defined]
@@ -611,7 +694,7 @@ def part_load(ctx: Context) -> None:
     log(f"load at concurrency 32: {run}")
     ok = run["errors"] == 0
     ctx.report.rows.append(Row(
-        f"load: concurrency 32 for {sizes.stress_seconds:g} s ({size_label(n)} partners, every text new"
+        f"load: concurrency 32 for {sizes.stress_seconds:g} s ({ctx.at(n)}, every text new"
         f"{repeated(run, count)}): {run['requests']:.0f} answers, {run['errors']:.0f} errors, p50 "
         f"{run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, max {run['max_ms']:.0f} ms; VmRSS after "
         f"{memory['VmRSS']:.0f} MB (peak {memory['VmHWM']:.0f})",
@@ -678,7 +761,7 @@ def part_cache(ctx: Context) -> None:
     p50 = {k: median_of(r["p50_ms"] for r in v) for k, v in results.items()}
     rps = {k: median_of(r["rps"] for r in v) for k, v in results.items()}
     ctx.report.rows.append(Row(
-        f"query cache on a page mix (a text, then 0-3 re-sends with a filter changed; {size_label(n)} partners, "
+        f"query cache on a page mix (a text, then 0-3 re-sends with a filter changed; {ctx.at(n)}, "
         f"concurrency 1, {sizes.load_rounds} rounds of {sizes.load_seconds:g} s): hit rate "
         f"{median_of(hit_rates):.0%}; p50 with the cache vs the same mix with every text new "
         f"(requests/s {rps['cache']:.0f} vs {rps['fresh']:.0f})",
@@ -707,7 +790,7 @@ def part_growth(ctx: Context) -> None:
             ingest = f"{built:.0f} (once, vectors seeded; cached)" if built else "cached"
         else:
             home = ctx.home(n)
-            ingest = f"{ctx.ingest('matcher', n).seconds:.0f}"
+            ingest = f"{ctx.ingest('matcher', n).seconds:.0f}" + (" (vectors seeded)" if ctx.seeded(n) else "")
         count = bodies_needed(sizes.load_seconds, 1)
         with serving({"matcher": matcher_command(home)}, sizes.timeout_s, ctx.warm) as servers:
             run = load(servers["matcher"].url, ctx.bodies.take(count), 1, sizes.load_seconds)
@@ -729,14 +812,15 @@ def part_growth(ctx: Context) -> None:
                                    "not measured (see the growth table)", target="<= 1.5", met="**no**"))  # fmt: skip
     if sizes.partners in rss:
         mb = rss[sizes.partners]
-        ctx.report.rows.append(Row(f"resident memory at {size_label(sizes.partners)} partners (VmRSS after the run)",
+        ctx.report.rows.append(Row(f"resident memory at {ctx.at(sizes.partners)} (VmRSS after the run)",
                                    f"{mb:.0f} MB", target="<= 1000 MB", met=verdict(mb <= 1000)))  # fmt: skip
 
 
 def part_ingest(ctx: Context) -> None:
     from benchmarks.growth import encoder_rates
 
-    n = ctx.sizes.partners
+    # a store built with seeded vectors embedded nothing: the ingest is measured at the peers' (real) size then
+    n = ctx.sizes.peers_partners if ctx.seeded(ctx.sizes.partners) else ctx.sizes.partners
     home = ctx.home(n)
     from matcher.io.importer import read_directory
 
@@ -795,6 +879,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--partners", type=int, default=None, help="the main size (default 100k; quick 1k)")
     parser.add_argument("--peers-partners", type=int, default=None, help="the peers' size (default: --partners)")
     parser.add_argument("--growth", type=int, nargs="+", default=None, help="growth sizes (default 1k 10k 100k 1M)")
+    parser.add_argument(
+        "--seeded-from",
+        type=Path,
+        default=None,
+        help="build the main size's store (--partners) without embedding its texts: its embedding cache seeded from "
+        "the store under this folder (real vectors for the texts it holds, synthetic ones on their manifold for the "
+        "others; benchmarks.growth.cached_store); the ingest part then runs at --peers-partners",
+    )
+    parser.add_argument(
+        "--polite",
+        type=float,
+        default=0.0,
+        metavar="MINUTES",
+        help="before each part, wait up to this long while another process at nice < 19 uses > 50%% of a CPU",
+    )
     args = parser.parse_args(argv)  # fmt: skip
     sizes = QUICK if args.quick else FULL
     if args.partners:
@@ -808,7 +907,10 @@ def main(argv: list[str] | None = None) -> None:
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     stores = args.stores or workdir / "stores"
     stores.mkdir(parents=True, exist_ok=True)
-    ctx = Context(sizes, workdir, args.cache_dir, stores, Bodies(workdir), Report(), fresh=args.fresh)
+    ctx = Context(
+        sizes, workdir, args.cache_dir, stores, Bodies(workdir), Report(), fresh=args.fresh,
+        seeded_from=args.seeded_from,
+    )  # fmt: skip
     model, flags = cpu_description()
     started = time.perf_counter()
     log(f"scratch folder {workdir}; stores {stores}; {os.cpu_count()} CPUs ({model}); sizes {sizes}")
@@ -820,7 +922,7 @@ def main(argv: list[str] | None = None) -> None:
     command = "python -m benchmarks.run" + (" --quick" if args.quick else "")
     if args.parts != list(PARTS):
         command += " --parts " + " ".join(args.parts)
-    for flag in ("partners", "peers_partners", "growth", "stores"):
+    for flag in ("partners", "peers_partners", "growth", "stores", "seeded_from", "polite"):
         value = getattr(args, flag)
         if value:
             shown = " ".join(map(str, value)) if isinstance(value, list) else value
@@ -843,16 +945,22 @@ def main(argv: list[str] | None = None) -> None:
         ]
         for title, lines in ctx.report.tables.items():
             out += [f"\n{title}\n", *lines]
+        if timeline:
+            out += ["\nWhen each part ran\n", "| part | started | load average (1, 5, 15 min) | waited for others, s |",
+                    "|---|---|---|--:|", *timeline]  # fmt: skip
         return "\n".join(out)
+
+    timeline: list[str] = []
 
     try:
         if args.prepare:
             prepare(ctx)
             return
-        for name in PARTS:
-            if name not in args.parts:
-                continue
-            log(f"part {name} ...")
+        for name in dict.fromkeys(args.parts):  # in the order given
+            waited = wait_for_quiet(args.polite * 60) if args.polite else 0.0
+            loadavg = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+            timeline.append(f"| {name} | {time.strftime('%H:%M')} | {loadavg} | {waited:.0f} |")
+            log(f"part {name} ... (load average {loadavg})")
             try:
                 parts[name](ctx)
             except Exception as exc:  # a failed part is reported; the others still run

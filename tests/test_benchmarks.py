@@ -272,3 +272,36 @@ def test_a_kept_store_is_reused_with_the_record_of_its_ingest(tmp_path: Path) ->
     assert ctx.ingest("matcher", 10).seconds == 12.5
     assert ctx.reused() == ["matcher-10 (ingested 2026-01-02 03:04 at abc1234, load average 1.0, 1.0, 1.0)"]
     assert (stores / "alliance-10" / "partners.csv").exists()  # the data it was built from is there too
+
+
+def test_the_main_size_is_seeded_and_the_others_are_plain_ingests(tmp_path: Path) -> None:
+    import dataclasses
+
+    from benchmarks.run import QUICK, Bodies, Context, Ingested, Report
+
+    stores = tmp_path / "stores"
+    seeded, plain = stores / "seeded" / "home-20", stores / "home-10"
+    for kept, how in ((seeded, "vectors seeded from /base"), (plain, "")):
+        kept.mkdir(parents=True)
+        Ingested(3.0, "2026-01-02 03:04", "abc1234", "1.0", seeded=how).save(kept)
+    sizes = dataclasses.replace(QUICK, partners=20, peers_partners=10)
+    ctx = Context(sizes, tmp_path, tmp_path / "cache", stores, Bodies(tmp_path), Report(), seeded_from=Path("/base"))
+
+    assert ctx.home(20) == seeded and ctx.home(10) == plain
+    assert ctx.seeded(20) and not ctx.seeded(10)
+    assert ctx.at(20) == "0.02k partners, vectors seeded" and ctx.at(10) == "0.01k partners"
+    assert ctx.ingest("matcher", 20).seeded == "vectors seeded from /base"
+    assert (
+        ctx.reused()[0]
+        == "matcher-20 (ingested 2026-01-02 03:04 at abc1234, load average 1.0, vectors seeded from /base)"
+    )
+
+
+def test_busy_others_are_the_other_processes_above_half_a_cpu_below_nice_19() -> None:
+    from benchmarks.run import busy_others
+
+    before = {1: (0, 10.0), 2: (19, 10.0), 3: (0, 10.0), 4: (5, 0.0), 5: (0, 0.0)}
+    after = {1: (0, 13.0), 2: (19, 15.0), 3: (0, 11.0), 4: (5, 4.0), 5: (0, 5.0), 6: (0, 9.0)}
+
+    # over 5 s: 1 used 60 % (but is this process), 2 is at nice 19, 3 used 20 %, 4 used 80 %, 5 100 %, 6 is new
+    assert busy_others(before, after, 5.0, own=1) == [(4, 0.8), (5, 1.0)]

@@ -19,8 +19,11 @@ class NaivePeer:
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(model_path(), device="cpu")
-        self.dim = int(self.model.get_embedding_dimension())
-        self.index = faiss.IndexFlatIP(self.dim)
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{model_path()} does not declare its embedding dimension")
+        self.dim = int(dim)
+        self.index: faiss.Index = faiss.IndexFlatIP(self.dim)
         self.ids: list[str] = []
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.peers import model_path
 
@@ -12,10 +13,10 @@ from benchmarks.peers import model_path
 class TxtaiPeer:
     label = "txtai Embeddings (default FAISS index)"
 
-    def __init__(self, embeddings: object | None = None) -> None:
+    def __init__(self, embeddings: Any = None) -> None:
         from txtai import Embeddings
 
-        self.embeddings = embeddings if embeddings is not None else Embeddings(path=model_path(), content=False)
+        self.embeddings: Any = embeddings if embeddings is not None else Embeddings(path=model_path(), content=False)
 
     def ingest(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         if len(ids) != len(texts):
