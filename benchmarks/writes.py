@@ -334,13 +334,15 @@ def main(argv: list[str] | None = None) -> None:
     sizes, partners = (QUICK_WRITES, 5_000) if args.quick else (FULL_WRITES, args.partners)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="matcher-writes-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    load_before = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     started = time.perf_counter()
     home = simulated_store(partners, workdir, log)
     rows = bench_writes(home, partners, sizes, log, simulated=True)
     minutes = (time.perf_counter() - started) / 60
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"\n`python -m benchmarks.writes{' --quick' if args.quick else f' --partners {partners}'}` — "
-          f"{time.strftime('%Y-%m-%d %H:%M')}, {minutes:.1f} min, load average at the end {load}\n")  # fmt: skip
+          f"{time.strftime('%Y-%m-%d %H:%M')}, {minutes:.1f} min, load average at the start {load_before}, at the "
+          f"end {load}\n")  # fmt: skip
     print("| metric | this run | baseline (same run) | ratio | target | met |")
     print("|---|--:|--:|--:|---|---|")
     for row in rows:

@@ -11,6 +11,8 @@ cannot bring it up to date).
 - The TF-IDF vocabulary drifts as texts change (new words are unknown to it): when the share of partner profiles
   changed since the last fit passes :attr:`SnapshotManager.refit_drift`, a background thread rebuilds the catalog
   from the store (vocabulary, idf, everything), catches it up with the deltas committed meanwhile, and swaps it in.
+- Deltas are applied on one thread of the manager (the caller waits for it) and a refit runs on another, both at a
+  lower CPU priority than the request threads (:attr:`SnapshotManager.write_nice`, Linux).
 - The indexes' files are saved by a background thread a moment after the last delta (:class:`IndexSaver`); a crash
   before then is repaired from the store at the next start (:mod:`matcher.index.files`).
 """
@@ -18,9 +20,12 @@ cannot bring it up to date).
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Protocol, cast
 
@@ -182,6 +187,9 @@ class SnapshotManager:
 
     #: share of partner profiles changed since the last fit above which the vocabulary is refitted in the background
     refit_drift = 0.2
+    #: how much nicer (Linux: per thread) the threads that apply deltas and refit run than the readers: on a busy
+    #: machine the scheduler gives the request threads the cores first; 0 leaves them as they are
+    write_nice = 10
 
     def __init__(self, parts: SnapshotParts) -> None:
         self.parts = parts
@@ -190,6 +198,8 @@ class SnapshotManager:
         self._lock = threading.RLock()  # one writer of the snapshot at a time; readers never take it
         self._refit: threading.Thread | None = None
         self.saver = IndexSaver(parts.save_index)
+        # the thread that applies the deltas (started by the first one): the caller waits for it
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot-writer", initializer=self._nicer)
 
     @property
     def current(self) -> Snapshot | None:
@@ -248,15 +258,40 @@ class SnapshotManager:
         current = self._current
         if current is not None and at_least is not None and current.revision >= at_least:
             return False
-        if not self._lock.acquire(blocking=blocking or current is None):
+        if current is None:  # the first build (start-up): in this thread, nobody reads yet
+            changed = self._locked_catch_up(at_least, blocking=True)
+        elif not blocking and not self._free():
             return False
-        try:
-            changed = self._catch_up(at_least)
-        finally:
-            self._lock.release()
+        else:
+            changed = self._writer.submit(self._locked_catch_up, at_least, blocking=blocking).result()
         if changed:
             self._refit_if_drifted()
         return changed
+
+    def _locked_catch_up(self, at_least: int | None, *, blocking: bool) -> bool:
+        if not self._lock.acquire(blocking=blocking):
+            return False
+        try:
+            return self._catch_up(at_least)
+        finally:
+            self._lock.release()
+
+    def _free(self) -> bool:
+        """Whether no thread updates the snapshot now."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        self._lock.release()
+        return True
+
+    def _nicer(self) -> None:
+        """Lower this thread's CPU priority by :attr:`write_nice` (Linux only: elsewhere it would be the process's)."""
+        if self.write_nice <= 0 or sys.platform != "linux":
+            return
+        thread = threading.get_native_id()
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + self.write_nice))
+        except OSError as exc:  # not allowed here: the writes run at the readers' priority
+            logger.info("could not lower the snapshot writer's priority: %s", exc)
 
     def _catch_up(self, at_least: int | None) -> bool:
         """:meth:`catch_up` with the lock held."""
@@ -343,6 +378,8 @@ class SnapshotManager:
         current = self._current
         if current is None:
             return False
+        if threading.current_thread() is self._refit:  # the background refit, not a caller's own thread
+            self._nicer()
         store = self.parts.store
         started = time.perf_counter()
         revision = store.revision()
@@ -374,6 +411,7 @@ class SnapshotManager:
         return True
 
     def close(self) -> None:
+        self._writer.shutdown(wait=True)
         self.saver.flush()
 
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import random
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,6 +31,7 @@ from matcher.ranking.bridge import LexicalBridge
 from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
+from matcher.snapshot import SnapshotManager
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -202,6 +207,28 @@ def test_a_write_keeps_the_fitted_lexical_bridge_and_a_refit_fits_it_again(
     assert matcher.snapshots.refit()  # a new vocabulary: fitted again on the refitted catalogue
     assert matcher.recommender.lexical_bridge is not first and fitted_on[-1] is matcher.catalog
     assert len(fitted_on) == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are Linux's")
+def test_deltas_are_applied_on_a_thread_nicer_than_the_callers(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[int, int]] = []
+    apply = SnapshotManager.apply
+
+    def watched(self: SnapshotManager, *args: Any, **kwargs: Any) -> Any:
+        seen.append((threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        return apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(SnapshotManager, "apply", watched)
+    caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    editor = Editor(matcher)
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
+    editor.patch("partners", "gen-00002", {"description": "Kelp school."})
+    assert matcher.catalog.partner("gen-00002").description == "Kelp school."  # read-your-writes still holds
+    assert len(seen) == 2 and seen[0][0] == seen[1][0] != threading.get_native_id()  # one writer thread
+    assert seen[0][1] == min(19, caller + SnapshotManager.write_nice)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller's is untouched
 
 
 def test_another_process_applies_the_same_deltas(matcher: Matcher, tmp_path: Path) -> None:
