@@ -69,13 +69,16 @@ class Recommender:
         # Group candidates keep the default weights: on held-out group memberships they beat the ranker learned
         # from project queries (docs/evaluation.md), whose requester-centred features do not fit group queries.
         self.group_ranker: Ranker = LinearRanker()
-        ids = [p.id for p in catalog.partners]
         if index is None:
+            ids = [p.id for p in catalog.partners]
             index = build_index(ids, catalog.partner_vectors, dim=embedder.dim, setting=index_setting)
         if history_index is None:
             rows = history_rows(catalog)
             history_index = build_index(
-                [ids[i] for i in rows], catalog.history_vectors[rows], dim=embedder.dim, setting=index_setting
+                [catalog.partners[i].id for i in rows.tolist()],
+                catalog.history_vectors[rows],
+                dim=embedder.dim,
+                setting=index_setting,
             )
         self.candidates = CandidateGenerator(catalog, index, history_index, per_source=candidates_per_source)
 
