@@ -232,9 +232,11 @@ def screenshot() -> Callable[..., Path]:
 
 def choose(page: Any, picker: str, text: str, option: str) -> None:
     """Choose ``option`` in the search-as-you-type picker whose input is ``#picker``, by keyboard: type ``text``, wait
-    for the option, move to it with the arrow keys and press Enter."""
+    for the option, move to it with the arrow keys and press Enter. The field is focused, not clicked: a click opens
+    the unfiltered first page, whose options the answer for ``text`` then replaces while the arrows are pressed (on a
+    loaded machine the Enter then chose nothing)."""
     field = page.locator(f"#{picker}")
-    field.click()
+    field.focus()
     field.fill(text)
     listbox = page.locator(f"#{picker}-listbox")
     listbox.locator("[role='option']", has_text=option).first.wait_for()

@@ -1,6 +1,7 @@
 """The team builder against the documented contract of POST /v1/recommendations/consortium, stubbed with page.route
-(another engineer is building the endpoint): the request the form sends, the proposed team with what each member
-brings, its coverage and binding constraints, a swap for an alternative, and infeasible constraints in words."""
+(tests/team/test_http.py checks the stub against the endpoint's response schema): the request the form sends, the
+proposed team with what each member brings, its coverage and binding constraints, a swap for an alternative, and
+infeasible constraints in words."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def member(pid: str, name: str, kind: str, country: str, brings: list[dict[str, 
     }  # fmt: skip
 
 
-LAB_ALT = {"partner_id": "garden-ngo", "name": "Seeds of Learning", "type": "ngo", "country": "BR", "score": 0.3}
+LAB_ALT = {"partner_id": "garden-ngo", "name": "Seeds of Learning", "type": "ngo", "country": "BR", "score": 0.3,
+           "objective_change": -0.2}  # fmt: skip
 TEAM = {
     "members": [
         member("ocean-lab", "Coastal Research Lab", "research_centre", "PT", [
@@ -45,6 +47,7 @@ TEAM = {
     ],
     "objective": 1.5,
     "optimal": True,
+    "candidates": 100,
 }  # fmt: skip
 
 

@@ -162,3 +162,14 @@ def test_the_time_limit_is_a_json_number(client: TestClient, time_limit: Any) ->
     r = consortium(client, time_limit=time_limit)
     assert r.status_code == 422, r.text
     assert r.json()["detail"][0]["loc"] == ["body", "time_limit"]
+
+
+def test_the_web_page_s_stubbed_answers_have_the_endpoint_s_shape() -> None:
+    """The browser tests stub the endpoint (tests/browser/test_team.py): their answers must be ones it can give."""
+    from service.schemas.teams import ConsortiumPublic
+    from tests.browser.test_team import TEAM, swapped_team
+
+    for answer in (TEAM, swapped_team()):
+        parsed = ConsortiumPublic.model_validate(answer)
+        assert parsed.model_dump(mode="json").keys() == answer.keys()
+        assert [len(m.alternatives) for m in parsed.members] == [len(m["alternatives"]) for m in answer["members"]]
