@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.synthetic import query_texts
+from matcher.engine import Matcher
 from matcher.recommender import Recommender
 
 #: The steps timed one after the other (their sum exceeds the end-to-end time: the request overlaps the embedding
@@ -116,12 +117,12 @@ def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: l
     )
 
 
-def load(home: Path) -> tuple[Recommender, Callable[[list[str]], np.ndarray], object]:
-    """The served recommender of the store under ``home`` and its embedder without the query cache."""
-    from matcher.engine import Matcher
+def load(home: Path) -> tuple[Recommender, Callable[[list[str]], np.ndarray], Matcher]:
+    """The served recommender of the store under ``home`` (with the threads of ``matcher serve``:
+    :meth:`Settings.serving`) and its embedder without the query cache."""
     from matcher.settings import Settings
 
-    matcher = Matcher(Settings(home=home, database_url=None)).open()
+    matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
     recommender = matcher.recommender
     cache = matcher.query_cache
     inner = cache.embedder if cache is not None else matcher.embedder

@@ -514,19 +514,24 @@ class Context:
 
 
 def embedding_alone_ms(ctx: Context, home: Path) -> list[float]:
-    """Milliseconds to embed one query text with the matcher's encoders (no cache), one text at a time."""
+    """Milliseconds to embed one query text with the matcher's encoders (no cache), one text at a time, with the
+    threads ``matcher serve`` gives them (:meth:`Settings.serving`: one per inference and per BLAS call)."""
+    from threadpoolctl import threadpool_limits
+
     from matcher.engine import create_embedder
     from matcher.settings import Settings
 
-    embedder = create_embedder(Settings(home=home, database_url=None))
+    settings = Settings(home=home, database_url=None).serving()
+    embedder = create_embedder(settings)
     texts = query_texts(ctx.sizes.embed_queries + 10, seed=99)
-    for text in texts[:10]:
-        embedder.encode([text])
     out = []
-    for text in texts[10:]:
-        started = time.perf_counter()
-        embedder.encode([text])
-        out.append((time.perf_counter() - started) * 1000)
+    with threadpool_limits(limits=settings.threads):
+        for text in texts[:10]:
+            embedder.encode([text])
+        for text in texts[10:]:
+            started = time.perf_counter()
+            embedder.encode([text])
+            out.append((time.perf_counter() - started) * 1000)
     return out
 
 
@@ -624,15 +629,19 @@ def part_overhead(ctx: Context) -> None:
 
 
 def part_breakdown(ctx: Context, home: Path) -> None:
-    """The in-process time of each pipeline step (after the servers stopped, in this process)."""
+    """The in-process time of each pipeline step (after the servers stopped, in this process, with the threads of
+    ``matcher serve``)."""
+    from threadpoolctl import threadpool_limits
+
     from benchmarks.breakdown import load as load_recommender
     from benchmarks.breakdown import measure
 
     recommender, embed, matcher = load_recommender(home)
     texts = query_texts(2 * ctx.sizes.embed_queries + 20, seed=7)
-    for text in texts[:20]:
-        recommender.collaborators(text=text, k=10)
-    result = measure(recommender, embed, texts[20:])
+    with threadpool_limits(limits=matcher.settings.threads):
+        for text in texts[:20]:
+            recommender.collaborators(text=text, k=10)
+        result = measure(recommender, embed, texts[20:])
     lines = ["| step (timed one after the other) | median ms | CPU ms (all threads) | share of end to end |",
              "|---|--:|--:|--:|"]  # fmt: skip
     for name, ms in result.steps_ms.items():
@@ -646,7 +655,7 @@ def part_breakdown(ctx: Context, home: Path) -> None:
         f"{result.queries // 2} texts each)",
         f"{result.end_to_end_ms:.2f} ms", f"{result.steps_ms['embedding (alone)']:.2f} ms",
         f"{result.overhead:.2f}", "<= 1.3", verdict(result.overhead <= 1.3)))  # fmt: skip
-    matcher.close()  # type: ignore[attr-defined]
+    matcher.close()
 
 
 def part_quality(ctx: Context) -> None:
