@@ -204,14 +204,17 @@ class Recommender:
         return LexicalBridge.fit(self.catalog, layout.multilingual, layout.scale)
 
     def keep_fitted(self, previous: Recommender) -> None:
-        """Take ``previous``'s lexical bridge if a request has fitted it and both catalogues read texts with the same
-        fitted vocabulary (a snapshot one write further on, :mod:`matcher.snapshot`). The bridge is a statistic of
-        the whole catalogue (a sample of past projects x partners) that a few changed records hardly move; fitted
-        again for every snapshot, it cost the first request after each write 0.25-0.4 s at 20k partners. A full
-        build and a refit (a new vocabulary) fit it again."""
+        """Take ``previous``'s lexical bridge and action-group weights where requests have fitted them and both
+        catalogues read texts with the same fitted vocabulary (a snapshot one write further on,
+        :mod:`matcher.snapshot`). Both are statistics of the whole catalogue (a sample of past projects x partners;
+        held-out group memberships) that a few changed records hardly move; fitted again for every snapshot, the
+        bridge cost the first request after each write 0.25-0.4 s at 20k partners. A full build and a refit (a new
+        vocabulary, after enough drift) fit them again."""
         fitted = previous.__dict__  # where functools.cached_property keeps what it computed
-        if "lexical_bridge" in fitted and _vocabulary(self.catalog) is _vocabulary(previous.catalog):
-            self.__dict__["lexical_bridge"] = fitted["lexical_bridge"]
+        if _vocabulary(self.catalog) is _vocabulary(previous.catalog):
+            for name in ("lexical_bridge", "group_weights"):
+                if name in fitted:
+                    self.__dict__[name] = fitted[name]
 
     @functools.cached_property
     def group_weights(self) -> GroupWeights:

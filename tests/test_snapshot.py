@@ -209,6 +209,17 @@ def test_a_write_keeps_the_fitted_lexical_bridge_and_a_refit_fits_it_again(
     assert len(fitted_on) == 2
 
 
+def test_a_write_keeps_the_measured_group_weights_and_a_refit_measures_them_again(matcher: Matcher) -> None:
+    matcher.snapshots.refit_drift = 0
+    editor = Editor(matcher)
+    first = matcher.recommender.group_weights  # measured by a first group request
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
+    editor.add_project_member(matcher.catalog.projects[0].id, "gen-00003")
+    assert matcher.recommender.group_weights is first  # kept by the writes
+    assert matcher.snapshots.refit()
+    assert matcher.recommender.group_weights is not first  # measured again on the refitted catalogue
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are Linux's")
 def test_deltas_are_applied_on_a_thread_nicer_than_the_callers(
     matcher: Matcher, monkeypatch: pytest.MonkeyPatch
