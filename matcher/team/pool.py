@@ -132,8 +132,40 @@ def ranked_pool(recommender: Recommender, request: ConsortiumRequest, exclude: f
             extra = [r for r in _top(catalog, recommender.score(topped), want) if r.partner_id not in seen]
         seen |= {r.partner_id for r in extra}
         pool.extend(extra)
+    pool.extend(_other_countries(catalog, request, scored, cut, pool, seen))
     pool.sort(key=lambda r: -r.score)
     return Pool(pool, {r.partner_id: r for r in top if r.partner_id in include})
+
+
+def countries_needed(request: ConsortiumRequest) -> int:
+    """The fewest distinct countries a team of the request can have: its minimum, or as many as ``size.min`` members
+    at most ``max_per_country`` from each need."""
+    cons = request.constraints
+    spread = -(-request.size.min // cons.max_per_country) if cons.max_per_country else 0
+    return max(cons.min_distinct_countries, spread)
+
+
+def _other_countries(
+    catalog: Catalog, request: ConsortiumRequest, scored: ScoredCandidates, cut: int, pool: list[Ranked], seen: set[str]
+) -> list[Ranked]:
+    """When the pool and the team's fixed members come from fewer than ``TOP_UP`` times the countries the request
+    needs (:func:`countries_needed`), the best candidate of each further country among those ``scored`` ranks below
+    ``cut``, until they do (a text that names a place fills the top with that place's partners)."""
+    need = countries_needed(request)
+    if not need:
+        return []
+    fixed = [catalog.partner(pid).country for pid, _ in fixed_members(catalog, request)]
+    have = {c for c in [*fixed, *(catalog.partner(r.partner_id).country for r in pool)] if c}
+    found: list[Ranked] = []
+    for i in scored.order[cut:]:
+        if len(have) >= TOP_UP * need:
+            break
+        partner = catalog.partners[int(scored.rows[i])]
+        if partner.country and partner.country not in have and partner.id not in seen:
+            have.add(partner.country)
+            found.append(Ranked(partner.id, scored.score_at(int(i)), scored, int(i)))
+    seen |= {r.partner_id for r in found}
+    return found
 
 
 def _admitted(

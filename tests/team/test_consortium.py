@@ -335,3 +335,23 @@ def test_a_quota_the_scored_candidates_miss_is_topped_up_by_a_narrower_scoring()
     assert ids(proposal) == ["ngo00", "uni00", "uni01"]
     assert recommender.calls == 2  # the query scored again, for universities only
     assert proposal.candidates == 13
+
+
+@pytest.mark.parametrize(
+    "constraints",
+    [Constraints(min_distinct_countries=3), Constraints(max_per_country=1)],
+    ids=["min_distinct_countries", "max_per_country"],
+)
+def test_countries_the_top_lacks_are_topped_up_from_the_candidates_scored_below_it(constraints: Constraints) -> None:
+    # 20 French NGOs above a German and two Kenyan partners: the top 10 come from France alone, and a team of 3 needs
+    # 3 countries (at least 3 distinct, or at most 1 per country)
+    partners, scores = _ngos_and_universities(0)
+    others = [partner("de1", "ngo", "DE"), partner("ke1", "ngo", "KE"), partner("ke2", "ngo", "KE")]
+    recommender = StubRecommender(StubCatalog(partners + others), scores | {"de1": 10.0, "ke1": 9.0, "ke2": 8.0})
+    request = ConsortiumRequest(text="a project", size=TeamSize(3, 3), constraints=constraints, candidates=10)
+
+    proposal = propose_consortium(recommender, request, weights=RELEVANCE_ONLY)
+
+    assert ids(proposal) == ["ngo00", "de1", "ke1"]
+    assert recommender.calls == 1
+    assert proposal.candidates == 12  # the top 10 and the best of each further country
