@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Written when the set-up finished; older than pyproject.toml (or missing, as in a fresh clone) means set up again.
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup run test lint bench evaluate
+.PHONY: setup run test lint bench
 
 ## setup: (optional; run and test do it when needed) set up again from scratch, whatever the stamp says
 setup:
@@ -37,3 +37,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check matcher service tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## bench: the performance table of docs/performance.md (installs the `bench` extra: txtai, py-spy); options in ARGS,
+## e.g. make bench ARGS=--quick
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.run $(ARGS)
