@@ -34,6 +34,7 @@ export function combobox(o) {
   let active = -1;
   let loadedFor = null; // the text the options were loaded for
   let loading = false;
+  let inflight = Promise.resolve(); // settles when the load in flight ends (answered, aborted or failed)
   let controller = null;
   let timer = null;
   let sequence = 0;
@@ -126,6 +127,8 @@ export function combobox(o) {
     controller = more ? controller : new AbortController();
     const mine = ++sequence;
     loading = true;
+    let settle;
+    inflight = new Promise((resolve) => (settle = resolve));
     message.textContent = t("picker.loading");
     try {
       const params = { q: text, limit: PAGE, ...(more ? { cursor } : {}) };
@@ -147,6 +150,7 @@ export function combobox(o) {
       message.textContent = t("picker.error");
     } finally {
       if (mine === sequence) loading = false;
+      settle();
     }
   }
 
@@ -158,9 +162,14 @@ export function combobox(o) {
       return;
     }
     let next = active + step;
-    if (next >= options.length && cursor) {
-      await load({ more: true });
-      next = Math.min(next, options.length - 1);
+    if (next >= options.length) {
+      // past the last option while a page is on its way (the typed text's): that page first, then the next one
+      while (loading) await inflight;
+      next = active + step;
+      if (next >= options.length && cursor) {
+        await load({ more: true });
+        next = Math.min(next, options.length - 1);
+      }
     }
     setActive(Math.max(0, Math.min(next, options.length - 1)));
   }
