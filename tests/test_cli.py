@@ -240,12 +240,15 @@ def test_serve_builds_the_app_and_seeds_an_empty_store(tmp_path: Path, monkeypat
     from fastapi.testclient import TestClient
 
     started: dict[str, object] = {}
+    blas_limits: list[object] = []  # the process-wide BLAS limit serve sets (not left on the test process)
     monkeypatch.setattr("uvicorn.run", lambda app, **options: started.update(app=app, **options))
+    monkeypatch.setattr("threadpoolctl.threadpool_limits", lambda limits=None: blas_limits.append(limits))
 
     result = run(tmp_path / "home", "serve", "--port", "8123", "--seed", str(TINY))
 
     assert result.exit_code == 0, result.output
     assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
+    assert started["app"].state.settings.threads == 1 and blas_limits == [1]  # type: ignore[attr-defined]
     with TestClient(started["app"]) as client:  # type: ignore[arg-type]
         assert client.get("/v1/health").json()["partners"] == 12
     assert store_counts(tmp_path / "home")["partners"] == 12

@@ -115,20 +115,33 @@ def resolved_scheme(dataset: Dataset, projects: list[str], scheme: str) -> str:
     return "temporal" if scheme == "temporal" or enough else "kfold"
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingPlan:
+    """The folds of simulated queries and how they were drawn (``scheme``: ``"temporal"`` or ``"kfold"``)."""
+
+    scheme: str
+    folds: tuple[Fold, ...]
+
+
 def fold_plan(
     dataset: Dataset, projects: list[str], *, folds: int, max_queries: int, scheme: str, rng: random.Random
-) -> list[Fold]:
+) -> TrainingPlan:
     """Which projects are asked of which catalog (see the module's docstring); ``scheme`` is ``"auto"``,
-    ``"temporal"`` or ``"kfold"``. ``projects`` are the usable ones."""
-    starts = {p.id: p.start_date for p in dataset.projects if p.start_date is not None}
-    dated = sorted((starts[p], p) for p in projects if p in starts)
+    ``"temporal"`` or ``"kfold"`` (:func:`resolved_scheme`). ``projects`` are the usable ones."""
     if resolved_scheme(dataset, projects, scheme) == "kfold":
         order = list(projects)
         rng.shuffle(order)
         order = order[:max_queries]
-        return [
-            Fold(tuple(sorted(order[f::folds])), frozenset(order[f::folds])) for f in range(folds) if order[f::folds]
-        ]
+        return TrainingPlan(
+            "kfold",
+            tuple(
+                Fold(tuple(sorted(order[f::folds])), frozenset(order[f::folds]))
+                for f in range(folds)
+                if order[f::folds]
+            ),
+        )
+    starts = {p.id: p.start_date for p in dataset.projects if p.start_date is not None}
+    dated = sorted((starts[p], p) for p in projects if p in starts)
     recent = [p for _, p in dated[len(dated) // 2 :]][-max_queries:]
     plan: list[Fold] = []
     for f in range(folds):
@@ -138,12 +151,10 @@ def fold_plan(
         since = starts[asked[0]]
         hidden = {p.id for p in dataset.projects if p.start_date is not None and p.start_date >= since}
         plan.append(Fold(tuple(asked), frozenset(hidden | set(asked))))  # in time order
-    return plan
+    return TrainingPlan("temporal", tuple(plan))
 
 
 def simulated_ask(partner: Partner, rng: random.Random) -> Understood | None:
-    from matcher.understand import Understood
-
     """An ask that ``partner`` fits: its actor kind, its country or one of its languages (one, at random)."""
     options: list[dict[str, tuple[str, ...]]] = []
     if partner.type and partner.type != "other":
@@ -186,8 +197,7 @@ def simulate_queries(
     from matcher.recommender import Recommender  # local: the recommender imports the rankers
 
     rng = random.Random(random_state)
-    projects = usable_projects(dataset)
-    plan = fold_plan(dataset, projects, folds=folds, max_queries=max_queries, scheme=scheme, rng=rng)
+    plan = fold_plan(dataset, usable_projects(dataset), folds=folds, max_queries=max_queries, scheme=scheme, rng=rng)
     members: dict[str, list[tuple[str, str]]] = {}
     for m in dataset.project_members:
         members.setdefault(m.project_id, []).append((m.partner_id, m.role))
@@ -196,7 +206,7 @@ def simulate_queries(
     ys: list[np.ndarray] = []
     gs: list[np.ndarray] = []
     n_queries = 0
-    for fold in plan:
+    for fold in plan.folds:
         rec = Recommender(
             build_catalog(without_projects(dataset, set(fold.hidden)), vectors, embedder.dim), embedder, layout=layout
         )
@@ -231,8 +241,7 @@ def simulate_queries(
                 ys.append(labels)
                 gs.append(np.full(len(rows), n_queries, dtype=np.int32))
                 n_queries += 1
-    drawn = resolved_scheme(dataset, projects, scheme)
     if not xs:
         empty = np.zeros((0, len(FEATURES)), np.float32)
-        return TrainingData(empty, np.zeros(0, np.int8), np.zeros(0, np.int32), 0, drawn)
-    return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries, drawn)
+        return TrainingData(empty, np.zeros(0, np.int8), np.zeros(0, np.int32), 0, plan.scheme)
+    return TrainingData(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), n_queries, plan.scheme)

@@ -90,16 +90,13 @@ class TeamRules:
     fixed: list[Candidate]
     requirements: list[Requirement] = field(default_factory=list)
     min_countries: int = 0
-    max_size: int = 0  # members of the whole team, the fixed ones included
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # candidate index pairs
     blocked: set[int] = field(default_factory=set)  # candidates in conflict with a fixed member
     _masks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def compile(cls, request: ConsortiumRequest, candidates: list[Candidate], fixed: list[Candidate]) -> TeamRules:
-        rules = cls(
-            candidates, fixed, min_countries=request.constraints.min_distinct_countries, max_size=request.size.max
-        )
+        rules = cls(candidates, fixed, min_countries=request.constraints.min_distinct_countries)
         size, cons = request.size, request.constraints
         everyone = np.ones(len(candidates), dtype=bool)
         span = f"{size.min}" if size.min == size.max else f"{size.min} to {size.max}"
@@ -276,8 +273,9 @@ class TeamRules:
             if best is None:
                 return None
             chosen.append(best)
+        size_max = next(r for r in self.requirements if r.field == "size.max")
         for i in order:
-            if len(self.fixed) + len(chosen) >= self.max_size:
+            if size_max.count(chosen) >= (size_max.hi or 0):
                 break
             if fits(i):
                 chosen.append(i)

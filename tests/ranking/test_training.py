@@ -25,7 +25,7 @@ def alliance(starts: list[date | None]) -> Dataset:
 def plan_of(dataset: Dataset, scheme: str = "auto", folds: int = 4, max_queries: int = 1000):  # type: ignore[no-untyped-def]
     return fold_plan(
         dataset, usable_projects(dataset), folds=folds, max_queries=max_queries, scheme=scheme, rng=random.Random(0)
-    )
+    ).folds
 
 
 def test_a_dated_history_is_asked_about_its_recent_half_each_slice_knowing_only_what_came_before() -> None:
@@ -63,6 +63,9 @@ def test_auto_asks_as_of_the_time_only_with_enough_dated_history() -> None:
     assert resolved_scheme(alliance(monthly), [f"p{i:02d}" for i in range(400)], "auto") == "temporal"
     assert resolved_scheme(alliance(monthly[:399]), [f"p{i:02d}" for i in range(399)], "auto") == "kfold"
     assert resolved_scheme(alliance(monthly[:40]), [f"p{i:02d}" for i in range(40)], "temporal") == "temporal"
+    every = alliance(monthly)
+    drawn = fold_plan(every, usable_projects(every), folds=4, max_queries=1000, scheme="auto", rng=random.Random(0))
+    assert drawn.scheme == "temporal" and sum(len(f.asked) for f in drawn.folds) == 200  # the recent half
 
 
 def test_auto_falls_back_to_folds_when_too_few_projects_have_a_date() -> None:
