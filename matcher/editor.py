@@ -1,10 +1,12 @@
 """Writes through a :class:`~matcher.engine.Matcher`: one record at a time, each a single store transaction.
 
 A write (1) embeds only the changed text, into the embeddings cache, *before* the transaction, so other processes
-never embed it again; (2) commits, which moves the store revision and logs the write's delta; (3) applies the delta
-to this process's snapshot at once (read-your-writes, :meth:`matcher.snapshot.SnapshotManager.catch_up`), touching
-only the changed rows and vectors. Other processes apply the same delta when told (PostgreSQL NOTIFY) or when they see
-the new revision (:meth:`Matcher.refresh_if_stale`). A crash between (2) and (3) is repaired at the next start-up.
+never embed it again, on a thread at a lower CPU priority than the readers'
+(:meth:`matcher.snapshot.SnapshotManager.prepare`); (2) commits, which moves the store revision and logs the write's
+delta; (3) applies the delta to this process's snapshot at once (read-your-writes,
+:meth:`matcher.snapshot.SnapshotManager.catch_up`), touching only the changed rows and vectors. Other processes apply
+the same delta when told (PostgreSQL NOTIFY) or when they see the new revision (:meth:`Matcher.refresh_if_stale`).
+A crash between (2) and (3) is repaired at the next start-up.
 """
 
 from __future__ import annotations
@@ -149,6 +151,11 @@ class Editor:
 
     # -- internals ------------------------------------------------------------------------------------------------
     def _embed(self, text: str) -> None:
+        """Put ``text``'s vector in the embeddings cache, on the snapshot manager's low-priority thread (the readers
+        get the cores first; this request waits for it)."""
+        self.matcher.snapshots.prepare(lambda: self._cache_vector(text))
+
+    def _cache_vector(self, text: str) -> None:
         try:
             self.matcher.vectors_for([text])
         except IntegrityError:  # another writer cached the same text a moment ago

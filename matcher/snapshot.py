@@ -12,7 +12,9 @@ cannot bring it up to date).
   changed since the last fit passes :attr:`SnapshotManager.refit_drift`, a background thread rebuilds the catalog
   from the store (vocabulary, idf, everything), catches it up with the deltas committed meanwhile, and swaps it in.
 - Deltas are applied on one thread of the manager (the caller waits for it) and a refit runs on another, both at a
-  lower CPU priority than the request threads (:attr:`SnapshotManager.write_nice`, Linux).
+  lower CPU priority than the request threads (:attr:`SnapshotManager.write_nice`, Linux); so does the CPU work a
+  write does before its commit, its text's embedding (:meth:`SnapshotManager.prepare`, on a third thread). None of
+  them merges its embeddings with the requests' (:func:`background_thread`).
 - The indexes' files are saved by a background thread a moment after the last delta (:class:`IndexSaver`); a crash
   before then is repaired from the store at the next start (:mod:`matcher.index.files`).
 """
@@ -27,13 +29,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 import numpy as np
 
 from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.catalog_patch import CatalogUpdate, patch_catalog
 from matcher.domain import content_hash
+from matcher.embedding.coalescing import alone_in_this_thread
 from matcher.index.base import VectorIndex
 from matcher.lexical import PatchedLexical
 from matcher.recommender import Recommender, history_rows
@@ -44,6 +47,22 @@ from matcher.store.changes import ChangeLog, Delta
 logger = logging.getLogger(__name__)
 
 Hashes = dict[str, str]  # index id -> content hash of what its vector was computed from
+R = TypeVar("R")
+
+
+def background_thread(nice: int) -> None:
+    """Make the calling thread a writer's: ``nice`` steps lower in CPU priority than it was (Linux only: elsewhere
+    it would be the whole process's; 0 leaves it), and its embeddings never merged with the requests' in the query
+    coalescer (:func:`~matcher.embedding.coalescing.alone_in_this_thread`), which would make a request wait at this
+    thread's priority."""
+    alone_in_this_thread()
+    if nice <= 0 or sys.platform != "linux":
+        return
+    thread = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+    except OSError as exc:  # not allowed here: the writes run at the readers' priority
+        logger.info("could not lower a writer thread's priority: %s", exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +219,8 @@ class SnapshotManager:
         self.saver = IndexSaver(parts.save_index)
         # the thread that applies the deltas (started by the first one): the caller waits for it
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot-writer", initializer=self._nicer)
+        # the thread that does the writes' work before their commit (:meth:`prepare`)
+        self._preparer = ThreadPoolExecutor(1, thread_name_prefix="write-preparer", initializer=self._nicer)
 
     @property
     def current(self) -> Snapshot | None:
@@ -284,14 +305,13 @@ class SnapshotManager:
         return True
 
     def _nicer(self) -> None:
-        """Lower this thread's CPU priority by :attr:`write_nice` (Linux only: elsewhere it would be the process's)."""
-        if self.write_nice <= 0 or sys.platform != "linux":
-            return
-        thread = threading.get_native_id()
-        try:
-            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + self.write_nice))
-        except OSError as exc:  # not allowed here: the writes run at the readers' priority
-            logger.info("could not lower the snapshot writer's priority: %s", exc)
+        background_thread(self.write_nice)
+
+    def prepare(self, work: Callable[[], R]) -> R:
+        """Run ``work``, the CPU work of a write before its commit (embedding its text into the embeddings cache), on
+        a thread :attr:`write_nice` nicer than the request threads, and wait for it (its errors are raised here):
+        the write is acknowledged after its commit as before, while the readers get the cores first."""
+        return self._preparer.submit(work).result()
 
     def _catch_up(self, at_least: int | None) -> bool:
         """:meth:`catch_up` with the lock held."""
@@ -411,6 +431,7 @@ class SnapshotManager:
         return True
 
     def close(self) -> None:
+        self._preparer.shutdown(wait=True)
         self._writer.shutdown(wait=True)
         self.saver.flush()
 

@@ -22,8 +22,9 @@ import numpy as np
 import pytest
 
 from matcher.catalog import Catalog, build_catalog
-from matcher.domain import ActionGroup, Partner, Project
+from matcher.domain import ActionGroup, Partner, Project, content_hash
 from matcher.editor import Editor
+from matcher.embedding.coalescing import CoalescingEmbedder, alone
 from matcher.engine import Matcher
 from matcher.index.factory import build_index
 from matcher.lexical import PatchedLexical
@@ -240,6 +241,54 @@ def test_deltas_are_applied_on_a_thread_nicer_than_the_callers(
     assert len(seen) == 2 and seen[0][0] == seen[1][0] != threading.get_native_id()  # one writer thread
     assert seen[0][1] == min(19, caller + SnapshotManager.write_nice)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller's is untouched
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are Linux's")
+def test_a_write_embeds_its_text_on_a_nicer_thread_never_merged_with_the_requests(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    assert isinstance(matcher.embedder, CoalescingEmbedder)
+    inner = matcher.embedder.embedder  # the coalescer's wrapped embedder
+    seen: list[tuple[list[str], int, int, bool]] = []
+    encode = inner.encode
+
+    def watched(texts: Any, **kwargs: Any) -> Any:
+        me = threading.get_native_id()
+        seen.append((list(texts), me, os.getpriority(os.PRIO_PROCESS, me), alone()))
+        return encode(texts, **kwargs)
+
+    monkeypatch.setattr(inner, "encode", watched)
+    caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    editor = Editor(matcher)
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
+    editor.create("partners", Partner("kelp", "Kelp", "Kelp forest school."))
+    written = [matcher.catalog.partner(key).text for key in ("gen-00001", "kelp")]
+    assert [texts for texts, *_ in seen] == [[text] for text in written]
+    assert all(thread != threading.get_native_id() for _, thread, _, _ in seen)  # not the request's thread
+    assert {nice for _, _, nice, _ in seen} == {min(19, caller + SnapshotManager.write_nice)}
+    assert all(never_merged for *_, never_merged in seen)
+    assert matcher.catalog.partner("kelp").description == "Kelp forest school."  # read-your-writes still holds
+    assert set(matcher.store.cached_vectors(matcher.embedder.name, [content_hash(t) for t in written])) == {
+        content_hash(t) for t in written
+    }
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller's is untouched
+    assert not alone()  # nor is the caller's coalescing
+
+
+def test_an_error_while_embedding_a_write_reaches_its_caller_and_nothing_is_written(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(texts: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the encoder failed")
+
+    assert isinstance(matcher.embedder, CoalescingEmbedder)
+    monkeypatch.setattr(matcher.embedder.embedder, "encode", broken)
+    revision = matcher.store.revision()
+    with pytest.raises(RuntimeError, match="the encoder failed"):
+        Editor(matcher).patch("partners", "gen-00001", {"description": "Never embedded."})
+    assert matcher.store.revision() == revision
+    assert matcher.catalog.partner("gen-00001").description != "Never embedded."
 
 
 def test_another_process_applies_the_same_deltas(matcher: Matcher, tmp_path: Path) -> None:

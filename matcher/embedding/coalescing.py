@@ -6,7 +6,10 @@ text falls steeply with the batch on a CPU). :class:`CoalescingEmbedder` therefo
 once, and the callers that arrive while an inference runs wait for it to end and then go through together as the next
 batch. Nothing waits on a timer, so a lone request pays no extra latency; under load the batch grows by itself.
 
-Large calls (bulk embedding at ingest) bypass the queue: they are already batches.
+Large calls (bulk embedding at ingest) bypass the queue: they are already batches. So do the calls of a thread marked
+with :func:`alone_in_this_thread`: a background thread that runs at a lower CPU priority than the requests (a write's
+embedding, :meth:`matcher.snapshot.SnapshotManager.prepare`) must neither run a request's text in its batch (the
+request would wait at that priority) nor put its text in a request's batch (the request would pay for it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.embedding.base import Embedder
+
+_this_thread = threading.local()  # .alone: this thread's calls are never merged (alone_in_this_thread)
+
+
+def alone_in_this_thread() -> None:
+    """From now on, the calling thread's ``encode`` calls of every :class:`CoalescingEmbedder` go straight to the
+    wrapped embedder, neither waiting in nor joining the queue of the other threads' calls."""
+    _this_thread.alone = True
+
+
+def alone() -> bool:
+    """Whether the calling thread is marked with :func:`alone_in_this_thread`."""
+    return bool(getattr(_this_thread, "alone", False))
 
 
 class _Call:
@@ -66,7 +82,7 @@ class CoalescingEmbedder:
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of texts, not a single string: wrap it as [text].")
-        if len(texts) == 0 or len(texts) > self.max_texts or show_progress:
+        if len(texts) == 0 or len(texts) > self.max_texts or show_progress or alone():
             return self.embedder.encode(texts, batch_size=batch_size, show_progress=show_progress)
         call = _Call([str(t) for t in texts])
         with self._condition:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from matcher.embedding.base import Embedder
-from matcher.embedding.coalescing import CoalescingEmbedder
+from matcher.embedding.coalescing import CoalescingEmbedder, alone, alone_in_this_thread
 from tests.embedding.contract import EmbedderContract
 from tests.store.support import HashEmbedder
 
@@ -76,6 +76,30 @@ def test_a_lone_call_runs_at_once_and_large_calls_bypass_the_queue() -> None:
     assert inner.calls == [["t3"], big]
     assert embedder.batches_run == 1  # the big call did not go through the queue
     assert embedder.encode([]).shape == (0, 64)
+
+
+def test_a_thread_marked_alone_neither_waits_behind_nor_joins_the_queue() -> None:
+    inner = GatedEmbedder()
+    embedder = CoalescingEmbedder(inner)
+
+    def background(texts: list[str]) -> np.ndarray:
+        alone_in_this_thread()
+        assert alone()
+        return embedder.encode(texts)
+
+    with ThreadPoolExecutor(3) as pool, ThreadPoolExecutor(1) as writer:
+        first = pool.submit(embedder.encode, ["t0"])
+        wait_until(lambda: len(inner.calls) == 1)  # t0 is running (held at the gate)
+        queued = pool.submit(embedder.encode, ["t1"])
+        wait_until(lambda: embedder.waiting == 1)
+        # the marked thread runs its own call at once, while t0 runs and t1 waits, and t1 does not join it
+        assert np.argmax(writer.submit(background, ["t7"]).result(10), axis=1).tolist() == [7]
+        assert inner.calls == [["t0"], ["t7"]] and embedder.waiting == 1
+        inner.gate.set()
+        assert [int(np.argmax(f.result(10))) for f in (first, queued)] == [0, 1]
+        assert writer.submit(alone).result(10)  # the mark stays with the thread
+    assert inner.calls == [["t0"], ["t7"], ["t1"]]
+    assert embedder.batches_run == 2 and not alone()  # the marked call was not a batch; this thread is unmarked
 
 
 def test_merged_batches_respect_max_texts() -> None:
