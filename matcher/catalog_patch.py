@@ -3,9 +3,10 @@
 :func:`patch_catalog` gives the catalog :func:`~matcher.catalog.build_catalog` would build from the same data with
 the old catalog's TF-IDF vocabulary and idf (:class:`~matcher.lexical.PatchedLexical`): rows stay in the store's order
 (by id), vectors of unchanged texts are reused, new texts are transformed with the fitted vocabulary, the graph's
-links are re-weighted and its pair affinities re-counted only for the projects that changed (the collaboration walk
-is built when a query first needs it), and arrays that nothing touched are the old arrays themselves. The old
-catalog is never modified (readers keep using it while the new one is built).
+links are re-weighted and its pair affinities re-counted only for the projects that changed, and arrays that nothing
+touched are the old arrays themselves. What requests would build on first use and a change made stale (the
+collaboration walk's steps, the members' column-major copy) is built here, by the writer. The old catalog is never
+modified (readers keep using it while the new one is built).
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     catalog.country_rows = _patch_country_rows(old, catalog, partners, activity_rows)
     if changed_projects or coded:  # who meets whom changed: the changed projects' pairs out, their new ones in
         _patch_affinities(old, catalog, set(changed_projects), {partners.items[row].id for row in coded})
-    if membership is not old.membership or ties is not old.ties:  # built by the first query that walks it
+    if membership is not old.membership or ties is not old.ties:
         catalog.walk = CollaborationWalk.of(membership, ties)
 
     # -- text
@@ -298,7 +299,19 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     for name, by_column in list(old.by_column.items()):
         if name in sources and sources[name] is getattr(old, name):
             catalog.by_column[name] = by_column
+    _build_for_readers(old, catalog)
     return catalog
+
+
+def _build_for_readers(old: Catalog, new: Catalog) -> None:
+    """Build now, in the writer's thread, what a free-text request builds on first use and a write made stale: the
+    collaboration walk's steps and the members' column-major copy (each catalogue-wide: ~4 ms at 20k partners).
+    Left to the first request on the new catalog, they ran in that request's thread, at the readers' priority,
+    after nearly every membership write of a burst. ``new`` is not served yet, so nobody else builds them."""
+    if new.walk is not old.walk and new.walk is not None:
+        new.walk.steps  # noqa: B018 - a property that builds them once
+    if new.membership is not old.membership:
+        new.members_of_projects(np.zeros(0, dtype=np.int64))  # makes the column-major copy (Catalog.by_column)
 
 
 def _patch_affinities(old: Catalog, new: Catalog, changed_projects: set[str], coded: set[str]) -> None:

@@ -85,7 +85,8 @@ class SnapshotStats:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """What requests read: the recommender (catalog and indexes) at ``revision``, and the content hashes the live
-    indexes hold (what the next delta compares with)."""
+    indexes hold (what the next delta compares with; like the live indexes, they change in place with each delta:
+    only the manager's writer reads them)."""
 
     revision: int
     recommender: Recommender
@@ -216,7 +217,7 @@ class SnapshotManager:
         self._current: Snapshot | None = None
         self._lock = threading.RLock()  # one writer of the snapshot at a time; readers never take it
         self._refit: threading.Thread | None = None
-        self.saver = IndexSaver(parts.save_index)
+        self.saver = IndexSaver(self._save)
         # the thread that applies the deltas (started by the first one): the caller waits for it
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot-writer", initializer=self._nicer)
         # the thread that does the writes' work before their commit (:meth:`prepare`)
@@ -373,15 +374,22 @@ class SnapshotManager:
         fresh = [i for i, h in wanted.items() if h is not None and have.get(i) != h]
         if not stale and not fresh:
             return have
-        hashes = dict(have)
+        # ``have`` describes the live index, which changes in place: so do they (no catalogue-size copy per write;
+        # only this thread changes them, under the lock, and the saver copies them under it)
         for i in stale:
-            hashes.pop(i)
+            have.pop(i)
         index.remove(stale)
         vectors = catalog.history_vectors if history else catalog.partner_vectors
         index.add(fresh, vectors[[catalog.partner_pos[i] for i in fresh]])
-        hashes.update({i: wanted[i] for i in fresh})  # type: ignore[misc]
-        self.saver.later(name, index, hashes)
-        return hashes
+        have.update({i: wanted[i] for i in fresh})  # type: ignore[misc]
+        self.saver.later(name, index, have)
+        return have
+
+    def _save(self, name: str, index: VectorIndex, hashes: Hashes) -> None:
+        """Save ``index``'s files (the saver's thread) with a copy of its hashes taken between two deltas."""
+        with self._lock:
+            hashes = dict(hashes)
+        self.parts.save_index(name, index, hashes)
 
     # -- refit ------------------------------------------------------------------------------------------------------
     def _refit_if_drifted(self) -> None:

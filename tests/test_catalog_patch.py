@@ -248,21 +248,24 @@ def test_generated_change_sequences_patch_to_the_catalog_a_rebuild_gives(moves: 
     assert_same(catalog, build_catalog(data, lookup, EMBEDDER.dim, ties=catalog.tie_pairs, lexical=first.lexical))
 
 
-def test_a_membership_write_builds_the_walk_only_when_a_query_walks_it() -> None:
+def test_a_membership_write_builds_the_new_walk_before_any_query_needs_it() -> None:
     data = base_dataset()
     catalog = build_catalog(data, lookup, EMBEDDER.dim)
     project, partner = data.projects[0].id, data.partners[5].id
     members = [*catalog.project_members.get(project, []), (partner, "member")]
     patched = patch_catalog(catalog, CatalogUpdate(project_members={project: members}), lookup)
-    assert patched.walk is not None and patched.walk is not catalog.walk and not patched.walk.built
+    assert patched.walk is not None and patched.walk is not catalog.walk
+    assert patched.walk.built  # by the writer, not by the first request on the new catalog
     assert patched.country_affinity is not catalog.country_affinity  # the affinities are patched at once
     assert patched.dataset.project_members != data.project_members
     rebuilt = build_catalog(patched.dataset, lookup, EMBEDDER.dim, lexical=catalog.lexical)
     assert rebuilt.walk is not None
     anchor = [patched.partner_pos[partner]]
     scores = patched.walk.scores(anchor)
-    assert patched.walk.built and scores is not None
+    assert scores is not None
     np.testing.assert_array_equal(scores, rebuilt.walk.scores(anchor))
+    city = dataclasses.replace(data.partners[3], city="Bergen")  # no link changed: the same walk, already built
+    assert patch_catalog(patched, CatalogUpdate(partners={city.id: city}), lookup).walk is patched.walk
 
 
 def test_caches_of_what_did_not_change_are_kept() -> None:
@@ -281,7 +284,9 @@ def test_caches_of_what_did_not_change_are_kept() -> None:
     project = data.projects[0].id
     members = [*catalog.project_members.get(project, []), (data.partners[5].id, "member")]
     linked = patch_catalog(patched, CatalogUpdate(project_members={project: members}), lookup)
-    assert "membership" not in linked.by_column  # the links changed: copied again when a request needs it
+    by_column = linked.by_column["membership"]  # the links changed: copied again, by the writer
+    assert by_column is not catalog.by_column["membership"] and isinstance(by_column, sp.csc_matrix)
+    assert (by_column != linked.membership).nnz == 0
     assert linked.by_column["project_terms"] is catalog.by_column["project_terms"]
     assert linked.language_cache is patched.language_cache  # no text changed
     rows = linked.members_of_projects(np.array([linked.project_pos[project]]))

@@ -32,7 +32,7 @@ from matcher.ranking.bridge import LexicalBridge
 from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
-from matcher.snapshot import SnapshotManager
+from matcher.snapshot import SnapshotManager, history_hashes, partner_hashes
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -155,6 +155,38 @@ def test_any_write_sequence_gives_what_a_rebuild_gives(matcher: Matcher, seed: i
             assert_equivalent(matcher)
     stats = matcher.snapshot_stats
     assert stats.full_rebuilds == 1 and stats.deltas >= 25  # one build at the start; every write a delta
+    snapshot = matcher.snapshots.current
+    assert snapshot is not None  # the hashes changed in place with the live indexes are those of the catalog
+    assert snapshot.partner_hashes == partner_hashes(snapshot.catalog)
+    assert snapshot.history_hashes == history_hashes(snapshot.catalog)
+    assert sorted(snapshot.recommender.index.ids()) == sorted(snapshot.partner_hashes)
+
+
+def test_the_index_files_are_saved_with_a_copy_of_the_live_hashes(matcher: Matcher) -> None:
+    saved: list[tuple[str, dict[str, str]]] = []
+    matcher.snapshots.parts = SavingSpy(matcher, saved)  # type: ignore[assignment]
+    editor = Editor(matcher)
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
+    matcher.snapshots.saver.flush()
+    snapshot = matcher.snapshots.current
+    assert snapshot is not None and [name for name, _ in saved] == ["partners"]
+    assert saved[0][1] == snapshot.partner_hashes and saved[0][1] is not snapshot.partner_hashes
+    editor.patch("partners", "gen-00002", {"description": "Kelp school."})
+    assert saved[0][1] != snapshot.partner_hashes  # the next delta changed the live ones, not the saved copy
+
+
+class SavingSpy:
+    """The matcher as the snapshot manager's parts, recording what it is asked to save."""
+
+    def __init__(self, matcher: Matcher, saved: list[tuple[str, dict[str, str]]]) -> None:
+        self.matcher, self.saved = matcher, saved
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.matcher, name)
+
+    def save_index(self, name: str, index: Any, hashes: dict[str, str]) -> None:
+        self.saved.append((name, hashes))
+        self.matcher.save_index(name, index, hashes)
 
 
 def test_accepted_feedback_is_a_tie_at_once(matcher: Matcher) -> None:
