@@ -1,9 +1,9 @@
 """Writes through a :class:`~matcher.engine.Matcher`: one record at a time, each a single store transaction.
 
-A write (1) embeds only the changed text, into the embeddings cache, *before* the transaction, so other processes
-never embed it again, on a thread at a lower CPU priority than the readers'
-(:meth:`matcher.snapshot.SnapshotManager.prepare`); (2) commits, which moves the store revision and logs the write's
-delta; (3) applies the delta to this process's snapshot at once (read-your-writes,
+A write runs on one of the snapshot manager's write threads, at a lower CPU priority than the readers, and the caller
+waits for it (:meth:`matcher.snapshot.SnapshotManager.write`). It (1) embeds only the changed text, into the
+embeddings cache, *before* the transaction, so other processes never embed it again; (2) commits, which moves the
+store revision and logs the write's delta; (3) applies the delta to this process's snapshot at once (read-your-writes,
 :meth:`matcher.snapshot.SnapshotManager.catch_up`), touching only the changed rows and vectors. Other processes apply
 the same delta when told (PostgreSQL NOTIFY) or when they see the new revision (:meth:`Matcher.refresh_if_stale`).
 A crash between (2) and (3) is repaired at the next start-up.
@@ -12,9 +12,10 @@ A crash between (2) and (3) is repaired at the next start-up.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +25,19 @@ from matcher.store import Store
 from matcher.store.errors import RecordNotFoundError, StaleVersionError
 from matcher.store.feedback import Feedback, FeedbackAction
 from matcher.store.records import KINDS, Kind, Stored, T
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _on_a_write_thread(method: Callable[Concatenate[Editor, P], R]) -> Callable[Concatenate[Editor, P], R]:
+    """The write ``method`` run on the snapshot manager's write threads (:meth:`SnapshotManager.write`)."""
+
+    @functools.wraps(method)
+    def run(self: Editor, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self.matcher.snapshots.write(lambda: method(self, *args, **kwargs))
+
+    return run
 
 
 class InvalidReferenceError(ValueError):
@@ -51,12 +65,14 @@ class Editor:
         return self.matcher.store
 
     # -- entities -------------------------------------------------------------------------------------------------
+    @_on_a_write_thread
     def create(self, kind: Kind, item: T) -> Stored[T]:
         self._embed(item.text)
         stored = self.store.create_record(kind, item)
         self._settle()
         return stored
 
+    @_on_a_write_thread
     def replace(self, kind: Kind, item: T, *, if_version: int | None = None) -> Stored[T]:
         """Overwrite every field (PUT). With ``if_version``, only if nobody changed the record since."""
         self._embed(item.text)
@@ -64,6 +80,7 @@ class Editor:
         self._settle()
         return stored
 
+    @_on_a_write_thread
     def patch(
         self, kind: Kind, item_id: str, changes: Mapping[str, Any], *, if_version: int | None = None
     ) -> Stored[Any]:
@@ -90,37 +107,44 @@ class Editor:
             f"The {KINDS[kind].label} {item_id!r} changed {self.retries} times while this update was applied; retry."
         )
 
+    @_on_a_write_thread
     def delete(self, kind: Kind, item_id: str, *, if_version: int | None = None) -> None:
         self.store.delete_record(kind, item_id, expected_version=if_version)
         self._settle()
 
     # -- memberships ----------------------------------------------------------------------------------------------
+    @_on_a_write_thread
     def add_project_member(self, project_id: str, partner_id: str, role: MemberRole = "member") -> ProjectMember:
         with _partner_reference("partner_id", partner_id):
             member = self.store.add_project_member(ProjectMember(project_id, partner_id, role))
         self._settle()
         return member
 
+    @_on_a_write_thread
     def set_project_role(self, project_id: str, partner_id: str, role: MemberRole) -> ProjectMember:
         member = self.store.set_project_role(project_id, partner_id, role)
         self._settle()
         return member
 
+    @_on_a_write_thread
     def remove_project_member(self, project_id: str, partner_id: str) -> None:
         self.store.remove_project_member(project_id, partner_id)
         self._settle()
 
+    @_on_a_write_thread
     def add_group_member(self, group_id: str, partner_id: str) -> GroupMember:
         with _partner_reference("partner_id", partner_id):
             member = self.store.add_group_member(GroupMember(group_id, partner_id))
         self._settle()
         return member
 
+    @_on_a_write_thread
     def remove_group_member(self, group_id: str, partner_id: str) -> None:
         self.store.remove_group_member(group_id, partner_id)
         self._settle()
 
     # -- feedback -------------------------------------------------------------------------------------------------
+    @_on_a_write_thread
     def add_feedback(
         self,
         requester_id: str,
@@ -151,11 +175,7 @@ class Editor:
 
     # -- internals ------------------------------------------------------------------------------------------------
     def _embed(self, text: str) -> None:
-        """Put ``text``'s vector in the embeddings cache, on the snapshot manager's low-priority thread (the readers
-        get the cores first; this request waits for it)."""
-        self.matcher.snapshots.prepare(lambda: self._cache_vector(text))
-
-    def _cache_vector(self, text: str) -> None:
+        """Put ``text``'s vector in the embeddings cache (on a write thread: never merged with the requests' texts)."""
         try:
             self.matcher.vectors_for([text])
         except IntegrityError:  # another writer cached the same text a moment ago

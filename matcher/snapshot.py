@@ -12,9 +12,9 @@ cannot bring it up to date).
   changed since the last fit passes :attr:`SnapshotManager.refit_drift`, a background thread rebuilds the catalog
   from the store (vocabulary, idf, everything), catches it up with the deltas committed meanwhile, and swaps it in.
 - Deltas are applied on one thread of the manager (the caller waits for it) and a refit runs on another, both at a
-  lower CPU priority than the request threads (:attr:`SnapshotManager.write_nice`, Linux); so does the CPU work a
-  write does before its commit, its text's embedding (:meth:`SnapshotManager.prepare`, on a third thread). None of
-  them merges its embeddings with the requests' (:func:`background_thread`).
+  lower CPU priority than the request threads (:attr:`SnapshotManager.write_nice`, Linux); so do this process's
+  writes as a whole, their embedding and their transaction (:meth:`SnapshotManager.write`, the request waits). None
+  of these threads merges its embeddings with the requests' (:func:`background_thread`).
 - The indexes' files are saved by a background thread a moment after the last delta (:class:`IndexSaver`); a crash
   before then is repaired from the store at the next start (:mod:`matcher.index.files`).
 """
@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 Hashes = dict[str, str]  # index id -> content hash of what its vector was computed from
 R = TypeVar("R")
+_lane = threading.local()  # .writes: this thread is one of a manager's write threads (SnapshotManager.write)
 
 
 def background_thread(nice: int) -> None:
@@ -207,9 +208,11 @@ class SnapshotManager:
 
     #: share of partner profiles changed since the last fit above which the vocabulary is refitted in the background
     refit_drift = 0.2
-    #: how much nicer (Linux: per thread) the threads that apply deltas and refit run than the readers: on a busy
-    #: machine the scheduler gives the request threads the cores first; 0 leaves them as they are
+    #: how much nicer (Linux: per thread) the threads that write, apply deltas and refit run than the readers: on a
+    #: busy machine the scheduler gives the request threads the cores first; 0 leaves them as they are
     write_nice = 10
+    #: threads that run this process's writes (:meth:`write`): concurrent writes still embed and commit side by side
+    write_threads = 2
 
     def __init__(self, parts: SnapshotParts) -> None:
         self.parts = parts
@@ -220,8 +223,8 @@ class SnapshotManager:
         self.saver = IndexSaver(self._save)
         # the thread that applies the deltas (started by the first one): the caller waits for it
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot-writer", initializer=self._nicer)
-        # the thread that does the writes' work before their commit (:meth:`prepare`)
-        self._preparer = ThreadPoolExecutor(1, thread_name_prefix="write-preparer", initializer=self._nicer)
+        # the threads that run the writes (:meth:`write`)
+        self._writes = ThreadPoolExecutor(self.write_threads, thread_name_prefix="write", initializer=self._write_lane)
 
     @property
     def current(self) -> Snapshot | None:
@@ -308,11 +311,19 @@ class SnapshotManager:
     def _nicer(self) -> None:
         background_thread(self.write_nice)
 
-    def prepare(self, work: Callable[[], R]) -> R:
-        """Run ``work``, the CPU work of a write before its commit (embedding its text into the embeddings cache), on
-        a thread :attr:`write_nice` nicer than the request threads, and wait for it (its errors are raised here):
-        the write is acknowledged after its commit as before, while the readers get the cores first."""
-        return self._preparer.submit(work).result()
+    def _write_lane(self) -> None:
+        _lane.writes = True
+        self._nicer()
+
+    def write(self, work: Callable[[], R]) -> R:
+        """Run ``work``, a write of this process (embedding its text into the embeddings cache, its transaction,
+        applying its delta: :class:`matcher.editor.Editor`), on a thread :attr:`write_nice` nicer than the request
+        threads, and wait for it; its result is returned and its errors raised here. The caller still answers after
+        the commit and the delta (read-your-writes) while the readers get the cores first. From a write thread,
+        ``work`` runs at once."""
+        if getattr(_lane, "writes", False):
+            return work()
+        return self._writes.submit(work).result()
 
     def _catch_up(self, at_least: int | None) -> bool:
         """:meth:`catch_up` with the lock held."""
@@ -439,7 +450,7 @@ class SnapshotManager:
         return True
 
     def close(self) -> None:
-        self._preparer.shutdown(wait=True)
+        self._writes.shutdown(wait=True)
         self._writer.shutdown(wait=True)
         self.saver.flush()
 

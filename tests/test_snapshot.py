@@ -276,7 +276,7 @@ def test_deltas_are_applied_on_a_thread_nicer_than_the_callers(
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are Linux's")
-def test_a_write_embeds_its_text_on_a_nicer_thread_never_merged_with_the_requests(
+def test_a_write_runs_on_a_nicer_thread_its_text_never_merged_with_the_requests(
     matcher: Matcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
 
@@ -291,10 +291,23 @@ def test_a_write_embeds_its_text_on_a_nicer_thread_never_merged_with_the_request
         return encode(texts, **kwargs)
 
     monkeypatch.setattr(inner, "encode", watched)
+    committed: list[tuple[int, int]] = []
+    for name in ("create_record", "update_record"):
+        method = getattr(matcher.store, name)
+
+        def transaction(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            me = threading.get_native_id()
+            committed.append((me, os.getpriority(os.PRIO_PROCESS, me)))
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(matcher.store, name, transaction)
     caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     editor = Editor(matcher)
     editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
-    editor.create("partners", Partner("kelp", "Kelp", "Kelp forest school."))
+    stored = editor.create("partners", Partner("kelp", "Kelp", "Kelp forest school."))
+    assert stored.item.id == "kelp" and stored.version == 1  # the write's result comes back to the caller
+    assert len(committed) == 2 and {nice for _, nice in committed} == {min(19, caller + SnapshotManager.write_nice)}
+    assert all(thread != threading.get_native_id() for thread, _ in committed)  # the transactions too
     written = [matcher.catalog.partner(key).text for key in ("gen-00001", "kelp")]
     assert [texts for texts, *_ in seen] == [[text] for text in written]
     assert all(thread != threading.get_native_id() for _, thread, _, _ in seen)  # not the request's thread
@@ -306,6 +319,16 @@ def test_a_write_embeds_its_text_on_a_nicer_thread_never_merged_with_the_request
     }
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller's is untouched
     assert not alone()  # nor is the caller's coalescing
+
+
+def test_a_write_started_on_a_write_thread_runs_there_at_once(matcher: Matcher) -> None:
+    snapshots = matcher.snapshots
+
+    def outer() -> tuple[int, int]:
+        return threading.get_native_id(), snapshots.write(threading.get_native_id)
+
+    thread, inner = snapshots.write(outer)  # no deadlock, whatever the number of write threads
+    assert thread == inner != threading.get_native_id()
 
 
 def test_an_error_while_embedding_a_write_reaches_its_caller_and_nothing_is_written(

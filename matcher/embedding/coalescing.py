@@ -8,7 +8,7 @@ batch. Nothing waits on a timer, so a lone request pays no extra latency; under 
 
 Large calls (bulk embedding at ingest) bypass the queue: they are already batches. So do the calls of a thread marked
 with :func:`alone_in_this_thread`: a background thread that runs at a lower CPU priority than the requests (a write's
-embedding, :meth:`matcher.snapshot.SnapshotManager.prepare`) must neither run a request's text in its batch (the
+embedding, :meth:`matcher.snapshot.SnapshotManager.write`) must neither run a request's text in its batch (the
 request would wait at that priority) nor put its text in a request's batch (the request would pay for it).
 """
 
