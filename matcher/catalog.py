@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,6 +19,7 @@ from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
 from matcher.lexical import LexicalModel, PatchedLexical, column_scores
+from matcher.rows import VectorRows
 from matcher.understand import written_language
 from matcher.vocab import region_of
 
@@ -212,10 +214,13 @@ def build_catalog(
         partner_groups[gm.partner_id].add(gm.group_id)
     membership = _membership(partner_pos, project_pos, project_members)
     tie_matrix = tie_links(partner_pos, ties)
-    history = np.zeros((len(partners), dim), dtype=np.float32)
-    if len(partners):
-        rows = [partner_pos[p] for p in partner_projects]
-        history[rows] = history_of(list(partner_projects.values()), project_pos, project_vectors)
+    with_projects = np.array([partner_pos[p] for p in partner_projects], dtype=np.int64)
+    history = cast(
+        np.ndarray,  # reads as one (matcher.rows); the rows of partners without a project share one zero row
+        VectorRows.mostly_zero(
+            len(partners), with_projects, history_of(list(partner_projects.values()), project_pos, project_vectors)
+        ),
+    )
 
     catalog = Catalog(
         dataset=dataset,

@@ -79,3 +79,20 @@ def test_a_buffer_mostly_of_older_rows_still_gives_the_product() -> None:
     vector = np.arange(8, dtype=np.float32)
     np.testing.assert_array_equal(few @ vector, dense[[5, 2]] @ vector)
     np.testing.assert_array_equal(np.ones(2, dtype=np.float32) @ few, dense[[5, 2]].sum(axis=0))
+
+
+def test_mostly_zero_rows_share_one_zero_row_and_read_as_the_full_array() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((3, 4)).astype(np.float32)
+    rows = VectorRows.mostly_zero(6, np.array([4, 1, 5]), vectors)
+    expected = np.zeros((6, 4), dtype=np.float32)
+    expected[[4, 1, 5]] = vectors
+
+    assert rows.buffer.used == 4  # one zero row and the three vectors, not six rows
+    np.testing.assert_array_equal(np.asarray(rows), expected)
+    np.testing.assert_array_equal(rows[[0, 4]], expected[[0, 4]])
+    query = rng.standard_normal(4).astype(np.float32)
+    np.testing.assert_allclose(rows @ query, expected @ query, rtol=1e-6)
+    np.testing.assert_array_equal(np.flatnonzero(np.any(rows != 0, axis=1)), [1, 4, 5])
+    moved = moved_rows(rows, np.array([5, 0, -1]), {2: np.ones(4, np.float32)})  # a write after the build
+    np.testing.assert_array_equal(np.asarray(moved), np.vstack([expected[[5, 0]], np.ones((1, 4))]))

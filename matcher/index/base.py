@@ -39,6 +39,10 @@ class VectorIndex(Protocol):
 
     def count(self) -> int: ...
 
+    def nbytes(self) -> dict[str, int]:
+        """Memory the index holds, by part (``vectors``: its copy of the vectors; ``graph``, ``ids``: the rest)."""
+        ...
+
     def describe(self) -> dict[str, Any]:
         """What ``matcher status`` and the health check show: kind, vectors, recall@10 and kind-specific settings."""
         ...

@@ -28,7 +28,7 @@ import numpy as np
 
 from matcher.index.base import VectorIndex
 from matcher.index.faiss_index import FaissIndex
-from matcher.index.hnsw import HnswIndex
+from matcher.index.hnsw import HnswIndex, Storage
 
 IndexSetting = Literal["auto", "flat", "hnsw"]
 IndexKind = Literal["flat", "hnsw"]
@@ -55,12 +55,12 @@ def choose_kind(
     return "hnsw" if n > threshold else "flat"
 
 
-def create_index(kind: IndexKind, dim: int, *, threads: int | None = None) -> VectorIndex:
-    """An empty index of ``kind``."""
+def create_index(kind: IndexKind, dim: int, *, threads: int | None = None, storage: Storage = "fp16") -> VectorIndex:
+    """An empty index of ``kind`` (``storage``: how an HNSW graph keeps its copy of the vectors)."""
     if kind == "flat":
         return FaissIndex(dim)
     if kind == "hnsw":
-        return HnswIndex(dim, threads=threads)
+        return HnswIndex(dim, threads=threads, storage=storage)
     raise ValueError(f"Unknown index kind {kind!r}; use 'flat' or 'hnsw'.")
 
 
@@ -72,13 +72,14 @@ def build_index(
     setting: IndexSetting = "auto",
     threshold: int = AUTO_THRESHOLD,
     threads: int | None = None,
+    storage: Storage = "fp16",
 ) -> VectorIndex:
     """An index holding ``ids`` and ``vectors``, of the kind ``setting`` picks for their number; an HNSW index
-    has its ``efSearch`` tuned and its recall@10 measured."""
+    (its vectors kept as ``storage``) has its ``efSearch`` tuned and its recall@10 measured."""
     dim = dim or int(np.asarray(vectors).reshape(len(ids), -1).shape[1])
     kind = choose_kind(setting, len(ids), threshold=threshold)
     if kind == "hnsw":
-        return HnswIndex(dim, threads=threads).build(ids, vectors)
+        return HnswIndex(dim, threads=threads, storage=storage).build(ids, vectors)
     index = FaissIndex(dim)
     index.add(ids, vectors)
     return index

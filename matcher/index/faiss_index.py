@@ -70,6 +70,14 @@ class FaissIndex:
     def count(self) -> int:
         return int(self._index.ntotal)
 
+    def nbytes(self) -> dict[str, int]:
+        """The vectors FAISS holds, and its id map (8 bytes a vector, and the reverse map's ~40)."""
+        faiss = faiss_module()
+        with self._lock:
+            inner = faiss.downcast_index(self._index.index)
+            n = int(self._index.ntotal)
+            return {"vectors": n * int(inner.code_size), "ids": n * 48}
+
     def ids(self) -> list[str]:
         with self._lock:
             return list(self._key_of)

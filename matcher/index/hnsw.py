@@ -2,7 +2,9 @@
 
 The graph's copy of the vectors is stored as float16 by default (``IndexHNSWSQ`` with ``QT_fp16``): half the
 memory of float32, the same recall@10 on MiniLM vectors (0.982 both, 100k real vectors, real queries, efSearch 256)
-and slightly faster. The exact scores a request ranks with come from the catalogue's float32 vectors anyway.
+and slightly faster. ``sq8`` stores one byte per component (``QT_8bit``: each dimension's range learned from the
+first vectors added), a quarter of float32. The exact scores a request ranks with come from the catalogue's float32
+vectors anyway: the graph's copy only steers the search.
 
 FAISS's HNSW graph cannot remove vectors. Removing (or replacing) an id therefore marks its slot dead: searches
 pass FAISS a bitmap of the live slots (``IDSelectorBitmap``), so dead vectors still route the graph walk but are
@@ -19,7 +21,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -30,12 +32,16 @@ from matcher.index.recall import estimate_recall
 #: saves microseconds and loses recall on real queries (20k vectors: 0.943 at efSearch 32).
 EF_SEARCH_STEPS: tuple[int, ...] = (64, 96, 128, 192, 256, 384, 512, 768, 1024)
 
+#: How the graph keeps its copy of the vectors: float16, one byte per component, or float32.
+Storage = Literal["fp16", "sq8", "flat"]
+STORAGES: tuple[str, ...] = get_args(Storage)
+
 
 class HnswIndex:
     """HNSW over unit vectors (inner product), ids are strings; see the module docstring for deletes.
 
     ``m`` links per node and ``ef_construction`` are build-time parameters; ``ef_search`` is the search beam (FAISS
-    uses ``max(ef_search, k)``); ``storage`` is how the graph keeps the vectors (``fp16`` or ``flat`` float32).
+    uses ``max(ef_search, k)``); ``storage`` is how the graph keeps the vectors (``fp16``, ``sq8`` or ``flat`` float32).
     ``threads`` bounds the OpenMP threads of builds and batch searches (default: all cores); a single query always
     runs on one thread, which is faster on a busy 2-core machine.
     """
@@ -49,26 +55,26 @@ class HnswIndex:
         m: int = 32,
         ef_construction: int = 400,
         ef_search: int = 64,
-        storage: Literal["fp16", "flat"] = "fp16",
+        storage: Storage = "fp16",
         threads: int | None = None,
     ) -> None:
-        if storage not in ("fp16", "flat"):
-            raise ValueError(f"HnswIndex storage must be 'fp16' or 'flat', got {storage!r}")
+        if storage not in STORAGES:
+            raise ValueError(f"HnswIndex storage must be one of {', '.join(STORAGES)}; got {storage!r}")
         self.dim = dim
         self.m = m
         self.ef_construction = ef_construction
         self.ef_search = ef_search
         self.storage = storage
         self.threads = threads
-        self.kind = f"faiss:HNSW{m}" + (",SQfp16" if storage == "fp16" else "")
+        self.kind = f"faiss:HNSW{m}" + {"fp16": ",SQfp16", "sq8": ",SQ8", "flat": ""}[storage]
         self.recall_at_10: float | None = None
         self._lock = threading.RLock()
         self._reset()
 
     def _reset(self) -> None:
         faiss = faiss_module()
-        if self.storage == "fp16":
-            quantizer = faiss.ScalarQuantizer.QT_fp16
+        if self.storage in ("fp16", "sq8"):
+            quantizer = faiss.ScalarQuantizer.QT_fp16 if self.storage == "fp16" else faiss.ScalarQuantizer.QT_8bit
             self._index = faiss.IndexHNSWSQ(self.dim, quantizer, self.m, faiss.METRIC_INNER_PRODUCT)
         else:
             self._index = faiss.IndexHNSWFlat(self.dim, self.m, faiss.METRIC_INNER_PRODUCT)
@@ -81,6 +87,14 @@ class HnswIndex:
     # -- reading --------------------------------------------------------------------------------------------------
     def count(self) -> int:
         return len(self._key_of)
+
+    def nbytes(self) -> dict[str, int]:
+        """The graph's copy of the vectors (live and dead slots) and its links (4 bytes each, every level)."""
+        with self._lock:
+            storage = faiss_module().downcast_index(self._index.storage)
+            hnsw = self._index.hnsw
+            links = hnsw.neighbors.size() * 4 + hnsw.levels.size() * 4 + hnsw.offsets.size() * 8
+            return {"vectors": int(storage.ntotal) * int(storage.code_size), "graph": int(links)}
 
     def ids(self) -> list[str]:
         with self._lock:

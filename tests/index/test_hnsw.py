@@ -13,6 +13,7 @@ class TestHnswIndex(VectorIndexContract):
     kind = "faiss:HNSW32,SQfp16"
     min_recall = 0.95
     score_tolerance = 2e-3  # the graph keeps float16 copies of the vectors
+    bytes_per_component = 2
 
     def make(self) -> HnswIndex:
         return HnswIndex(DIM)
@@ -27,6 +28,19 @@ class TestHnswIndexWithFloat32Storage(VectorIndexContract):
 
     def make(self) -> HnswIndex:
         return HnswIndex(DIM, storage="flat")
+
+    def load(self, path: Path) -> HnswIndex:
+        return HnswIndex.load(path)
+
+
+class TestHnswIndexWithEightBitStorage(VectorIndexContract):
+    kind = "faiss:HNSW32,SQ8"
+    min_recall = 0.95
+    score_tolerance = 2e-2  # one byte per component: each dimension's range in 255 steps
+    bytes_per_component = 1
+
+    def make(self) -> HnswIndex:
+        return HnswIndex(DIM, storage="sq8")
 
     def load(self, path: Path) -> HnswIndex:
         return HnswIndex.load(path)

@@ -1,0 +1,193 @@
+"""Where the resident memory of a served store goes, part by part, in process.
+
+    python -m benchmarks.memory --home /tmp/mem/cache/home-100000 [--queries 40] [--serve 20]
+
+Loads the store under ``--home`` the way ``matcher serve`` does (the steps of a full snapshot build, one after the
+other) and records the resident size (VmRSS, /proc/self/status) after each step, with the heap trimmed first so that
+a delta is what the step keeps, not what it freed: the libraries, the encoders, the store's rows, the catalogue, each
+index, the recommender, then ``--queries`` free-text requests (the caches they fill). tracemalloc would not see
+numpy, FAISS or the inference runtimes' native memory; VmRSS does. Then the size of each large part as counted from
+the objects themselves (``nbytes`` of arrays, data and indices of sparse matrices, an index's vectors and graph).
+
+``--serve SECONDS`` then measures what issue 16 states the goal on: ``matcher serve`` on the same store in its own
+process, free-text requests at concurrency 1 for that long (every text new), its VmRSS after, split into anonymous
+memory and mapped files (the libraries' code and data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MB = 1e6
+
+
+def rss_mb() -> float:
+    """The resident size of this process now, after returning freed heap memory to the OS (glibc)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024 / MB
+    return float("nan")
+
+
+@dataclass(slots=True)
+class Meter:
+    """VmRSS after each named step, and the delta from the previous one."""
+
+    steps: list[tuple[str, float, float, float]] = field(default_factory=list)  # name, rss, delta, seconds
+    last: float = field(default_factory=rss_mb)
+    started: float = field(default_factory=time.perf_counter)
+
+    def step(self, name: str) -> None:
+        now, at = rss_mb(), time.perf_counter()
+        self.steps.append((name, now, now - self.last, at - self.started))
+        self.last, self.started = now, at
+
+
+def nbytes(value: Any) -> int:
+    """Bytes held by an array, a sparse matrix or a :class:`~matcher.rows.VectorRows` (its whole buffer)."""
+    from matcher.rows import VectorRows
+
+    if isinstance(value, VectorRows):
+        return int(value.buffer.data.nbytes + value.slots.nbytes)
+    if hasattr(value, "indptr"):
+        return int(value.data.nbytes + value.indices.nbytes + value.indptr.nbytes)
+    return int(getattr(value, "nbytes", 0))
+
+
+def catalog_parts(catalog: Any) -> Iterator[tuple[str, int, str]]:
+    """(part, bytes, what it is) for the catalogue's arrays and matrices."""
+
+    def shape(value: Any) -> str:
+        return f"{value.shape[0]:,} x {value.shape[1]:,} {value.dtype}"
+
+    for name in ("partner_vectors", "history_vectors", "project_vectors", "group_vectors"):
+        value = getattr(catalog, name)
+        yield f"catalog.{name}", nbytes(value), shape(value)
+    lexical = catalog.lexical
+    columns = getattr(lexical, "columns_", None)
+    if columns is not None:
+        yield "lexical: profiles' TF-IDF (by term)", nbytes(columns), f"{shape(columns)}, {columns.nnz:,} non-zeros, " \
+            f"indices {columns.indices.dtype}"  # fmt: skip
+    for name in ("project_terms", "group_terms", "membership", "ties"):
+        value = getattr(catalog, name)
+        yield f"catalog.{name}", nbytes(value), f"{shape(value)}, {value.nnz:,} non-zeros"
+    for name, value in catalog.by_column.items():
+        yield f"catalog.by_column[{name!r}]", nbytes(value), f"{shape(value)}, {value.nnz:,} non-zeros"
+    small = sum(nbytes(getattr(catalog, n)) for n in ("discoverable", "popularity", "last_active"))
+    small += sum(nbytes(v) for v in catalog.country_rows.values())
+    yield "catalog: other arrays (flags, activity, country rows)", small, ""
+
+
+def index_parts(name: str, index: Any) -> Iterator[tuple[str, int, str]]:
+    sizes = index.nbytes()
+    for part, size in sizes.items():
+        yield f"{name} index: {part}", size, f"{index.kind}, {index.count():,} vectors"
+
+
+def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int, str]]]:
+    """Build the served snapshot of ``home`` step by step (as :class:`~matcher.snapshot.SnapshotManager` does at
+    start-up), measuring VmRSS after each step."""
+    meter = Meter()
+    import faiss  # noqa: F401
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    import sklearn  # noqa: F401
+
+    meter.step("numpy, scipy, scikit-learn, faiss imported")
+    from benchmarks.synthetic import query_texts
+    from matcher.catalog import build_catalog
+    from matcher.engine import Matcher
+    from matcher.settings import Settings
+    from matcher.snapshot import history_hashes, partner_hashes
+
+    meter.step("matcher imported (and what it imports at top level)")
+    matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
+    embedder = matcher.embedder
+    meter.step(f"encoders loaded ({embedder.name})")
+    embedder.encode(["warm-up: ocean literacy for primary schools"])
+    meter.step("first query embedded (runtime arenas)")
+    dataset = matcher.store.load_dataset()
+    ties = [(requester, partner) for requester, partner, _ in matcher.store.accepted_pairs()]
+    meter.step(f"store rows as Python objects ({len(dataset.partners):,} partners, {len(dataset.projects):,} "
+               "projects)")  # fmt: skip
+    catalog = build_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties=ties)
+    meter.step("catalogue built (vectors, TF-IDF, graph)")
+    pos = catalog.partner_pos
+    vectors: Callable[[Any], Any] = catalog.partner_vectors.__getitem__
+    index = matcher.load_index("partners", partner_hashes(catalog), lambda ids: vectors([pos[i] for i in ids]))
+    meter.step("partners index loaded")
+    history_vectors = catalog.history_vectors
+    history = matcher.load_index("history", history_hashes(catalog), lambda ids: history_vectors[[pos[i] for i in ids]])
+    meter.step("history index loaded")
+    recommender = matcher.recommender_for(catalog, index, history, None)
+    meter.step("recommender (ranker, themes)")
+    for text in query_texts(queries, seed=5):
+        recommender.collaborators(text=text, k=10)
+    meter.step(f"{queries} free-text requests (lazy caches)")
+    parts = list(catalog_parts(catalog)) + list(index_parts("partners", index))
+    parts += list(index_parts("history", history))
+    return meter, parts
+
+
+def report(meter: Meter, parts: list[tuple[str, int, str]]) -> list[str]:
+    lines = ["| step (one after the other) | VmRSS after, MB | delta, MB | seconds |", "|---|--:|--:|--:|"]
+    lines += [f"| {name} | {rss:.0f} | {delta:+.0f} | {s:.1f} |" for name, rss, delta, s in meter.steps]
+    lines += ["", "| part | MB | what |", "|---|--:|---|"]
+    lines += [f"| {name} | {size / MB:.1f} | {what} |" for name, size, what in parts]
+    lines.append(f"| **counted parts** | **{sum(s for _, s, _ in parts) / MB:.0f}** | |")
+    return lines
+
+
+def status_mb(pid: int) -> dict[str, float]:
+    """VmRSS, VmHWM, RssAnon and RssFile of a process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+            fields[name] = int(value.split()[0]) * 1024 / MB
+    return fields
+
+
+def served(home: Path, seconds: float, workdir: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """VmRSS (and its parts) of ``matcher serve`` on ``home`` after ``seconds`` of free-text requests at
+    concurrency 1, and the load run's figures."""
+    from benchmarks.run import Bodies, bodies_needed, load, matcher_command, serving
+
+    bodies = Bodies(workdir, seed=17)
+    with serving({"matcher": matcher_command(home)}, 1800) as servers:
+        server = servers["matcher"]
+        run = load(server.url, bodies.take(bodies_needed(seconds, 1)), 1, seconds)
+        memory = status_mb(server.process.pid)
+    return memory, run
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--serve", type=float, default=0.0, help="seconds of requests to matcher serve (0: none)")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/matcher-memory"))
+    args = parser.parse_args(argv)
+    meter, parts = load_in_steps(args.home, args.queries)
+    print("\n".join(report(meter, parts)), flush=True)
+    if args.serve:
+        del meter, parts
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        memory, run = served(args.home, args.serve, args.workdir)
+        print(
+            f"\nmatcher serve after {run.get('requests', 0):.0f} requests in {args.serve:.0f} s (p50 "
+            f"{run.get('p50_ms', float('nan')):.1f} ms): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
+        )
+
+
+if __name__ == "__main__":
+    main()
