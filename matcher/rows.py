@@ -142,10 +142,14 @@ class VectorRows:
         return self.buffer.data[:used] if used <= 2 * len(self.slots) else None
 
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return np.asarray(self) == other
+        live = self._live() if np.ndim(other) == 0 else None
+        return np.asarray(self) == other if live is None else (live == other)[self.slots]
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        return np.asarray(self) != other
+        """``rows != 0`` (which partners have past projects): against a number, compared on the buffer's rows and
+        then gathered, so the float rows are never copied (358 MB at 100k partners)."""
+        live = self._live() if np.ndim(other) == 0 else None
+        return np.asarray(self) != other if live is None else (live != other)[self.slots]
 
     __hash__ = None  # type: ignore[assignment]
 

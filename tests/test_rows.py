@@ -96,3 +96,13 @@ def test_mostly_zero_rows_share_one_zero_row_and_read_as_the_full_array() -> Non
     np.testing.assert_array_equal(np.flatnonzero(np.any(rows != 0, axis=1)), [1, 4, 5])
     moved = moved_rows(rows, np.array([5, 0, -1]), {2: np.ones(4, np.float32)})  # a write after the build
     np.testing.assert_array_equal(np.asarray(moved), np.vstack([expected[[5, 0]], np.ones((1, 4))]))
+
+
+def test_comparing_with_a_number_gives_the_materialised_arrays_answer() -> None:
+    vectors = np.array([[0.0, 1.0], [2.0, 0.0]], dtype=np.float32)
+    rows = VectorRows.mostly_zero(4, np.array([3, 1]), vectors)
+    dense = np.asarray(rows)
+
+    np.testing.assert_array_equal(rows != 0, dense != 0)
+    np.testing.assert_array_equal(rows == 0, dense == 0)
+    np.testing.assert_array_equal(rows == dense, np.ones((4, 2), dtype=bool))  # an array: element by element
