@@ -56,8 +56,9 @@ def nbytes(value: Any) -> int:
     """Bytes held by an array, a sparse matrix or a :class:`~matcher.rows.VectorRows` (its whole buffer)."""
     from matcher.rows import VectorRows
 
-    if isinstance(value, VectorRows):
-        return int(value.buffer.data.nbytes + value.slots.nbytes)
+    if isinstance(value, VectorRows):  # the rows written so far (the spare capacity is never touched: not resident)
+        data = value.buffer.data
+        return int(value.buffer.used * data.shape[1] * data.itemsize + value.slots.nbytes)
     if hasattr(value, "indptr"):
         return int(value.data.nbytes + value.indices.nbytes + value.indptr.nbytes)
     return int(getattr(value, "nbytes", 0))
@@ -65,9 +66,11 @@ def nbytes(value: Any) -> int:
 
 def catalog_parts(catalog: Any) -> Iterator[tuple[str, int, str]]:
     """(part, bytes, what it is) for the catalogue's arrays and matrices."""
+    from matcher.rows import VectorRows
 
     def shape(value: Any) -> str:
-        return f"{value.shape[0]:,} x {value.shape[1]:,} {value.dtype}"
+        stored = f" ({value.buffer.used:,} distinct rows stored)" if isinstance(value, VectorRows) else ""
+        return f"{value.shape[0]:,} x {value.shape[1]:,} {value.dtype}{stored}"
 
     for name in ("partner_vectors", "history_vectors", "project_vectors", "group_vectors"):
         value = getattr(catalog, name)

@@ -305,3 +305,17 @@ def test_busy_others_are_the_other_processes_above_half_a_cpu_below_nice_19() ->
 
     # over 5 s: 1 used 60 % (but is this process), 2 is at nice 19, 3 used 20 %, 4 used 80 %, 5 100 %, 6 is new
     assert busy_others(before, after, 5.0, own=1) == [(4, 0.8), (5, 1.0)]
+
+
+def test_memory_counts_the_stored_rows_of_shared_vectors_and_sparse_matrices() -> None:
+    import scipy.sparse as sp
+
+    from benchmarks.memory import nbytes, rss_mb
+    from matcher.rows import VectorRows
+
+    rows = VectorRows.mostly_zero(10, np.array([1, 2]), np.ones((2, 4), dtype=np.float32))
+    assert nbytes(rows) == 3 * 4 * 4 + 10 * 8  # one zero row and two vectors of 4 floats, and 10 slots
+    matrix = sp.csr_matrix(np.eye(3, dtype=np.float32))
+    assert nbytes(matrix) == 3 * 4 + 3 * 4 + 4 * 4  # data, indices (int32), indptr
+    assert nbytes(np.zeros((5, 2), dtype=np.float16)) == 20
+    assert 10 < rss_mb() < 100_000
