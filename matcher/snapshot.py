@@ -169,7 +169,8 @@ class IndexSaver:
         self.save = save
         self.delay = delay
         self._pending: dict[str, tuple[VectorIndex, Hashes]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _pending and _thread only: never held while saving (see flush)
+        self._saving = threading.Lock()  # one save at a time
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -182,8 +183,11 @@ class IndexSaver:
         self._wake.set()
 
     def flush(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
+        """Save what is pending. The saving runs without :attr:`_lock`: a save may wait for the snapshot writer
+        (:meth:`SnapshotManager._save`), which may be calling :meth:`later` at that moment."""
+        with self._saving:
+            with self._lock:
+                pending, self._pending = self._pending, {}
             for name, (index, hashes) in pending.items():
                 self.save(name, index, hashes)
 

@@ -15,6 +15,7 @@ import os
 import random
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,37 @@ def test_the_index_files_are_saved_with_a_copy_of_the_live_hashes(matcher: Match
     assert saved[0][1] == snapshot.partner_hashes and saved[0][1] is not snapshot.partner_hashes
     editor.patch("partners", "gen-00002", {"description": "Kelp school."})
     assert saved[0][1] != snapshot.partner_hashes  # the next delta changed the live ones, not the saved copy
+
+
+def test_saving_the_index_files_while_a_delta_is_applied_does_not_deadlock(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The saver waits for the writer's lock to copy the hashes; the writer, holding it, queues the next save: neither
+    may wait for the other (found at 100k partners, where a save is slow enough to meet a delta)."""
+    editor = Editor(matcher)
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})  # a save is pending
+    applying, saving = threading.Event(), threading.Event()
+    apply = SnapshotManager.apply
+
+    def held(self: SnapshotManager, *args: Any, **kwargs: Any) -> Any:
+        applying.set()  # the writer holds the snapshot lock from here to the end of the delta
+        assert saving.wait(10)
+        time.sleep(0.2)  # the saver is now waiting for that lock
+        return apply(self, *args, **kwargs)  # ... and this delta queues the next save
+
+    monkeypatch.setattr(SnapshotManager, "apply", held)
+    write = threading.Thread(
+        target=editor.patch, args=("partners", "gen-00002", {"description": "Kelp school."}), daemon=True
+    )
+    write.start()
+    assert applying.wait(10)
+    flush = threading.Thread(target=matcher.snapshots.saver.flush, daemon=True)
+    flush.start()
+    saving.set()
+    write.join(20)
+    flush.join(20)
+    assert not write.is_alive() and not flush.is_alive(), "the writer and the saver wait for each other"
+    assert matcher.catalog.partner("gen-00002").description == "Kelp school."
 
 
 class SavingSpy:
