@@ -165,6 +165,7 @@ def served(home: Path, seconds: float, workdir: Path) -> tuple[dict[str, float],
     concurrency 1, and the load run's figures."""
     from benchmarks.run import Bodies, bodies_needed, load, matcher_command, serving
 
+    workdir.mkdir(parents=True, exist_ok=True)
     bodies = Bodies(workdir, seed=17)
     with serving({"matcher": matcher_command(home)}, 1800) as servers:
         server = servers["matcher"]
@@ -184,7 +185,6 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(report(meter, parts)), flush=True)
     if args.serve:
         del meter, parts
-        args.workdir.mkdir(parents=True, exist_ok=True)
         memory, run = served(args.home, args.serve, args.workdir)
         print(
             f"\nmatcher serve after {run.get('requests', 0):.0f} requests in {args.serve:.0f} s (p50 "
