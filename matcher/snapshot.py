@@ -52,8 +52,10 @@ _lane = threading.local()  # .writes: this thread is one of a manager's write th
 
 
 def background_thread(nice: int) -> None:
-    """Make the calling thread a writer's: ``nice`` steps lower in CPU priority than it was (Linux only: elsewhere
-    it would be the whole process's; 0 leaves it), and its embeddings never merged with the requests' in the query
+    """Make the calling thread a writer's: ``nice`` steps lower in CPU priority than the process's main thread, whose
+    priority the request threads inherit (Linux only: elsewhere it would be the whole process's; 0 leaves it). Not
+    relative to the calling thread's own: a pool thread started from another writer thread inherits that one's
+    lowered priority, and would otherwise be lowered twice. Its embeddings never merged with the requests' in the query
     coalescer (:func:`~matcher.embedding.coalescing.alone_in_this_thread`), which would make a request wait at this
     thread's priority."""
     alone_in_this_thread()
@@ -61,7 +63,7 @@ def background_thread(nice: int) -> None:
         return
     thread = threading.get_native_id()
     try:
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + nice))
     except OSError as exc:  # not allowed here: the writes run at the readers' priority
         logger.info("could not lower a writer thread's priority: %s", exc)
 

@@ -425,3 +425,30 @@ def test_a_new_partner_is_placed_in_a_theme_by_the_delta(matcher: Matcher) -> No
     assert after.theme_of("twin") == after.theme_of("gen-00004") is not None
     Editor(matcher).delete("partners", "twin")
     assert matcher.recommender.themes is not None and matcher.recommender.themes.theme_of("twin") is None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are Linux's")
+def test_a_writer_thread_started_by_another_writer_thread_is_lowered_once() -> None:
+    """A pool thread inherits the nice value of the thread that started it: a delta thread first used from a write
+    thread would be lowered twice (19 instead of main + 5) if the step were relative to its own priority."""
+    from matcher.snapshot import background_thread
+
+    main = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    seen: list[int] = []
+
+    def child() -> None:
+        background_thread(5)
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    def parent() -> None:
+        background_thread(5)
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        inner = threading.Thread(target=child)
+        inner.start()
+        inner.join()
+
+    outer = threading.Thread(target=parent)
+    outer.start()
+    outer.join()
+    assert seen == [min(19, main + 5), min(19, main + 5)]
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == main
