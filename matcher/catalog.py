@@ -117,11 +117,16 @@ class Catalog:
             by_column.sort_indices()
         return column_scores(by_column, terms), (self.project_vectors @ vector).astype(np.float32)
 
-    def members_of_projects(self, project_cols: np.ndarray) -> np.ndarray:
-        """Rows of the partners in the projects at columns ``project_cols`` (sorted, unique)."""
+    def membership_by_column(self) -> sp.csc_matrix:
+        """The column-major copy of :attr:`membership` (who is in a project), made on first use and kept."""
         by_column = self.by_column.get("membership")
         if by_column is None:
             by_column = self.by_column["membership"] = sp.csc_matrix(self.membership)
+        return by_column
+
+    def members_of_projects(self, project_cols: np.ndarray) -> np.ndarray:
+        """Rows of the partners in the projects at columns ``project_cols`` (sorted, unique)."""
+        by_column = self.membership_by_column()
         if not len(project_cols) or by_column.shape[1] == 0:
             return np.zeros(0, dtype=np.int64)
         return np.unique(by_column[:, np.asarray(project_cols, dtype=np.int64)].indices).astype(np.int64)

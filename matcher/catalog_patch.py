@@ -311,7 +311,7 @@ def _build_for_readers(old: Catalog, new: Catalog) -> None:
     if new.walk is not old.walk and new.walk is not None:
         new.walk.steps  # noqa: B018 - a property that builds them once
     if new.membership is not old.membership:
-        new.members_of_projects(np.zeros(0, dtype=np.int64))  # makes the column-major copy (Catalog.by_column)
+        new.membership_by_column()
 
 
 def _patch_affinities(old: Catalog, new: Catalog, changed_projects: set[str], coded: set[str]) -> None:
