@@ -13,7 +13,8 @@ else materialises it (``np.asarray``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -100,7 +101,7 @@ class VectorRows:
         zero = buffer.append(np.zeros((1, vectors.shape[1]), dtype=np.float32))
         written = buffer.append(vectors)
         assert zero is not None and written is not None
-        slots = np.zeros(n, dtype=np.int64)
+        slots = np.full(n, zero[0], dtype=np.int64)
         slots[rows] = written
         return cls(buffer, slots)
 
@@ -141,15 +142,18 @@ class VectorRows:
         used = self.buffer.used
         return self.buffer.data[:used] if used <= 2 * len(self.slots) else None
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def _compared(self, other: Any, op: Callable[[Any, Any], Any]) -> Any:
+        """``op(self, other)`` element by element. Against a number (``rows != 0``: which partners have past
+        projects), compared on the buffer's rows and then gathered, so the float rows are never copied (358 MB at
+        100k partners)."""
         live = self._live() if np.ndim(other) == 0 else None
-        return np.asarray(self) == other if live is None else (live == other)[self.slots]
+        return op(np.asarray(self), other) if live is None else op(live, other)[self.slots]
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compared(other, operator.eq)
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        """``rows != 0`` (which partners have past projects): against a number, compared on the buffer's rows and
-        then gathered, so the float rows are never copied (358 MB at 100k partners)."""
-        live = self._live() if np.ndim(other) == 0 else None
-        return np.asarray(self) != other if live is None else (live != other)[self.slots]
+        return self._compared(other, operator.ne)
 
     __hash__ = None  # type: ignore[assignment]
 
