@@ -92,11 +92,13 @@ class Pool:
     included: dict[str, Ranked]
 
 
+def _ranked(catalog: Catalog, scored: ScoredCandidates, i: int) -> Ranked:
+    """The candidate at position ``i`` of ``scored`` (not its rank: an index into its rows)."""
+    return Ranked(catalog.partners[int(scored.rows[i])].id, scored.score_at(int(i)), scored, int(i))
+
+
 def _top(catalog: Catalog, scored: ScoredCandidates, k: int) -> list[Ranked]:
-    return [
-        Ranked(catalog.partners[int(scored.rows[i])].id, scored.score_at(int(i)), scored, int(i))
-        for i in scored.order[:k]
-    ]
+    return [_ranked(catalog, scored, i) for i in scored.order[:k]]
 
 
 def ranked_pool(recommender: Recommender, request: ConsortiumRequest, exclude: frozenset[str]) -> Pool:
@@ -163,7 +165,7 @@ def _other_countries(
         partner = catalog.partners[int(scored.rows[i])]
         if partner.country and partner.country not in have and partner.id not in seen:
             have.add(partner.country)
-            found.append(Ranked(partner.id, scored.score_at(int(i)), scored, int(i)))
+            found.append(_ranked(catalog, scored, i))
     seen |= {r.partner_id for r in found}
     return found
 
@@ -176,7 +178,7 @@ def _admitted(
     for i in scored.order[cut:]:
         partner = catalog.partners[int(scored.rows[i])]
         if partner.id not in seen and quota.admits(candidate(partner)):
-            found.append(Ranked(partner.id, scored.score_at(int(i)), scored, int(i)))
+            found.append(_ranked(catalog, scored, i))
             if len(found) == want:
                 break
     return found
