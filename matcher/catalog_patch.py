@@ -12,7 +12,7 @@ modified (readers keep using it while the new one is built).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar, cast
@@ -25,6 +25,7 @@ from matcher.attributes import patch_attributes
 from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, latest_year, tie_links
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.lexical import PatchedLexical
+from matcher.priority import no_pause
 from matcher.rows import VectorRows, moved_rows
 from matcher.vocab import region_of
 
@@ -133,8 +134,11 @@ def _new_of_old(rows: Rows, n_old: int) -> np.ndarray:
     return out
 
 
-def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) -> Catalog:
-    """The catalog after ``update`` (see the module docstring)."""
+def patch_catalog(
+    old: Catalog, update: CatalogUpdate, vectors: VectorLookup, pause: Callable[[], float] = no_pause
+) -> Catalog:
+    """The catalog after ``update`` (see the module docstring); ``pause`` is called between its steps
+    (:meth:`matcher.priority.ReadersFirst.pauses`: the writer lets the reads in progress end first)."""
     partners = _rows(old.partners, old.partner_pos, update.partners)
     projects = _rows(old.projects, old.project_pos, update.projects)
     groups = _rows(old.groups, old.group_pos, update.groups)
@@ -169,6 +173,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         old.group_members, old.partner_groups, changed_groups, gone_partners
     )
 
+    pause()
     # -- vectors
     partner_vectors = _vectors(old.partner_vectors, partners, vectors)
     project_vectors = _vectors(old.project_vectors, projects, vectors)
@@ -186,6 +191,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         fresh = {known_partners[p]: vector for p, vector in zip(ordered, computed, strict=True)}
         history = _as_array(moved_rows(old.history_vectors, partners.old_row, fresh))
 
+    pause()
     # -- per-partner arrays
     activity_ids = set(linked) | {p for j in dated if j in project_members for p, _ in project_members[j]}
     activity_rows = sorted({known_partners[p] for p in activity_ids if p in known_partners} | set(partners.changed))
@@ -205,6 +211,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         old.attributes, partners.items, partners.old_row, partners.changed, regions, popularity, last_active
     )
 
+    pause()
     # -- graph
     membership = old.membership
     if changed_projects or partners.moved or projects.moved:
@@ -263,6 +270,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
         _patch_affinities(old, catalog, set(changed_projects), {partners.items[row].id for row in coded})
     if membership is not old.membership or ties is not old.ties:
         catalog.walk = CollaborationWalk.of(membership, ties)
+    pause()
 
     # -- text
     profile_ids = set(linked) | set(grouped) | {partners.items[i].id for i in partners.text_changed}
@@ -273,6 +281,7 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     if profile_rows or partners.moved:
         texts = {row: catalog.profile_text(partners.items[row].id) for row in sorted(profile_rows)}
         catalog.lexical = PatchedLexical.of(old.lexical).patch(partners.old_row, texts)
+        pause()
     if groups.changed or groups.moved:
         catalog.group_terms = (
             catalog.lexical.transform_documents([g.text for g in groups.items])
@@ -299,17 +308,19 @@ def patch_catalog(old: Catalog, update: CatalogUpdate, vectors: VectorLookup) ->
     for name, by_column in list(old.by_column.items()):
         if name in sources and sources[name] is getattr(old, name):
             catalog.by_column[name] = by_column
-    _build_for_readers(old, catalog)
+    pause()
+    _build_for_readers(old, catalog, pause)
     return catalog
 
 
-def _build_for_readers(old: Catalog, new: Catalog) -> None:
+def _build_for_readers(old: Catalog, new: Catalog, pause: Callable[[], float] = no_pause) -> None:
     """Build now, in the writer's thread, what a free-text request builds on first use and a write made stale: the
     collaboration walk's steps and the members' column-major copy (each catalogue-wide: ~4 ms at 20k partners).
     Left to the first request on the new catalog, they ran in that request's thread, at the readers' priority,
     after nearly every membership write of a burst. ``new`` is not served yet, so nobody else builds them."""
     if new.walk is not old.walk and new.walk is not None:
         new.walk.steps  # noqa: B018 - a property that builds them once
+        pause()
     if new.membership is not old.membership:
         new.membership_by_column()
 

@@ -180,6 +180,7 @@ class Editor:
             self.matcher.vectors_for([text])
         except IntegrityError:  # another writer cached the same text a moment ago
             self.matcher.vectors_for([text])
+        self.matcher.snapshots.between_steps()  # the reads that came meanwhile first, then the transaction
 
     def _settle(self) -> None:
         self.matcher.refresh(at_least=self.store.revision())

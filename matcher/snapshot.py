@@ -39,6 +39,7 @@ from matcher.domain import content_hash
 from matcher.embedding.coalescing import alone_in_this_thread
 from matcher.index.base import VectorIndex
 from matcher.lexical import PatchedLexical
+from matcher.priority import ReadersFirst, no_pause
 from matcher.recommender import Recommender, history_rows
 from matcher.rows import VectorRows
 from matcher.store import Store
@@ -48,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 Hashes = dict[str, str]  # index id -> content hash of what its vector was computed from
 R = TypeVar("R")
-_lane = threading.local()  # .writes: this thread is one of a manager's write threads (SnapshotManager.write)
+_lane = threading.local()  # .writes: this thread is one of a manager's write threads (SnapshotManager.write);
+# .pause: the pause of the write it runs (SnapshotManager.between_steps)
 
 
 def background_thread(nice: int) -> None:
@@ -227,6 +229,8 @@ class SnapshotManager:
         self._lock = threading.RLock()  # one writer of the snapshot at a time; readers never take it
         self._refit: threading.Thread | None = None
         self.saver = IndexSaver(self._save)
+        #: the reads in progress, which writes and deltas wait for between their steps (:mod:`matcher.priority`)
+        self.readers = ReadersFirst()
         # the thread that applies the deltas (started by the first one): the caller waits for it
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="snapshot-writer", initializer=self._nicer)
         # the threads that run the writes (:meth:`write`)
@@ -294,16 +298,16 @@ class SnapshotManager:
         elif not blocking and not self._free():
             return False
         else:
-            changed = self._writer.submit(self._locked_catch_up, at_least, blocking=blocking).result()
+            changed = self._writer.submit(self._locked_catch_up, at_least, blocking=blocking, pause=True).result()
         if changed:
             self._refit_if_drifted()
         return changed
 
-    def _locked_catch_up(self, at_least: int | None, *, blocking: bool) -> bool:
+    def _locked_catch_up(self, at_least: int | None, *, blocking: bool, pause: bool = False) -> bool:
         if not self._lock.acquire(blocking=blocking):
             return False
         try:
-            return self._catch_up(at_least)
+            return self._catch_up(at_least, self.readers.pauses() if pause else no_pause)
         finally:
             self._lock.release()
 
@@ -329,10 +333,24 @@ class SnapshotManager:
         ``work`` runs at once."""
         if getattr(_lane, "writes", False):
             return work()
-        return self._writes.submit(work).result()
+        return self._writes.submit(self._after_reads, work).result()
 
-    def _catch_up(self, at_least: int | None) -> bool:
-        """:meth:`catch_up` with the lock held."""
+    def _after_reads(self, work: Callable[[], R]) -> R:
+        _lane.pause = pause = self.readers.pauses()
+        try:
+            pause()  # start when no read runs (or after the readers' patience)
+            return work()
+        finally:
+            _lane.pause = no_pause
+
+    def between_steps(self) -> float:
+        """Called by a write (:meth:`write`) between its steps: waits while reads are in progress, the write's
+        pauses together at most :attr:`ReadersFirst.patience`; elsewhere returns at once. The seconds waited."""
+        pause: Callable[[], float] = getattr(_lane, "pause", no_pause)
+        return pause()
+
+    def _catch_up(self, at_least: int | None, pause: Callable[[], float] = no_pause) -> bool:
+        """:meth:`catch_up` with the lock held; ``pause`` is called between the delta's steps."""
         current = self._current
         if current is None:
             self.rebuild()
@@ -347,18 +365,23 @@ class SnapshotManager:
             self.rebuild()
             return True
         started = time.perf_counter()
-        self._current = self.apply(current, log)
+        self._current = self.apply(current, log, pause=pause)
         self.stats = replace(
             self.stats, built_at=time.time(), delta_seconds=time.perf_counter() - started, deltas=self.stats.deltas + 1
         )
         return True
 
-    def apply(self, snapshot: Snapshot, log: ChangeLog, *, indexes: bool = True) -> Snapshot:
+    def apply(
+        self, snapshot: Snapshot, log: ChangeLog, *, indexes: bool = True, pause: Callable[[], float] = no_pause
+    ) -> Snapshot:
         """``snapshot`` with ``log``'s delta applied (read from the store), at ``log.revision``. ``indexes=False``:
-        the live indexes hold the result already (a refit catching up); only the catalog moves."""
+        the live indexes hold the result already (a refit catching up); only the catalog moves. ``pause`` is called
+        between the steps (:meth:`ReadersFirst.pauses`: reads first)."""
         old = snapshot.catalog
         update = read_update(self.parts.store, old, log.delta)
-        catalog = patch_catalog(old, update, self.parts.vector_lookup(None))  # changed texts: cache or embedder
+        pause()
+        catalog = patch_catalog(old, update, self.parts.vector_lookup(None), pause)  # changed texts: cache or embedder
+        pause()
         rec = snapshot.recommender
         partner_wanted, history_wanted = snapshot.partner_hashes, snapshot.history_hashes
         if indexes:
@@ -373,6 +396,7 @@ class SnapshotManager:
                 catalog,
                 True,
             )
+            pause()
         recommender = self.parts.recommender_for(catalog, rec.index, rec.history_index, rec, update.partners)
         recommender.keep_fitted(rec)  # not refitted by the next request (the vocabulary is the same)
         return Snapshot(log.revision, recommender, partner_wanted, history_wanted)

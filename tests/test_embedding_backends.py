@@ -259,6 +259,27 @@ def test_auto_without_openvino_warns_and_uses_onnxruntime(
     assert "pip install 'openvino" in caplog.text
 
 
+def test_openvino_serving_runs_two_calls_side_by_side_with_the_same_vectors(export_cache: Path) -> None:
+    """``matcher serve`` (``threads`` set): two streams, each call on an inference request of its own (a write's
+    text embedded beside a request's query), and the vectors of the one-stream bulk embedder."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pytest.importorskip("openvino")
+    from matcher.embedding.openvino import OpenVINOEmbedder
+
+    serving = OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1).load()
+    bulk = OpenVINOEmbedder(precision="f32", cache_dir=export_cache).load()
+    assert (serving.streams, int(serving.runtime_.get_property("NUM_STREAMS"))) == (2, 2)
+    assert bulk.streams == 1
+    with ThreadPoolExecutor(2) as pool:
+        vectors = list(pool.map(lambda i: serving.encode(TEXTS[i::2]), range(2)))
+    for i in range(2):
+        np.testing.assert_allclose(vectors[i], bulk.encode(TEXTS[i::2]), atol=1e-5)
+    assert 1 <= serving.requests_.qsize() <= 2  # returned to the pool, at most one per concurrent call
+    with pytest.raises(ValueError, match="streams must be >= 1"):
+        OpenVINOEmbedder(streams=0)
+
+
 def test_unknown_backend_lists_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="use one of: auto, torch, onnx, onnx-int8, openvino, openvino-f32"):
         create_embedder("cuda")  # type: ignore[arg-type]

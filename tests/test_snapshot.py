@@ -363,6 +363,37 @@ def test_a_write_started_on_a_write_thread_runs_there_at_once(matcher: Matcher) 
     assert thread == inner != threading.get_native_id()
 
 
+def test_a_write_waits_for_the_read_in_progress_then_is_visible(matcher: Matcher) -> None:
+    readers = matcher.snapshots.readers
+    readers.patience = 30.0
+    revision = matcher.store.revision()
+    written = threading.Event()
+
+    def write() -> None:
+        Editor(matcher).patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})
+        written.set()
+
+    with readers.reading():
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.4)
+        assert not written.is_set() and matcher.store.revision() == revision  # not even committed: reads first
+    writer.join(30)
+    assert written.is_set() and matcher.store.revision() > revision
+    assert matcher.catalog.partner("gen-00001").description == "Seaweed farming cooperative."
+
+
+def test_a_write_under_endless_reads_is_late_by_at_most_the_patience(matcher: Matcher) -> None:
+    readers = matcher.snapshots.readers
+    readers.patience = 0.3
+    with readers.reading():  # a read that never ends while the write runs
+        started = time.monotonic()
+        Editor(matcher).add_project_member(matcher.catalog.projects[0].id, "gen-00003")
+        late = time.monotonic() - started
+    assert 0.5 <= late < 20  # two waits (the write, then its delta), each the whole patience
+    assert "gen-00003" in {p for p, _ in matcher.catalog.project_members[matcher.catalog.projects[0].id]}
+
+
 def test_an_error_while_embedding_a_write_reaches_its_caller_and_nothing_is_written(
     matcher: Matcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:

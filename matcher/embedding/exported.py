@@ -9,6 +9,7 @@ subclass only says how to load a runtime (:meth:`ExportedEmbedder._load_runtime`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from abc import ABC, abstractmethod
@@ -92,10 +93,13 @@ class ExportedEmbedder(ABC):
     """Base of the ONNX-export embedders: ``__init__`` stores arguments, :meth:`load` (or first ``encode``) loads.
 
     Learned/loaded state lives in attributes ending in ``_``. ``encode`` is serialised by a lock because an
-    inference request is not safe to share between threads.
+    inference request is not safe to share between threads, unless the backend gives each call its own
+    (:attr:`serial` False).
     """
 
     backend: ClassVar[str]
+    #: whether ``encode`` calls run one at a time (one shared inference runtime)
+    serial: ClassVar[bool] = True
 
     def __init__(
         self, model: str = "packaged", *, precision: str, cache_dir: Path | None = None, threads: int | None = None
@@ -133,7 +137,7 @@ class ExportedEmbedder(ABC):
         if not texts:
             return out
         self.load()
-        with self._lock:
+        with self._lock if self.serial else contextlib.nullcontext():
             batches: Any = self.batcher_.batches(texts, batch_size)
             if show_progress:
                 from tqdm.auto import tqdm

@@ -220,3 +220,23 @@ def test_concurrent_free_text_requests_each_get_their_own_answer(client: TestCli
         assert [m["partner_id"] for m in response.json()["data"]] == [m["partner_id"] for m in alone[query]]
     assert {m["partner_id"] for m in alone[OCEAN_QUERY][:2]} == {"ocean-school", "ocean-ngo"}
     assert isinstance(tiny_matcher.embedder, CoalescingEmbedder)
+
+
+def test_a_recommendation_counts_as_a_read_until_it_is_answered(
+    client: TestClient, tiny_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writes of this process wait for the reads in progress (matcher.priority): the service marks them."""
+    readers = tiny_matcher.snapshots.readers
+    seen: list[int] = []
+    rank = type(tiny_matcher.recommender).rank
+
+    def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(readers.reads)
+        return rank(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(tiny_matcher.recommender), "rank", watched)
+    assert readers.reads == 0
+    assert len(post(client, {"text": OCEAN_QUERY, "k": 3})) == 3
+    assert seen == [1] and readers.reads == 0
+    assert client.post(URL, json={"text": OCEAN_QUERY, "k": 0}).status_code == 422  # refused: nothing left counted
+    assert readers.reads == 0
