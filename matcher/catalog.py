@@ -6,11 +6,12 @@ Built once at start-up (and after each write batch); requests only read it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
+import immutables
 import numpy as np
 import scipy.sparse as sp
 
@@ -39,10 +40,12 @@ class Catalog:
     partner_pos: dict[str, int] = field(default_factory=dict)
     project_pos: dict[str, int] = field(default_factory=dict)
     group_pos: dict[str, int] = field(default_factory=dict)
-    project_members: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    partner_projects: dict[str, list[str]] = field(default_factory=dict)
-    group_members: dict[str, set[str]] = field(default_factory=dict)
-    partner_groups: dict[str, set[str]] = field(default_factory=dict)
+    # who is in what, both ways: persistent maps (``immutables.Map``), which a write's delta changes in
+    # O(changes * log n) instead of copying them (a 100k-entry dict copy held the GIL 3.7 ms per membership write)
+    project_members: Mapping[str, list[tuple[str, str]]] = field(default_factory=immutables.Map)
+    partner_projects: Mapping[str, list[str]] = field(default_factory=immutables.Map)
+    group_members: Mapping[str, set[str]] = field(default_factory=immutables.Map)
+    partner_groups: Mapping[str, set[str]] = field(default_factory=immutables.Map)
     membership: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     ties: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
     country_rows: dict[str, np.ndarray] = field(default_factory=dict)
@@ -237,10 +240,10 @@ def build_catalog(
         partner_pos=partner_pos,
         project_pos=project_pos,
         group_pos=group_pos,
-        project_members=dict(project_members),
-        partner_projects=dict(partner_projects),
-        group_members=dict(group_members),
-        partner_groups=dict(partner_groups),
+        project_members=immutables.Map(project_members),
+        partner_projects=immutables.Map(partner_projects),
+        group_members=immutables.Map(group_members),
+        partner_groups=immutables.Map(partner_groups),
         membership=membership,
         ties=tie_matrix,
         tie_pairs=tuple(ties),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar, cast
 
+import immutables
 import numpy as np
 import scipy.sparse as sp
 
@@ -30,6 +31,7 @@ from matcher.rows import VectorRows, moved_rows
 from matcher.vocab import region_of
 
 E = TypeVar("E", Partner, Project, ActionGroup)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,16 +385,15 @@ def _patch_country_rows(old: Catalog, new: Catalog, partners: Rows, activity_row
 
 
 def _patch_links(
-    project_members: dict[str, list[tuple[str, str]]],
-    partner_projects: dict[str, list[str]],
+    project_members: Mapping[str, list[tuple[str, str]]],
+    partner_projects: Mapping[str, list[str]],
     changed: dict[str, list[tuple[str, str]]],
     gone_partners: set[str],
-) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[str]], set[str]]:
+) -> tuple[Mapping[str, list[tuple[str, str]]], Mapping[str, list[str]], set[str]]:
     """Project members and partners' projects after ``changed``; also the partners whose project list changed."""
     if not changed and not gone_partners:
         return project_members, partner_projects, set()
-    members_out = dict(project_members)
-    projects_out = dict(partner_projects)
+    members_out, projects_out = _mutable(project_members), _mutable(partner_projects)
     touched: set[str] = set()
     for project_id, members in changed.items():
         before = {p for p, _ in project_members.get(project_id, [])}
@@ -411,19 +412,24 @@ def _patch_links(
             projects_out.pop(partner_id, None)
     for partner_id in gone_partners:
         projects_out.pop(partner_id, None)
-    return members_out, projects_out, touched - gone_partners
+    return members_out.finish(), projects_out.finish(), touched - gone_partners
+
+
+def _mutable(links: Mapping[str, V]) -> immutables.MapMutation[str, V]:
+    """A mutation of ``links`` as a persistent map (:class:`Catalog`'s link maps are; a plain mapping is converted
+    once): what it changes is new, the rest shared with ``links``."""
+    return (links if isinstance(links, immutables.Map) else immutables.Map(links)).mutate()
 
 
 def _patch_groups(
-    group_members: dict[str, set[str]],
-    partner_groups: dict[str, set[str]],
+    group_members: Mapping[str, set[str]],
+    partner_groups: Mapping[str, set[str]],
     changed: dict[str, set[str]],
     gone_partners: set[str],
-) -> tuple[dict[str, set[str]], dict[str, set[str]], set[str]]:
+) -> tuple[Mapping[str, set[str]], Mapping[str, set[str]], set[str]]:
     if not changed and not gone_partners:
         return group_members, partner_groups, set()
-    members_out = dict(group_members)
-    groups_out = dict(partner_groups)
+    members_out, groups_out = _mutable(group_members), _mutable(partner_groups)
     touched: set[str] = set()
     for group_id, members in changed.items():
         touched |= group_members.get(group_id, set()) ^ members
@@ -440,14 +446,14 @@ def _patch_groups(
             groups_out.pop(partner_id, None)
     for partner_id in gone_partners:
         groups_out.pop(partner_id, None)
-    return members_out, groups_out, touched - gone_partners
+    return members_out.finish(), groups_out.finish(), touched - gone_partners
 
 
 def _patch_membership(
     old: Catalog,
     partners: Rows,
     projects: Rows,
-    project_members: dict[str, list[tuple[str, str]]],
+    project_members: Mapping[str, list[tuple[str, str]]],
     changed_projects: set[str],
 ) -> sp.csr_matrix:
     """Partners x projects link weights: the old links moved to the new rows and columns, those of the changed
@@ -489,7 +495,7 @@ def _patch_terms(old: sp.csr_matrix, rows: Rows, transform: Any) -> sp.csr_matri
 
 
 def _member_list(
-    old: list[ProjectMember], changed: dict[str, list[tuple[str, str]]], now: dict[str, list[tuple[str, str]]]
+    old: list[ProjectMember], changed: dict[str, list[tuple[str, str]]], now: Mapping[str, list[tuple[str, str]]]
 ) -> list[ProjectMember]:
     """The flat member list in the store's order (project, partner), with the changed projects' blocks replaced."""
     if not changed:
