@@ -108,7 +108,9 @@ class Settings(BaseSettings):
         limits numpy's and FAISS's thread pools to ``threads``) unless ``threads`` is set. Concurrent requests are
         merged into batches and spread over the cores already; on a busy 2-core machine, one thread made a
         10k-partner service 1.35-2.8x faster at concurrency 8 and 1.5x at 1 (docs/performance.md): the second
-        threads mostly waited for each other. Bulk embedding (``ingest``) keeps all cores."""
+        threads mostly waited for each other. The exported MiniLM then runs two inferences side by side (two
+        OpenVINO streams of one thread: a write's text beside a request's query). Bulk embedding (``ingest``) keeps
+        all cores."""
         return self if self.threads is not None else self.model_copy(update={"threads": 1})
 
     @property
