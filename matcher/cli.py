@@ -73,6 +73,7 @@ def ingest(
     workers: Annotated[int, typer.Option(min=1, help="--engine ray: embedder actors, one CPU each")] = 2,
 ) -> None:
     """Validate and import a directory; only new or changed texts are embedded. All or nothing."""
+    from matcher import learning
     from matcher.embedding.ray_batch import RayEmbeddingError
     from matcher.engine import Matcher
 
@@ -80,7 +81,7 @@ def ingest(
     assert isinstance(matcher, Matcher)
     embed = _ray_embedding(settings, matcher, address, workers) if engine is IngestEngine.ray else None
     try:
-        report = matcher.ingest(directory, show_progress=sys.stderr.isatty(), embed=embed)
+        report = learning.ingest(matcher, directory, show_progress=sys.stderr.isatty(), embed=embed)
     except ImportValidationError as exc:
         raise _fail(str(exc), code=2) from None
     except RayEmbeddingError as exc:
@@ -206,11 +207,12 @@ def train(
     out: Annotated[Path | None, typer.Option(help="Where to save (default $MATCHER_HOME/models/ranker.joblib)")] = None,
 ) -> None:
     """Learn the ranker from the store's collaboration history; writes the model and its model card (.md)."""
+    from matcher import learning
     from matcher.engine import Matcher
 
     _, matcher = _open()
     assert isinstance(matcher, Matcher)
-    ranker = matcher.train(out)
+    ranker = learning.train(matcher, out)
     if ranker is None:
         raise _fail("not enough history to learn a ranker (cold start): the default weights stay in use")
     target = out or matcher.settings.ranker_path

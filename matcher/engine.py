@@ -25,7 +25,7 @@ from matcher.index.files import IndexFiles, VectorsOf, sync_index
 from matcher.io.importer import ImportResult, read_directory
 from matcher.ranking.features import DenseLayout
 from matcher.ranking.ranker import LinearRanker, Ranker
-from matcher.ranking.selection import LearnedModel, load_ranker, train_ranker
+from matcher.ranking.selection import load_ranker
 from matcher.recommender import Recommender
 from matcher.settings import Settings
 from matcher.snapshot import Hashes, SnapshotManager, SnapshotStats
@@ -157,8 +157,11 @@ class Matcher:
         *,
         show_progress: bool = False,
         embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+        serve: bool = True,
     ) -> IngestReport:
-        """Validate ``directory`` completely, embed only new texts, then replace the store's data in one transaction.
+        """Validate ``directory`` completely, embed only new texts, then replace the store's data in one transaction
+        and (``serve``) rebuild the served snapshot. The ranker is learned from the new history by the application
+        that imports (:func:`matcher.learning.ingest`: ``matcher ingest``, the service's seed), not here.
 
         ``embed`` computes the new texts' vectors in order instead of this process's embedder, with the same model
         (e.g. :class:`~matcher.embedding.ray_batch.RayBatchEmbedding`, ``matcher ingest --engine ray``).
@@ -187,39 +190,13 @@ class Matcher:
                 encoded = embed(list(missing.values()))
             vectors = dict(zip(missing, encoded, strict=True))
         sync = self.store.replace_dataset(dataset, model=model, vectors=vectors)
-        if self.settings.auto_train:
-            self.train()
-        self.refresh()
+        if serve:
+            self.refresh()
         return IngestReport(
             dataset.counts(), sync, embedded=len(vectors), reused=len(hashes) - len(missing), warnings=result.warnings
         )
 
     # -- ranker ---------------------------------------------------------------------------------------------------
-    def train(self, path: Path | None = None) -> LearnedModel | None:
-        """Learn the ranker from the store's history and save it (with its model card) to ``path`` (default
-        ``$MATCHER_HOME/models/ranker.joblib``). With too little history, remove any stale model and return None."""
-        path = path or self.settings.ranker_path
-        revision = self.store.revision()  # read first: a write during training makes the model stale, not current
-        dataset = self.store.load_dataset()
-        ranker = train_ranker(dataset, self.vectors_for, self.embedder, layout=DenseLayout.of(self.embedder))
-        if ranker is None:
-            path.unlink(missing_ok=True)
-            return None
-        selection = getattr(ranker, "selection_", None)
-        ranker.save(
-            path,
-            extra={
-                **(selection.card() if selection is not None else {}),
-                "store revision": revision,
-                "partners": len(dataset.partners),
-                "projects": len(dataset.projects),
-                "embedding model": self.embedder.name,
-            },
-        )
-        # the card's facts a program reads (ranker_is_stale), beside the model
-        path.with_suffix(".json").write_text(json.dumps({"store revision": revision}), encoding="utf-8")
-        return ranker
-
     def ranker_is_stale(self) -> bool:
         """Whether the saved learned ranker was trained on another store revision than the store's (an ingest
         killed between its commit and the training, or writes since). False when none is saved or in use."""

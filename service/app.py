@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from matcher import learning
 from matcher.engine import Matcher
 from matcher.settings import Settings
 from matcher.themes_fit import ensure_themes
@@ -54,7 +55,7 @@ class RankerRetraining:
 
     def _retrain(self, matcher: Matcher) -> None:
         try:
-            matcher.train()
+            learning.train(matcher)
             matcher.refresh()  # the new snapshot loads the new ranker
             self.stale = False
             logger.info("ranker retrained on store revision %d", matcher.revision)
@@ -72,9 +73,9 @@ def _start(settings: Settings) -> Matcher:
     prepare_understanding()  # the phrase table (CLDR names, kinds, groupings): built now, not on the first request
     if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
         logger.info("store is empty: importing %s", settings.seed_dir)
-        matcher.ingest(settings.seed_dir)
+        learning.ingest(matcher, settings.seed_dir)
     elif settings.ranker == "auto" and settings.auto_train and not settings.ranker_path.exists():
-        matcher.train()  # data written through the API or an older version: learn from the history once
+        learning.train(matcher)  # data written through the API or an older version: learn from the history once
     matcher.refresh()
     ensure_themes(matcher)  # none saved in $MATCHER_HOME/themes.json and a small catalog: fit and save them
     matcher.listen()  # PostgreSQL: apply other replicas' writes as they are announced (polling stays the fallback)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from matcher import learning
 from matcher.embedding.base import Embedder
 from matcher.engine import Matcher
 from matcher.recommender import Recommender
@@ -57,7 +58,7 @@ def tiny_home(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> P
     """
     home = tmp_path_factory.mktemp("tiny-template") / "home"
     matcher = Matcher(make_settings(home), embedder=embedder).open()
-    matcher.ingest(TINY)
+    learning.ingest(matcher, TINY)  # as `matcher ingest` does: import, then learn the ranker when there is history
     matcher.close()
     return home
 

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from matcher import learning
 from matcher.domain import Dataset
 from matcher.engine import Matcher
 from matcher.io.importer import read_directory
@@ -232,12 +233,12 @@ def small_alliance(directory: Path) -> Path:
     return directory
 
 
-def test_a_stale_ranker_is_retrained_in_the_background(tmp_path: Path) -> None:
+def test_a_stale_ranker_is_retrained_in_the_background(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An ingest killed after its commit leaves the ranker of the previous data: at start the service sees the
     revision in the model card differ, keeps serving, retrains in the background and says so in /v1/health."""
     settings = sqlite_settings(tmp_path / "home").model_copy(update={"auto_train": True})
     matcher = Matcher(settings, embedder=HashEmbedder()).open()
-    matcher.ingest(small_alliance(tmp_path / "import"))  # trains and saves the ranker with the store revision
+    learning.ingest(matcher, small_alliance(tmp_path / "import"))  # trains, saves the ranker with the store revision
     assert not matcher.ranker_is_stale()
     trained_on = json.loads(settings.ranker_path.with_suffix(".json").read_text())["store revision"]
     assert trained_on == matcher.store.revision()
@@ -250,13 +251,13 @@ def test_a_stale_ranker_is_retrained_in_the_background(tmp_path: Path) -> None:
     assert matcher.ranker_is_stale()
 
     gate = threading.Event()
-    train = matcher.train
+    train = learning.train
 
-    def gated_train() -> object:
+    def gated_train(*args: object, **kwargs: object) -> object:
         assert gate.wait(60)
-        return train()
+        return train(*args, **kwargs)  # type: ignore[arg-type]
 
-    matcher.train = gated_train  # type: ignore[method-assign]
+    monkeypatch.setattr(learning, "train", gated_train)
     with TestClient(create_app(settings, matcher=matcher)) as client:
         during = client.get("/v1/health").json()["ranker"]
         gate.set()
