@@ -57,9 +57,8 @@ def ingest(
 ) -> IngestReport:
     """:meth:`Matcher.ingest <matcher.engine.Matcher.ingest>`, then, unless ``MATCHER_AUTO_TRAIN`` is off, learn
     the ranker from the new history; the snapshot is built once, with that ranker."""
-    if not matcher.settings.auto_train:
-        return matcher.ingest(directory, show_progress=show_progress, embed=embed)
     report = matcher.ingest(directory, show_progress=show_progress, embed=embed, serve=False)
-    train(matcher)
+    if matcher.settings.auto_train:
+        train(matcher)
     matcher.refresh()
     return report

@@ -298,16 +298,16 @@ class SnapshotManager:
         elif not blocking and not self._free():
             return False
         else:
-            changed = self._writer.submit(self._locked_catch_up, at_least, blocking=blocking, pause=True).result()
+            changed = self._writer.submit(self._locked_catch_up, at_least, blocking=blocking).result()
         if changed:
             self._refit_if_drifted()
         return changed
 
-    def _locked_catch_up(self, at_least: int | None, *, blocking: bool, pause: bool = False) -> bool:
+    def _locked_catch_up(self, at_least: int | None, *, blocking: bool) -> bool:
         if not self._lock.acquire(blocking=blocking):
             return False
-        try:
-            return self._catch_up(at_least, self.readers.pauses() if pause else no_pause)
+        try:  # at start-up nobody reads yet: the pauses return at once
+            return self._catch_up(at_least, self.readers.pauses())
         finally:
             self._lock.release()
 

@@ -262,7 +262,9 @@ def test_auto_without_openvino_warns_and_uses_onnxruntime(
 def test_openvino_serving_runs_two_calls_side_by_side_with_the_same_vectors(export_cache: Path) -> None:
     """``matcher serve`` (``threads`` set): two streams, each call on an inference request of its own (a write's
     text embedded beside a request's query), and the vectors of the one-stream bulk embedder."""
+    import threading
     from concurrent.futures import ThreadPoolExecutor
+    from typing import Any
 
     pytest.importorskip("openvino")
     from matcher.embedding.openvino import OpenVINOEmbedder
@@ -271,11 +273,19 @@ def test_openvino_serving_runs_two_calls_side_by_side_with_the_same_vectors(expo
     bulk = OpenVINOEmbedder(precision="f32", cache_dir=export_cache).load()
     assert (serving.streams, int(serving.runtime_.get_property("NUM_STREAMS"))) == (2, 2)
     assert bulk.streams == 1
+    compiled, meet = serving.runtime_, threading.Barrier(2, timeout=30)
+
+    class Meeting:  # each inference request waits for the other call's: only calls side by side get through
+        def create_infer_request(self) -> Any:
+            request = compiled.create_infer_request()
+            return type("Met", (), {"infer": lambda _, feed: (meet.wait(), request.infer(feed))[1]})()
+
+    serving.runtime_ = Meeting()
     with ThreadPoolExecutor(2) as pool:
-        vectors = list(pool.map(lambda i: serving.encode(TEXTS[i::2]), range(2)))
+        vectors = list(pool.map(lambda i: serving.encode([TEXTS[i]]), range(2)))  # one batch each
     for i in range(2):
-        np.testing.assert_allclose(vectors[i], bulk.encode(TEXTS[i::2]), atol=1e-5)
-    assert 1 <= serving.requests_.qsize() <= 2  # returned to the pool, at most one per concurrent call
+        np.testing.assert_allclose(vectors[i], bulk.encode([TEXTS[i]]), atol=1e-5)
+    assert serving.requests_.qsize() == 2  # both requests returned to the pool
     with pytest.raises(ValueError, match="streams must be >= 1"):
         OpenVINOEmbedder(streams=0)
 

@@ -17,13 +17,13 @@ from tests.store.support import HashEmbedder
 def test_the_engine_imports_without_learning_and_the_application_learns(tmp_path: Path) -> None:
     directory = small_alliance(tmp_path / "import")
     engine_only = Matcher(make_settings(tmp_path / "a"), embedder=HashEmbedder()).open()
-    engine_only.ingest(directory)
+    imported = engine_only.ingest(directory)
     assert not engine_only.settings.ranker_path.exists()  # nothing learned: the default weights serve
     assert isinstance(engine_only.recommender.ranker, LinearRanker)
 
     learned = Matcher(make_settings(tmp_path / "b"), embedder=HashEmbedder()).open()
     report = learning.ingest(learned, directory)
-    assert report.counts == engine_only.ingest(directory).counts
+    assert report.counts == imported.counts and report.counts["projects"] == 14
     path = learned.settings.ranker_path
     assert path.exists() and path.with_suffix(".md").exists()
     assert json.loads(path.with_suffix(".json").read_text())["store revision"] == learned.store.revision()

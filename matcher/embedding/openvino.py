@@ -55,7 +55,6 @@ class OpenVINOEmbedder(ExportedEmbedder):
             raise ValueError(f"OpenVINOEmbedder streams must be >= 1, got {streams}.")
         super().__init__(model, precision=precision, cache_dir=cache_dir, threads=threads)
         self.streams = streams if threads else 1
-        self.requests_: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def _export(self) -> ExportedModel:
         return export_onnx(self.model, self.cache_dir)
@@ -80,6 +79,7 @@ class OpenVINOEmbedder(ExportedEmbedder):
             config |= {"NUM_STREAMS": self.streams, "INFERENCE_NUM_THREADS": self.threads * self.streams}
         else:
             config["PERFORMANCE_HINT"] = "LATENCY"
+        self.requests_: queue.SimpleQueue[Any] = queue.SimpleQueue()  # idle inference requests, made on demand
         return core.compile_model(str(exported.onnx_path), "CPU", config)
 
     def _infer(self, feed: dict[str, np.ndarray]) -> np.ndarray:
