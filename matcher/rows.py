@@ -8,7 +8,9 @@ live rows are copied to a new one (an amortised, compacting copy).
 
 :class:`VectorRows` reads like a read-only 2-D float32 array for what the ranking does with catalogue vectors (rows
 by number or array, a row and a column slice, ``shape``, iteration, a product with a vector or matrix); anything
-else materialises it (``np.asarray``).
+else materialises it (``np.asarray``). A buffer may store its rows in half precision (the served partners' and
+past-projects vectors, :data:`matcher.snapshot.SERVED_PRECISION`): the rows a read gathers are converted to float32,
+so the half precision costs memory only where rows are stored, and every reader computes in float32.
 """
 
 from __future__ import annotations
@@ -23,11 +25,16 @@ import numpy as np
 GROWTH = 0.25
 
 
-class VectorBuffer:
-    """Append-only float32 rows; only the snapshot manager's writer appends (one at a time)."""
+#: what rows read as, whatever a buffer stores
+READ = np.dtype(np.float32)
 
-    def __init__(self, dim: int, capacity: int) -> None:
-        self.data = np.empty((max(capacity, 16), dim), dtype=np.float32)
+
+class VectorBuffer:
+    """Append-only rows (float32, or float16 to halve the memory; reads are float32 either way); only the snapshot
+    manager's writer appends (one at a time)."""
+
+    def __init__(self, dim: int, capacity: int, dtype: Any = np.float32) -> None:
+        self.data = np.empty((max(capacity, 16), dim), dtype=dtype)
         self.used = 0
 
     def append(self, vectors: np.ndarray) -> np.ndarray | None:
@@ -35,7 +42,7 @@ class VectorBuffer:
         k = len(vectors)
         if self.used + k > len(self.data):
             return None
-        self.data[self.used : self.used + k] = vectors
+        self.data[self.used : self.used + k] = vectors  # rounded to the buffer's precision
         slots = np.arange(self.used, self.used + k, dtype=np.int64)
         self.used += k
         return slots
@@ -56,7 +63,7 @@ class VectorRows:
 
     @property
     def dtype(self) -> np.dtype[Any]:
-        return self.buffer.data.dtype
+        return READ
 
     @property
     def ndim(self) -> int:
@@ -67,27 +74,33 @@ class VectorRows:
 
     def __getitem__(self, key: Any) -> np.ndarray:
         if isinstance(key, tuple):
-            return self.buffer.data[(self.slots[key[0]], *key[1:])]
-        return self.buffer.data[self.slots[key]]
+            return np.asarray(self.buffer.data[(self.slots[key[0]], *key[1:])], dtype=READ)
+        return np.asarray(self.buffer.data[self.slots[key]], dtype=READ)
 
     def __iter__(self) -> Iterator[np.ndarray]:
         data = self.buffer.data
-        return (data[slot] for slot in self.slots.tolist())
+        return (np.asarray(data[slot], dtype=READ) for slot in self.slots.tolist())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        out = self.buffer.data[self.slots]
-        return out if dtype is None else out.astype(dtype)
+        return np.asarray(self.buffer.data[self.slots], dtype=READ if dtype is None else dtype)
 
     @property
     def T(self) -> np.ndarray:
         return np.asarray(self).T
 
     @classmethod
-    def of(cls, array: np.ndarray) -> VectorRows:
-        """``array``'s rows in a new buffer with room to grow (one copy, at a full build)."""
+    def of(cls, array: np.ndarray, dtype: Any = np.float32) -> VectorRows:
+        """``array``'s rows in a new buffer of ``dtype`` with room to grow (one copy, at a full build); rows already in
+        a buffer of that precision are shared as they are, rows of another precision copied (buffer rows shared by
+        several rows stay shared)."""
         if isinstance(array, VectorRows):
-            return array
-        buffer = VectorBuffer(array.shape[1], int(len(array) * (1 + GROWTH)) + 16)
+            if array.buffer.data.dtype == dtype:
+                return array
+            live = array.buffer.data[: array.buffer.used]
+            buffer = VectorBuffer(live.shape[1], int(len(live) * (1 + GROWTH)) + 16, dtype)
+            assert buffer.append(live) is not None
+            return cls(buffer, array.slots.copy())
+        buffer = VectorBuffer(array.shape[1], int(len(array) * (1 + GROWTH)) + 16, dtype)
         slots = buffer.append(array)
         assert slots is not None
         return cls(buffer, slots)
@@ -124,7 +137,7 @@ class VectorRows:
         live = self._live()
         if live is None:
             return np.asarray(self) @ other
-        return (live @ other)[self.slots]
+        return (np.asarray(live, dtype=READ) @ other)[self.slots]
 
     def __rmatmul__(self, other: Any) -> Any:
         """``other @ rows``: ``other``'s columns spread over the buffer rows they stand for (zero elsewhere)."""
@@ -132,9 +145,9 @@ class VectorRows:
         other = np.asarray(other)
         if live is None or other.ndim == 0:
             return other @ np.asarray(self)
-        spread = np.zeros((*other.shape[:-1], len(live)), dtype=np.result_type(other, live))
+        spread = np.zeros((*other.shape[:-1], len(live)), dtype=np.result_type(other, READ))
         spread[..., self.slots] = other
-        return spread @ live
+        return spread @ np.asarray(live, dtype=READ)
 
     def _live(self) -> np.ndarray | None:
         """The buffer's written rows, when computing over them costs at most twice the snapshot's rows (else None:
@@ -167,6 +180,7 @@ def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[in
     rows = sorted(fresh)
     vectors = np.stack([fresh[i] for i in rows]).astype(np.float32) if rows else None
     dim = old.shape[1]
+    dtype = old.buffer.data.dtype if isinstance(old, VectorRows) else READ
     if isinstance(old, VectorRows):
         buffer, slots = old.buffer, old.slots[np.maximum(old_row, 0)] if len(old) else np.zeros(len(old_row), np.int64)
         added = buffer.append(vectors) if vectors is not None else np.zeros(0, dtype=np.int64)
@@ -177,7 +191,7 @@ def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[in
     live = np.asarray(old)[np.maximum(old_row, 0)] if len(old) else np.zeros((len(old_row), dim), np.float32)
     if rows:
         live[rows] = vectors
-    buffer = VectorBuffer(dim, int(len(live) * (1 + GROWTH)) + 16)
+    buffer = VectorBuffer(dim, int(len(live) * (1 + GROWTH)) + 16, dtype)
     slots = buffer.append(live)
     assert slots is not None
     return VectorRows(buffer, slots)

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -141,10 +141,23 @@ class SnapshotParts(Protocol):
         ...
 
 
+#: The served catalogue's vector arrays and the precision their buffers store. Partners' and past-projects vectors are
+#: read a few hundred rows at a time (a query's candidates), so they are stored in half precision and read as float32:
+#: half the memory (290 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors are
+#: read whole by every request (the scores against every past project), where a half-precision product would first
+#: convert them all: they stay float32.
+SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
+    "partner_vectors": np.float16,
+    "history_vectors": np.float16,
+    "project_vectors": np.float32,
+}
+
+
 def shareable(catalog: Catalog) -> None:
-    """Move the catalog's big vector arrays into buffers that the next snapshots share (:mod:`matcher.rows`)."""
-    for name in ("partner_vectors", "history_vectors", "project_vectors"):
-        setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name))))
+    """Move the catalog's big vector arrays into buffers that the next snapshots share (:mod:`matcher.rows`), in the
+    precision of :data:`SERVED_PRECISION`."""
+    for name, dtype in SERVED_PRECISION.items():
+        setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name), dtype)))
 
 
 def partner_hashes(catalog: Catalog) -> Hashes:
@@ -274,6 +287,7 @@ class SnapshotManager:
         catalog = build_catalog(
             dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties=ties
         )
+        shareable(catalog)  # in the served precision from the start (what a refit and every delta keep)
         wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
         pos = catalog.partner_pos
         index = parts.load_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])

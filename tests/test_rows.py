@@ -106,3 +106,33 @@ def test_comparing_with_a_number_gives_the_materialised_arrays_answer() -> None:
     np.testing.assert_array_equal(rows != 0, dense != 0)
     np.testing.assert_array_equal(rows == 0, dense == 0)
     np.testing.assert_array_equal(rows == dense, np.ones((4, 2), dtype=bool))  # an array: element by element
+
+
+def test_half_precision_rows_store_half_and_read_float32() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(6, 8)).astype(np.float32)
+    half = VectorRows.of(vectors, np.float16)
+    assert half.buffer.data.dtype == np.float16 and half.buffer.data.itemsize == 2  # half the bytes stored
+    rounded = vectors.astype(np.float16).astype(np.float32)  # what the rows hold: each value to 11 bits
+    assert half.dtype == np.float32 and half[[4, 1]].dtype == np.float32 and half[2].dtype == np.float32
+    np.testing.assert_array_equal(np.asarray(half), rounded)
+    np.testing.assert_array_equal(half[[4, 1]], rounded[[4, 1]])
+    np.testing.assert_array_equal(half[3, 2:5], rounded[3, 2:5])
+    assert [list(r) for r in half] == rounded.tolist()
+    query = rng.normal(size=8).astype(np.float32)
+    np.testing.assert_allclose(half @ query, rounded @ query, rtol=1e-6)
+    assert np.abs(half @ query - vectors @ query).max() < 1e-2  # cosines move by rounding only
+    # a write keeps the precision: the new row is rounded as it is appended, the buffer still shared
+    moved = moved_rows(half, np.arange(6), {2: vectors[0] * 2})
+    assert moved.buffer is half.buffer
+    np.testing.assert_array_equal(moved[2], (vectors[0] * 2).astype(np.float16).astype(np.float32))
+
+
+def test_rows_moved_to_another_precision_keep_their_shared_rows() -> None:
+    vectors = np.array([[0.5, 0.25], [1.0, -1.0]], dtype=np.float32)
+    mostly_zero = VectorRows.mostly_zero(5, np.array([1, 3]), vectors)  # three rows share the zero row
+    half = VectorRows.of(mostly_zero, np.float16)
+    assert half.buffer.data.dtype == np.float16 and half.buffer.used == mostly_zero.buffer.used == 3
+    np.testing.assert_array_equal(np.asarray(half), np.asarray(mostly_zero))  # these values are exact in half
+    np.testing.assert_array_equal(half != 0, np.asarray(mostly_zero) != 0)
+    assert VectorRows.of(half, np.float16) is half  # already in that precision: shared, not copied

@@ -33,7 +33,7 @@ from matcher.ranking.bridge import LexicalBridge
 from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.settings import Settings
-from matcher.snapshot import SnapshotManager, history_hashes, partner_hashes
+from matcher.snapshot import SnapshotManager, history_hashes, partner_hashes, shareable
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -114,6 +114,7 @@ def reference(matcher: Matcher, *, keep_vocabulary: bool) -> Recommender:
         ties=[(r, p) for r, p, _ in store.accepted_pairs()],
         lexical=fitted if keep_vocabulary else None,
     )
+    shareable(catalog)  # in the precision a served catalogue keeps (SERVED_PRECISION), as a fresh build does
     rows = history_rows(catalog)
     ids = [p.id for p in catalog.partners]
     return Recommender(

@@ -123,7 +123,8 @@ def test_start_up_repairs_what_a_crash_after_the_commit_left(
     assert "gen-00007" not in {m.partner_id for m in found}
     row = restarted.catalog.partner_pos["gen-00005"]
     expected = HashEmbedder().encode(["Gen Partner 5. Kelp forest restoration with divers."])[0]
-    np.testing.assert_allclose(restarted.catalog.partner_vectors[row], expected, atol=1e-6)
+    served = expected.astype(np.float16).astype(np.float32)  # the served precision (snapshot.SERVED_PRECISION)
+    np.testing.assert_array_equal(restarted.catalog.partner_vectors[row], served)
     restarted.close()
 
 
