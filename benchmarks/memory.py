@@ -70,7 +70,8 @@ def catalog_parts(catalog: Any) -> Iterator[tuple[str, int, str]]:
 
     def shape(value: Any) -> str:
         stored = f" ({value.buffer.used:,} distinct rows stored)" if isinstance(value, VectorRows) else ""
-        return f"{value.shape[0]:,} x {value.shape[1]:,} {value.dtype}{stored}"
+        stored_as = value.buffer.data.dtype if isinstance(value, VectorRows) else value.dtype  # rows read as float32
+        return f"{value.shape[0]:,} x {value.shape[1]:,} {stored_as}{stored}"
 
     for name in ("partner_vectors", "history_vectors", "project_vectors", "group_vectors"):
         value = getattr(catalog, name)
@@ -107,10 +108,9 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
 
     meter.step("numpy, scipy, scikit-learn, faiss imported")
     from benchmarks.synthetic import query_texts
-    from matcher.catalog import build_catalog
     from matcher.engine import Matcher
     from matcher.settings import Settings
-    from matcher.snapshot import history_hashes, partner_hashes, shareable
+    from matcher.snapshot import history_hashes, partner_hashes, served_catalog
 
     meter.step("matcher imported (and what it imports at top level)")
     matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
@@ -122,8 +122,7 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     ties = [(requester, partner) for requester, partner, _ in matcher.store.accepted_pairs()]
     meter.step(f"store rows as Python objects ({len(dataset.partners):,} partners, {len(dataset.projects):,} "
                "projects)")  # fmt: skip
-    catalog = build_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties=ties)
-    shareable(catalog)  # the served precision (SERVED_PRECISION), as SnapshotManager's build
+    catalog = served_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties)  # as SnapshotManager builds it
     meter.step("catalogue built (vectors, TF-IDF, graph)")
     pos = catalog.partner_pos
     vectors: Callable[[Any], Any] = catalog.partner_vectors.__getitem__

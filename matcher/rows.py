@@ -96,10 +96,8 @@ class VectorRows:
         if isinstance(array, VectorRows):
             if array.buffer.data.dtype == dtype:
                 return array
-            live = array.buffer.data[: array.buffer.used]
-            buffer = VectorBuffer(live.shape[1], int(len(live) * (1 + GROWTH)) + 16, dtype)
-            assert buffer.append(live) is not None
-            return cls(buffer, array.slots.copy())
+            # the buffer's written rows in the new precision, the same row numbers (shared rows stay shared)
+            return cls(cls.of(array.buffer.data[: array.buffer.used], dtype).buffer, array.slots.copy())
         buffer = VectorBuffer(array.shape[1], int(len(array) * (1 + GROWTH)) + 16, dtype)
         slots = buffer.append(array)
         assert slots is not None
@@ -180,7 +178,6 @@ def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[in
     rows = sorted(fresh)
     vectors = np.stack([fresh[i] for i in rows]).astype(np.float32) if rows else None
     dim = old.shape[1]
-    dtype = old.buffer.data.dtype if isinstance(old, VectorRows) else READ
     if isinstance(old, VectorRows):
         buffer, slots = old.buffer, old.slots[np.maximum(old_row, 0)] if len(old) else np.zeros(len(old_row), np.int64)
         added = buffer.append(vectors) if vectors is not None else np.zeros(0, dtype=np.int64)
@@ -191,7 +188,4 @@ def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[in
     live = np.asarray(old)[np.maximum(old_row, 0)] if len(old) else np.zeros((len(old_row), dim), np.float32)
     if rows:
         live[rows] = vectors
-    buffer = VectorBuffer(dim, int(len(live) * (1 + GROWTH)) + 16, dtype)
-    slots = buffer.append(live)
-    assert slots is not None
-    return VectorRows(buffer, slots)
+    return VectorRows.of(live, old.buffer.data.dtype if isinstance(old, VectorRows) else READ)

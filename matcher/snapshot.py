@@ -35,10 +35,10 @@ import numpy as np
 
 from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.catalog_patch import CatalogUpdate, patch_catalog
-from matcher.domain import content_hash
+from matcher.domain import Dataset, content_hash
 from matcher.embedding.coalescing import alone_in_this_thread
 from matcher.index.base import VectorIndex
-from matcher.lexical import PatchedLexical
+from matcher.lexical import LexicalModel, PatchedLexical
 from matcher.priority import ReadersFirst, no_pause
 from matcher.recommender import Recommender, history_rows
 from matcher.rows import VectorRows
@@ -153,11 +153,21 @@ SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
 }
 
 
-def shareable(catalog: Catalog) -> None:
-    """Move the catalog's big vector arrays into buffers that the next snapshots share (:mod:`matcher.rows`), in the
-    precision of :data:`SERVED_PRECISION`."""
+def served_catalog(
+    dataset: Dataset,
+    vectors: VectorLookup,
+    dim: int,
+    ties: Sequence[tuple[str, str]] = (),
+    *,
+    lexical: LexicalModel | None = None,
+) -> Catalog:
+    """The catalog a snapshot serves (a start-up build and a refit alike): built from ``dataset`` (``ties`` and
+    ``lexical`` as :func:`~matcher.catalog.build_catalog` takes them), its big vector arrays moved into buffers that
+    the next snapshots share (:mod:`matcher.rows`), in the precision of :data:`SERVED_PRECISION`."""
+    catalog = build_catalog(dataset, vectors, dim, ties=ties, lexical=lexical)
     for name, dtype in SERVED_PRECISION.items():
         setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name), dtype)))
+    return catalog
 
 
 def partner_hashes(catalog: Catalog) -> Hashes:
@@ -284,10 +294,7 @@ class SnapshotManager:
         revision = store.revision()  # read first: data read after it is at least as new
         dataset = store.load_dataset()
         ties = [(requester, partner) for requester, partner, _ in store.accepted_pairs()]
-        catalog = build_catalog(
-            dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties=ties
-        )
-        shareable(catalog)  # in the served precision from the start (what a refit and every delta keep)
+        catalog = served_catalog(dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties)
         wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
         pos = catalog.partner_pos
         index = parts.load_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
@@ -466,13 +473,12 @@ class SnapshotManager:
         store = self.parts.store
         started = time.perf_counter()
         revision = store.revision()
-        catalog = build_catalog(
+        catalog = served_catalog(
             store.load_dataset(),
             self.parts.vector_lookup(current.catalog),
             self.parts.dim,
-            ties=[(requester, partner) for requester, partner, _ in store.accepted_pairs()],
+            [(requester, partner) for requester, partner, _ in store.accepted_pairs()],
         )
-        shareable(catalog)
         with self._lock:
             self._catch_up(revision)  # the live indexes at least as new as the refitted catalog
             current = self._current

@@ -136,3 +136,14 @@ def test_rows_moved_to_another_precision_keep_their_shared_rows() -> None:
     np.testing.assert_array_equal(np.asarray(half), np.asarray(mostly_zero))  # these values are exact in half
     np.testing.assert_array_equal(half != 0, np.asarray(mostly_zero) != 0)
     assert VectorRows.of(half, np.float16) is half  # already in that precision: shared, not copied
+
+
+def test_a_full_half_precision_buffer_moves_to_a_half_precision_one() -> None:
+    rows = VectorRows.of(np.eye(4, dtype=np.float32), np.float16)
+    same = np.arange(4)
+    full = rows.buffer
+    while rows.buffer is full:  # fill it, then one write more
+        rows = moved_rows(rows, same, {0: np.full(4, 1 / 3)})
+    assert rows.buffer.data.dtype == np.float16 and rows.buffer.used == 4  # the live rows, still in half precision
+    np.testing.assert_array_equal(rows[0], np.full(4, 1 / 3, dtype=np.float16).astype(np.float32))
+    np.testing.assert_array_equal(np.asarray(rows)[1:], np.eye(4, dtype=np.float32)[1:])

@@ -2,7 +2,7 @@
 recommends, with no reload of the store.
 
 What "the same" means: the delta-updated snapshot keeps the TF-IDF vocabulary and idf of its last full fit, so it is
-compared with a rebuild from the store that keeps that vocabulary (``build_catalog(..., lexical=fitted)``): every
+compared with a rebuild from the store that keeps that vocabulary (``served_catalog(..., lexical=fitted)``): every
 catalogue array is equal and every recommendation has the same partners with the same scores (bit for bit before the
 4-decimal rounding of the API). After a refit (a new vocabulary), it is compared with a plain rebuild, the same way.
 """
@@ -17,12 +17,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
 
-from matcher.catalog import Catalog, build_catalog
+from matcher.catalog import Catalog
 from matcher.domain import ActionGroup, Partner, Project, content_hash
 from matcher.editor import Editor
 from matcher.embedding.coalescing import CoalescingEmbedder, alone
@@ -32,8 +32,9 @@ from matcher.lexical import PatchedLexical
 from matcher.ranking.bridge import LexicalBridge
 from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
+from matcher.rows import VectorRows
 from matcher.settings import Settings
-from matcher.snapshot import SnapshotManager, history_hashes, partner_hashes, shareable
+from matcher.snapshot import SERVED_PRECISION, SnapshotManager, history_hashes, partner_hashes, served_catalog
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -107,14 +108,13 @@ def reference(matcher: Matcher, *, keep_vocabulary: bool) -> Recommender:
     store, embedder = matcher.store, matcher.embedder
     lexical = matcher.catalog.lexical
     fitted = lexical.base if isinstance(lexical, PatchedLexical) else lexical
-    catalog = build_catalog(
+    catalog = served_catalog(  # in the precision a served catalogue keeps, as a fresh build does
         store.load_dataset(),
         matcher.vector_lookup(None),
         embedder.dim,
-        ties=[(r, p) for r, p, _ in store.accepted_pairs()],
+        [(r, p) for r, p, _ in store.accepted_pairs()],
         lexical=fitted if keep_vocabulary else None,
     )
-    shareable(catalog)  # in the precision a served catalogue keeps (SERVED_PRECISION), as a fresh build does
     rows = history_rows(catalog)
     ids = [p.id for p in catalog.partners]
     return Recommender(
@@ -220,6 +220,27 @@ class SavingSpy:
     def save_index(self, name: str, index: Any, hashes: dict[str, str]) -> None:
         self.saved.append((name, hashes))
         self.matcher.save_index(name, index, hashes)
+
+
+def test_the_served_vectors_keep_their_precision_through_writes(matcher: Matcher) -> None:
+    def stored() -> dict[str, np.dtype]:
+        catalog = matcher.catalog
+        return {name: cast(VectorRows, getattr(catalog, name)).buffer.data.dtype for name in SERVED_PRECISION}
+
+    half = {name: np.dtype(dtype) for name, dtype in SERVED_PRECISION.items()}
+    assert half == {"partner_vectors": np.float16, "history_vectors": np.float16, "project_vectors": np.float32}
+    assert stored() == half  # the start-up build
+    editor = Editor(matcher)
+    editor.patch("partners", "gen-00001", {"description": "Seaweed farming cooperative."})  # a new partner vector
+    editor.create("projects", Project("seaweed", "Seaweed", "Kelp and seaweed farms."))  # a new project vector
+    assert stored() == half  # every delta
+    row = matcher.catalog.partner_pos["gen-00001"]
+    text = matcher.catalog.partners[row].text
+    rounded = matcher.embedder.encode([text])[0].astype(np.float16).astype(np.float32)
+    np.testing.assert_array_equal(matcher.catalog.partner_vectors[row], rounded)  # read back as float32, rounded
+    assert matcher.catalog.partner_vectors[row].dtype == np.float32
+    matcher.snapshots.refit()
+    assert stored() == half  # a refit
 
 
 def test_accepted_feedback_is_a_tie_at_once(matcher: Matcher) -> None:
