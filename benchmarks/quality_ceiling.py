@@ -36,8 +36,8 @@ import numpy as np
 from matcher.evaluation.bootstrap import mean_interval, ratio_interval, resample_indices
 from matcher.evaluation.metrics import recall_at
 from matcher.evaluation.rankers import RankerRow, fit_lambdarank, fit_logistic
-from matcher.evaluation.run import DEPTH
-from matcher.evaluation.split import EvalSplit, held_out_projects, split_links
+from matcher.evaluation.run import held_out_queries, ranked_order
+from matcher.evaluation.split import EvalSplit, split_links
 from matcher.ranking.features import FEATURES, V1_FEATURES, compute_features
 from matcher.ranking.ranker import Ranker
 from matcher.ranking.training import TrainingData
@@ -71,18 +71,11 @@ def held_out_candidates(
     rec: Recommender, split: EvalSplit, vectors: Callable[[Sequence[str]], np.ndarray]
 ) -> list[HeldOutCandidates]:
     """Each held-out project of ``split`` asked of ``rec`` (a :class:`~matcher.recommender.Recommender` of the
-    training side) as ``evaluate`` asks it: its text and vector, its SDGs, its lead as requester when the catalogue
-    knows the lead; its candidates and their features as the ranking step sees them."""
+    training side) as ``evaluate`` asks it (:func:`~matcher.evaluation.run.held_out_queries`); its candidates and
+    their features as the ranking step sees them."""
     catalog = rec.catalog
     out = []
-    for asked in held_out_projects(split, catalog.partner_pos):
-        project, lead = asked.project, asked.lead
-        query = rec.resolve(
-            project.text,
-            vectors([project.text])[0],
-            sdgs=frozenset(project.sdgs),
-            requester_id=lead if lead in catalog.partner_pos else None,
-        )
+    for asked, query in held_out_queries(rec, split, vectors):
         rows = rec.candidates.generate(query, rec.themes)
         features = compute_features(catalog, query, rows, rec.layout)
         ids = tuple(catalog.partners[int(r)].id for r in rows)
@@ -91,10 +84,9 @@ def held_out_candidates(
 
 
 def ranked(candidates: HeldOutCandidates, scores: np.ndarray) -> list[str]:
-    """The top ``DEPTH`` ids by score, as ``evaluate`` orders a ranker's candidates (stable sort, finite scores)."""
-    order = np.argsort(-scores, kind="stable")[:DEPTH]
-    order = order[np.isfinite(scores[order])]
-    return [candidates.ids[int(i)] for i in order]
+    """The top ids by score, as ``evaluate`` orders a ranker's candidates
+    (:func:`~matcher.evaluation.run.ranked_order`)."""
+    return [candidates.ids[int(i)] for i in ranked_order(scores)]
 
 
 def recall_of(candidates: HeldOutCandidates, scores: np.ndarray) -> float:

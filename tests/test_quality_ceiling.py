@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pytest
@@ -13,15 +14,23 @@ from benchmarks.quality_ceiling import (
     HeldOutCandidates,
     cross_fitted_recall,
     fold_of,
+    held_out_candidates,
     perfect_recall,
     ranker_recall,
     table,
     training_data,
 )
+from matcher.catalog import build_catalog
+from matcher.evaluation import evaluate
 from matcher.evaluation.rankers import fit_lambdarank, fit_logistic
+from matcher.evaluation.split import split_links
+from matcher.evaluation.vectors import CachedVectors
 from matcher.ranking.features import FEATURES
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.training import TrainingData
+from matcher.recommender import Recommender
+from tests.evaluation.fakes import BagOfWordsEmbedder
+from tests.evaluation.test_learned import club_alliance
 
 LABEL_COLUMN = FEATURES.index("dense")
 
@@ -121,3 +130,23 @@ def test_table_rows_and_ratios() -> None:
     assert lines[0].startswith("| row | recall@10")
     assert lines[2].startswith(f"| {REFERENCE} | 0.500 [") and "| 1.000 [1.000, 1.000] |" in lines[2]
     assert lines[3].startswith(f"| {PERFECT} | 0.875 [") and "| 1.750 [" in lines[3]
+
+
+def test_the_held_out_candidates_are_those_evaluate_ranks() -> None:
+    """On the club alliance (a project's answer: the other three members, all of its club), the benchmark's queries,
+    candidates and order give the fixed rankers exactly the recall@10 that ``matcher evaluate`` reports."""
+    embedder, dataset, split_date = BagOfWordsEmbedder(), club_alliance(), date(2015, 1, 8)
+    report = evaluate(dataset, embedder, split_date=split_date, rankers=(), resamples=50)
+    split = split_links(dataset, split_date=split_date)
+    vectors = CachedVectors(embedder)
+    rec = Recommender(build_catalog(split.train, vectors, embedder.dim), embedder)
+    queries = held_out_candidates(rec, split, vectors)
+    assert len(queries) == 24 and all(len(q.relevant) == 3 for q in queries)
+    assert all(q.relevant <= set(q.ids) for q in queries)  # club mates are always candidates (the coworkers source)
+    assert perfect_recall(queries).tolist() == [1.0] * 24
+    table = report.tables["collaborators for held-out projects"]
+    for name, ranker in (
+        ("default ranker", LinearRanker()),
+        ("equal-weight fusion", LinearRanker(dict.fromkeys(FEATURES, 1.0))),
+    ):
+        assert ranker_recall(ranker, queries).mean() == pytest.approx(table.at[name, "recall@10"], abs=1e-12), name

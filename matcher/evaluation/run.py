@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matcher.catalog import Catalog, build_catalog
+from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.domain import Dataset, lead_of
 from matcher.embedding.base import Embedder, normalize_rows
 from matcher.evaluation.baselines import BASELINES, Baselines, Method
@@ -27,7 +27,7 @@ from matcher.evaluation.rankers import (
     without,
 )
 from matcher.evaluation.report import EvaluationReport, TaskScores, score_task
-from matcher.evaluation.split import EvalSplit, held_out_projects, split_links
+from matcher.evaluation.split import EvalSplit, HeldOutProject, held_out_projects, split_links
 from matcher.evaluation.translated import TRANSLATED_TASK, TranslatedRequest, score_translations
 from matcher.evaluation.vectors import CachedVectors
 from matcher.groups import GroupRecommender
@@ -45,7 +45,9 @@ __all__ = [
     "EvaluationReport",
     "ablation_rows",
     "evaluate",
+    "held_out_queries",
     "lift_over_baselines",
+    "ranked_order",
 ]
 
 DEPTH = 50
@@ -119,6 +121,34 @@ class _Pipeline:
         return generator.generate(query, rec.themes)
 
 
+def held_out_queries(
+    rec: Recommender, split: EvalSplit, vectors: VectorLookup
+) -> list[tuple[HeldOutProject, ResolvedQuery]]:
+    """Each held-out project of ``split`` (:func:`~matcher.evaluation.split.held_out_projects`) resolved by ``rec``
+    (the training side's recommender) as a request about a new project is: its text and vector, its SDGs, its lead
+    as requester when the catalogue knows the lead."""
+    known = rec.catalog.partner_pos
+    return [
+        (
+            asked,
+            rec.resolve(
+                asked.project.text,
+                vectors([asked.project.text])[0],
+                sdgs=frozenset(asked.project.sdgs),
+                requester_id=asked.lead if asked.lead in known else None,
+            ),
+        )
+        for asked in held_out_projects(split, known)
+    ]
+
+
+def ranked_order(scores: np.ndarray, depth: int = DEPTH) -> np.ndarray:
+    """Positions of the ``depth`` best ``scores``, best first, as the ranking step orders a ranker's candidates
+    (stable sort, no diversification); a candidate scored -inf (left out of a row's pool) is never ranked."""
+    order = np.argsort(-scores, kind="stable")[:depth]
+    return order[np.isfinite(scores[order])]
+
+
 def _rank_all(
     pipeline: _Pipeline,
     queries: Sequence[ResolvedQuery],
@@ -139,9 +169,7 @@ def _rank_all(
             scores = ranker.contributions(features).sum(axis=1) if len(rows) else np.zeros(0)
             if name in pools:  # a row with fewer sources never sees the other sources' candidates
                 scores = np.where(np.isin(rows, pools[name]), scores, -np.inf)
-            order = np.argsort(-scores, kind="stable")[:DEPTH]
-            order = order[np.isfinite(scores[order])]
-            rankings[name].append([partners[int(rows[i])].id for i in order])
+            rankings[name].append([partners[int(rows[i])].id for i in ranked_order(scores)])
     return rankings
 
 
@@ -323,21 +351,10 @@ def evaluate(
     }
     trained_seconds = time.perf_counter() - started
 
-    project_queries: list[ResolvedQuery] = []
-    project_relevant: list[set[str]] = []
-    project_ids: list[str] = []
-    for asked in held_out_projects(split, catalog.partner_pos):
-        project, lead = asked.project, asked.lead
-        project_queries.append(
-            pipeline.resolve(
-                project.text,
-                vectors([project.text])[0],
-                sdgs=frozenset(project.sdgs),
-                requester_id=lead if lead in catalog.partner_pos else None,
-            )
-        )
-        project_relevant.append(set(asked.relevant))
-        project_ids.append(project.id)
+    asked = held_out_queries(rec, split, vectors)
+    project_queries = [query for _, query in asked]
+    project_relevant = [set(project.relevant) for project, _ in asked]
+    project_ids = [project.project.id for project, _ in asked]
     say(f"ranking {len(project_queries)} held-out projects")
     scored: dict[str, TaskScores] = {}
     row_sources = {row.name: row.sources for row in rankers if row.sources is not None}
