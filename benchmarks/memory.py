@@ -108,9 +108,10 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
 
     meter.step("numpy, scipy, scikit-learn, faiss imported")
     from benchmarks.synthetic import query_texts
+    from matcher.catalog import build_catalog
     from matcher.engine import Matcher
     from matcher.settings import Settings
-    from matcher.snapshot import history_hashes, partner_hashes, served_catalog
+    from matcher.snapshot import SERVED_PRECISION, history_hashes, partner_hashes
 
     meter.step("matcher imported (and what it imports at top level)")
     matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
@@ -122,7 +123,7 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     ties = [(requester, partner) for requester, partner, _ in matcher.store.accepted_pairs()]
     meter.step(f"store rows as Python objects ({len(dataset.partners):,} partners, {len(dataset.projects):,} "
                "projects)")  # fmt: skip
-    catalog = served_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties)  # as SnapshotManager builds it
+    catalog = build_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties=ties, precision=SERVED_PRECISION)
     meter.step("catalogue built (vectors, TF-IDF, graph)")
     pos = catalog.partner_pos
     vectors: Callable[[Any], Any] = catalog.partner_vectors.__getitem__

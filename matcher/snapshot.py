@@ -29,19 +29,18 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from matcher.catalog import Catalog, VectorLookup, build_catalog
 from matcher.catalog_patch import CatalogUpdate, patch_catalog
-from matcher.domain import Dataset, content_hash
+from matcher.domain import content_hash
 from matcher.embedding.coalescing import alone_in_this_thread
 from matcher.index.base import VectorIndex
-from matcher.lexical import LexicalModel, PatchedLexical
+from matcher.lexical import PatchedLexical
 from matcher.priority import ReadersFirst, no_pause
 from matcher.recommender import Recommender, history_rows
-from matcher.rows import VectorRows
 from matcher.store import Store
 from matcher.store.changes import ChangeLog, Delta
 
@@ -141,33 +140,16 @@ class SnapshotParts(Protocol):
         ...
 
 
-#: The served catalogue's vector arrays and the precision their buffers store. Partners' and past-projects vectors are
-#: read a few hundred rows at a time (a query's candidates), so they are stored in half precision and read as float32:
-#: half the memory (290 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors are
-#: read whole by every request (the scores against every past project), where a half-precision product would first
-#: convert them all: they stay float32.
+#: The served catalogue's vector arrays and the precision their buffers store (``build_catalog(precision=...)``).
+#: Partners' and past-projects vectors are read a few hundred rows at a time (a query's candidates), so they are stored
+#: in half precision and read as float32: half the memory (290 MB less at 100k partners) for cosines that move by
+#: about 1e-3. Past projects' vectors are read whole by every request (the scores against every past project), where a
+#: half-precision product would first convert them all: they stay float32.
 SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
     "partner_vectors": np.float16,
     "history_vectors": np.float16,
     "project_vectors": np.float32,
 }
-
-
-def served_catalog(
-    dataset: Dataset,
-    vectors: VectorLookup,
-    dim: int,
-    ties: Sequence[tuple[str, str]] = (),
-    *,
-    lexical: LexicalModel | None = None,
-) -> Catalog:
-    """The catalog a snapshot serves (a start-up build and a refit alike): built from ``dataset`` (``ties`` and
-    ``lexical`` as :func:`~matcher.catalog.build_catalog` takes them), its big vector arrays moved into buffers that
-    the next snapshots share (:mod:`matcher.rows`), in the precision of :data:`SERVED_PRECISION`."""
-    catalog = build_catalog(dataset, vectors, dim, ties=ties, lexical=lexical)
-    for name, dtype in SERVED_PRECISION.items():
-        setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name), dtype)))
-    return catalog
 
 
 def partner_hashes(catalog: Catalog) -> Hashes:
@@ -294,7 +276,8 @@ class SnapshotManager:
         revision = store.revision()  # read first: data read after it is at least as new
         dataset = store.load_dataset()
         ties = [(requester, partner) for requester, partner, _ in store.accepted_pairs()]
-        catalog = served_catalog(dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties)
+        lookup = parts.vector_lookup(previous.catalog if previous else None)
+        catalog = build_catalog(dataset, lookup, parts.dim, ties=ties, precision=SERVED_PRECISION)
         wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
         pos = catalog.partner_pos
         index = parts.load_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
@@ -473,11 +456,12 @@ class SnapshotManager:
         store = self.parts.store
         started = time.perf_counter()
         revision = store.revision()
-        catalog = served_catalog(
+        catalog = build_catalog(
             store.load_dataset(),
             self.parts.vector_lookup(current.catalog),
             self.parts.dim,
-            [(requester, partner) for requester, partner, _ in store.accepted_pairs()],
+            ties=[(requester, partner) for requester, partner, _ in store.accepted_pairs()],
+            precision=SERVED_PRECISION,
         )
         with self._lock:
             self._catch_up(revision)  # the live indexes at least as new as the refitted catalog

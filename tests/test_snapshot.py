@@ -2,7 +2,7 @@
 recommends, with no reload of the store.
 
 What "the same" means: the delta-updated snapshot keeps the TF-IDF vocabulary and idf of its last full fit, so it is
-compared with a rebuild from the store that keeps that vocabulary (``served_catalog(..., lexical=fitted)``): every
+compared with a rebuild from the store that keeps that vocabulary (``build_catalog(..., lexical=fitted)``): every
 catalogue array is equal and every recommendation has the same partners with the same scores (bit for bit before the
 4-decimal rounding of the API). After a refit (a new vocabulary), it is compared with a plain rebuild, the same way.
 """
@@ -22,7 +22,7 @@ from typing import Any, cast
 import numpy as np
 import pytest
 
-from matcher.catalog import Catalog
+from matcher.catalog import Catalog, build_catalog
 from matcher.domain import ActionGroup, Partner, Project, content_hash
 from matcher.editor import Editor
 from matcher.embedding.coalescing import CoalescingEmbedder, alone
@@ -34,7 +34,7 @@ from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.rows import VectorRows
 from matcher.settings import Settings
-from matcher.snapshot import SERVED_PRECISION, SnapshotManager, history_hashes, partner_hashes, served_catalog
+from matcher.snapshot import SERVED_PRECISION, SnapshotManager, history_hashes, partner_hashes
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -108,12 +108,13 @@ def reference(matcher: Matcher, *, keep_vocabulary: bool) -> Recommender:
     store, embedder = matcher.store, matcher.embedder
     lexical = matcher.catalog.lexical
     fitted = lexical.base if isinstance(lexical, PatchedLexical) else lexical
-    catalog = served_catalog(  # in the precision a served catalogue keeps, as a fresh build does
+    catalog = build_catalog(
         store.load_dataset(),
         matcher.vector_lookup(None),
         embedder.dim,
-        [(r, p) for r, p, _ in store.accepted_pairs()],
+        ties=[(r, p) for r, p, _ in store.accepted_pairs()],
         lexical=fitted if keep_vocabulary else None,
+        precision=SERVED_PRECISION,  # as a served catalogue keeps them, as a fresh build does
     )
     rows = history_rows(catalog)
     ids = [p.id for p in catalog.partners]
