@@ -111,7 +111,7 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     from matcher.catalog import build_catalog
     from matcher.engine import Matcher
     from matcher.settings import Settings
-    from matcher.snapshot import SERVED_PRECISION, history_hashes, partner_hashes
+    from matcher.snapshot import history_hashes, partner_hashes, shareable
 
     meter.step("matcher imported (and what it imports at top level)")
     matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
@@ -123,7 +123,8 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     ties = [(requester, partner) for requester, partner, _ in matcher.store.accepted_pairs()]
     meter.step(f"store rows as Python objects ({len(dataset.partners):,} partners, {len(dataset.projects):,} "
                "projects)")  # fmt: skip
-    catalog = build_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties=ties, precision=SERVED_PRECISION)
+    catalog = build_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties=ties)
+    shareable(catalog)  # the served precision (SERVED_PRECISION), as SnapshotManager's build
     meter.step("catalogue built (vectors, TF-IDF, graph)")
     pos = catalog.partner_pos
     vectors: Callable[[Any], Any] = catalog.partner_vectors.__getitem__

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import cast
 
 import immutables
 import numpy as np
@@ -195,17 +195,13 @@ def build_catalog(
     *,
     ties: Sequence[tuple[str, str]] = (),
     lexical: LexicalModel | None = None,
-    precision: Mapping[str, Any] | None = None,
 ) -> Catalog:
     """Assemble a catalog; ``vectors(texts)`` returns unit vectors for texts (from the cache or the embedder).
 
     ``ties`` are extra collaboration links (e.g. accepted suggestions from feedback): each counts in the collaboration
     graph like a two-partner project, without being a project. ``lexical``: a fitted model whose vocabulary and idf
-    to keep (the profiles are only transformed); by default one is fitted on the profiles. ``precision``: the vector
-    arrays to keep in buffers that later catalogs share (:mod:`matcher.rows`; a served snapshot's, see
-    ``matcher.snapshot.SERVED_PRECISION``), by name, with the dtype each buffer stores (rows read as float32).
+    to keep (the profiles are only transformed); by default one is fitted on the profiles.
     """
-    stored = dict(precision or {})
     partners, projects, groups = dataset.partners, dataset.projects, dataset.action_groups
     partner_vectors = _vectors(vectors, [p.text for p in partners], dim)
     project_vectors = _vectors(vectors, [p.text for p in projects], dim)
@@ -230,10 +226,7 @@ def build_catalog(
     history = cast(
         np.ndarray,  # reads as one (matcher.rows); the rows of partners without a project share one zero row
         VectorRows.mostly_zero(
-            len(partners),
-            with_projects,
-            history_of(list(partner_projects.values()), project_pos, project_vectors),
-            stored.get("history_vectors", np.float32),
+            len(partners), with_projects, history_of(list(partner_projects.values()), project_pos, project_vectors)
         ),
     )
 
@@ -259,8 +252,6 @@ def build_catalog(
         popularity=np.array([len(partner_projects.get(p.id, ())) for p in partners], dtype=np.float32),
         last_active=_last_active(partners, partner_projects, projects, project_pos),
     )
-    for name, dtype in stored.items():  # in shared buffers of that precision (the history rows already are)
-        setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name), dtype)))
     catalog.attributes = attrs = partner_attributes(partners, catalog.regions, catalog.popularity, catalog.last_active)
     catalog.country_rows = country_rows(attrs, catalog.popularity)
     link_graph(catalog)

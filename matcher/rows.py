@@ -104,12 +104,11 @@ class VectorRows:
         return cls(buffer, slots)
 
     @classmethod
-    def mostly_zero(cls, n: int, rows: np.ndarray, vectors: np.ndarray, dtype: Any = np.float32) -> VectorRows:
+    def mostly_zero(cls, n: int, rows: np.ndarray, vectors: np.ndarray) -> VectorRows:
         """``n`` rows, row ``rows[i]`` being ``vectors[i]`` and every other row zero: the zero rows share one buffer
-        row (the past-projects vectors of partners without a project: a third of the partners at 100k, 130 MB); the
-        buffer stores ``dtype``."""
+        row (the past-projects vectors of partners without a project: a third of the partners at 100k, 130 MB)."""
         rows = np.asarray(rows, dtype=np.int64)
-        buffer = VectorBuffer(vectors.shape[1], int((len(rows) + 1) * (1 + GROWTH)) + 16, dtype)
+        buffer = VectorBuffer(vectors.shape[1], int((len(rows) + 1) * (1 + GROWTH)) + 16)
         zero = buffer.append(np.zeros((1, vectors.shape[1]), dtype=np.float32))
         written = buffer.append(vectors)
         assert zero is not None and written is not None

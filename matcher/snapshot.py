@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from matcher.index.base import VectorIndex
 from matcher.lexical import PatchedLexical
 from matcher.priority import ReadersFirst, no_pause
 from matcher.recommender import Recommender, history_rows
+from matcher.rows import VectorRows
 from matcher.store import Store
 from matcher.store.changes import ChangeLog, Delta
 
@@ -140,16 +141,23 @@ class SnapshotParts(Protocol):
         ...
 
 
-#: The served catalogue's vector arrays and the precision their buffers store (``build_catalog(precision=...)``).
-#: Partners' and past-projects vectors are read a few hundred rows at a time (a query's candidates), so they are stored
-#: in half precision and read as float32: half the memory (290 MB less at 100k partners) for cosines that move by
-#: about 1e-3. Past projects' vectors are read whole by every request (the scores against every past project), where a
-#: half-precision product would first convert them all: they stay float32.
+#: The served catalogue's vector arrays and the precision their buffers store. Partners' and past-projects vectors are
+#: read a few hundred rows at a time (a query's candidates), so they are stored in half precision and read as float32:
+#: half the memory (290 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors are
+#: read whole by every request (the scores against every past project), where a half-precision product would first
+#: convert them all: they stay float32.
 SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
     "partner_vectors": np.float16,
     "history_vectors": np.float16,
     "project_vectors": np.float32,
 }
+
+
+def shareable(catalog: Catalog) -> None:
+    """Move the catalog's big vector arrays into buffers that the next snapshots share (:mod:`matcher.rows`), in the
+    precision of :data:`SERVED_PRECISION`."""
+    for name, dtype in SERVED_PRECISION.items():
+        setattr(catalog, name, cast(np.ndarray, VectorRows.of(getattr(catalog, name), dtype)))
 
 
 def partner_hashes(catalog: Catalog) -> Hashes:
@@ -276,8 +284,10 @@ class SnapshotManager:
         revision = store.revision()  # read first: data read after it is at least as new
         dataset = store.load_dataset()
         ties = [(requester, partner) for requester, partner, _ in store.accepted_pairs()]
-        lookup = parts.vector_lookup(previous.catalog if previous else None)
-        catalog = build_catalog(dataset, lookup, parts.dim, ties=ties, precision=SERVED_PRECISION)
+        catalog = build_catalog(
+            dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties=ties
+        )
+        shareable(catalog)  # in the served precision from the start (what a refit and every delta keep)
         wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
         pos = catalog.partner_pos
         index = parts.load_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
@@ -461,8 +471,8 @@ class SnapshotManager:
             self.parts.vector_lookup(current.catalog),
             self.parts.dim,
             ties=[(requester, partner) for requester, partner, _ in store.accepted_pairs()],
-            precision=SERVED_PRECISION,
         )
+        shareable(catalog)
         with self._lock:
             self._catch_up(revision)  # the live indexes at least as new as the refitted catalog
             current = self._current

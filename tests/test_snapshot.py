@@ -34,7 +34,7 @@ from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.rows import VectorRows
 from matcher.settings import Settings
-from matcher.snapshot import SERVED_PRECISION, SnapshotManager, history_hashes, partner_hashes
+from matcher.snapshot import SERVED_PRECISION, SnapshotManager, history_hashes, partner_hashes, shareable
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -114,8 +114,8 @@ def reference(matcher: Matcher, *, keep_vocabulary: bool) -> Recommender:
         embedder.dim,
         ties=[(r, p) for r, p, _ in store.accepted_pairs()],
         lexical=fitted if keep_vocabulary else None,
-        precision=SERVED_PRECISION,  # as a served catalogue keeps them, as a fresh build does
     )
+    shareable(catalog)  # in the precision a served catalogue keeps (SERVED_PRECISION), as a fresh build does
     rows = history_rows(catalog)
     ids = [p.id for p in catalog.partners]
     return Recommender(
