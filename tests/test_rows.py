@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.rows import VectorRows, moved_rows
+from matcher.rows import VectorRows, as_read, moved_rows
 
 
 def test_moved_rows_share_the_buffer_and_leave_the_old_rows_alone() -> None:
@@ -147,3 +147,19 @@ def test_a_full_half_precision_buffer_moves_to_a_half_precision_one() -> None:
     assert rows.buffer.data.dtype == np.float16 and rows.buffer.used == 4  # the live rows, still in half precision
     np.testing.assert_array_equal(rows[0], np.full(4, 1 / 3, dtype=np.float16).astype(np.float32))
     np.testing.assert_array_equal(np.asarray(rows)[1:], np.eye(4, dtype=np.float32)[1:])
+
+
+def test_half_precision_reads_are_numpys_conversion_bit_for_bit() -> None:
+    every_half = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)  # zeros, subnormals, inf, nan
+    read = as_read(every_half.reshape(256, 256))
+    assert read.dtype == np.float32
+    np.testing.assert_array_equal(read.view(np.uint32), every_half.astype(np.float32).reshape(256, 256).view(np.uint32))
+    vectors = np.random.default_rng(3).standard_normal((50, 7)).astype(np.float32)
+    half = VectorRows.of(vectors, np.float16)
+    expected = vectors.astype(np.float16).astype(np.float32)
+    rows = np.array([4, 0, 49, 4])
+    np.testing.assert_array_equal(half[rows], expected[rows])  # rows gathered by array, repeated
+    np.testing.assert_array_equal(half[3, 2:5], expected[3, 2:5])  # a row and a column slice
+    assert half[3, 2] == expected[3, 2]
+    np.testing.assert_array_equal(np.asarray(half), expected)
+    np.testing.assert_array_equal(np.asarray(half, dtype=np.float64), expected.astype(np.float64))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from matcher.catalog import Catalog
 from matcher.embedding.base import Embedder
@@ -99,19 +100,19 @@ def _lookup(sorted_rows: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np
     return np.where(sorted_rows[at] == rows, values[at], 0.0).astype(np.float32)
 
 
-def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, per_project: np.ndarray | None) -> np.ndarray:
+def history_max(
+    catalog: Catalog, query: ResolvedQuery, taken: sparse.csr_matrix, per_project: np.ndarray | None
+) -> np.ndarray:
     """The best of ``per_project`` (a similarity of the query with each past project; dense cosine when None) over
-    each row's projects (0 without projects); touches only the candidates' projects."""
-    out = np.zeros(len(rows), dtype=np.float32)
-    if catalog.membership.shape[1] == 0:
-        return out
-    sub = catalog.membership[rows]
-    if sub.nnz == 0:
+    the projects of each candidate (``taken``: the candidates' rows of ``catalog.membership``; 0 without projects);
+    touches only the candidates' projects."""
+    out = np.zeros(taken.shape[0], dtype=np.float32)
+    if taken.nnz == 0:
         return out
     vector = query.comparison_vector
-    sims = catalog.project_vectors[sub.indices] @ vector if per_project is None else per_project[sub.indices]
-    nonempty = np.diff(sub.indptr) > 0
-    out[nonempty] = np.maximum.reduceat(sims, sub.indptr[:-1][nonempty])
+    sims = catalog.project_vectors[taken.indices] @ vector if per_project is None else per_project[taken.indices]
+    nonempty = np.diff(taken.indptr) > 0
+    out[nonempty] = np.maximum.reduceat(sims, taken.indptr[:-1][nonempty])
     return out
 
 
@@ -119,15 +120,16 @@ def history_max(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, per_pr
 VOTING_PROJECTS = 30
 
 
-def project_votes(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
+def project_votes(query: ResolvedQuery, taken: sparse.csr_matrix) -> np.ndarray:
     """Who did this kind of work: the share of the summed similarity of the query's :data:`VOTING_PROJECTS` most
     similar past projects that falls on projects each row took part in (0 to 1). Where ``history_max`` asks how
-    close a partner's best project is, this counts how many close projects it was part of."""
+    close a partner's best project is, this counts how many close projects it was part of (``taken``: the
+    candidates' rows of the catalogue's membership)."""
     cols, similarity = query.similar_projects(VOTING_PROJECTS)
     total = float(similarity.sum())
     if not len(cols) or total <= 0:
-        return np.zeros(len(rows), dtype=np.float32)
-    took_part = (catalog.membership[rows][:, cols] > 0).astype(np.float32)
+        return np.zeros(taken.shape[0], dtype=np.float32)
+    took_part = (taken[:, cols] > 0).astype(np.float32)
     return np.asarray(took_part @ similarity, dtype=np.float32).ravel() / total
 
 
@@ -184,9 +186,10 @@ def compute_features(
     attrs = catalog.attributes
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout)
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
-    out[:, col["history_max"]] = history_max(catalog, query, rows, query.project_dense)
+    taken = catalog.membership[rows]  # the candidates' past projects, read once for three features
+    out[:, col["history_max"]] = history_max(catalog, query, taken, query.project_dense)
     if query.project_lexical is not None:
-        out[:, col["history_lexical"]] = history_max(catalog, query, rows, query.project_lexical)
+        out[:, col["history_lexical"]] = history_max(catalog, query, taken, query.project_lexical)
     out[:, col["lexical"]] = query.lexical_scores[rows]
     if query.lexical_bridge is not None:  # words are not shared across languages: the bridge is their floor
         # (a floor, not a replacement: a partner whose name is in another language may well share words with the
@@ -200,7 +203,7 @@ def compute_features(
         best = float(out[:, col[absolute]].max())
         if best > 0:
             out[:, col[relative]] = out[:, col[absolute]] / best
-    out[:, col["project_vote"]] = project_votes(catalog, query, rows)
+    out[:, col["project_vote"]] = project_votes(query, taken)
     out[:, col["graph"]] = graph_scores(catalog, query, rows)
     if query.walk is not None:
         out[:, col["walk"]] = query.walk[rows]
