@@ -119,7 +119,8 @@ class FaissIndex:
                 return np.zeros((len(queries), 0), dtype=np.float32), [[] for _ in range(len(queries))]
             set_search_threads(len(queries))
             scores, keys = self._index.search(queries, k)
-            ids = [[self._id_of[int(key)] for key in row if key >= 0] for row in keys]
+            id_of = self._id_of
+            ids = [[id_of[key] for key in row if key >= 0] for row in keys.tolist()]
         return scores[:, : max(len(r) for r in ids)] if ids else scores, ids
 
     def describe(self) -> dict[str, Any]:
