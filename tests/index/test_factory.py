@@ -11,7 +11,7 @@ from matcher.embedding.base import normalize_rows
 from matcher.index.factory import AUTO_THRESHOLD, build_index, choose_kind, create_index, kind_of, load_index
 from matcher.index.faiss_index import FaissIndex
 from matcher.index.files import sync_index
-from matcher.index.hnsw import HnswIndex
+from matcher.index.hnsw import EF_SEARCH_STEPS, HnswIndex
 from matcher.index.recall import estimate_recall, exact_top_k, recall_at_k
 
 DIM = 32
@@ -52,6 +52,23 @@ def test_recall_at_k_counts_shared_ids() -> None:
     assert recall_at_k([["a", "b", "c"], ["d", "x", "y"]], [["a", "b", "c"], ["d", "e", "f"]], k=3) == pytest.approx(
         (1 + 1 / 3) / 2
     )
+
+
+def test_estimated_recall_counts_ties_as_hits() -> None:
+    # 60 distinct vectors, each indexed 12 times (as partners who share their only project share a past-projects
+    # vector): among equal vectors any is a right answer, so an exact index has recall 1 whatever its pick
+    distinct = clustered(60, seed=5)
+    vectors = np.repeat(distinct, 12, axis=0)
+    ids = [f"d{i:03d}" for i in range(len(vectors))]
+    flat = FaissIndex(DIM)
+    flat.add(ids[::-1], vectors[::-1])  # inserted in reverse: its pick among ties differs from exact_top_k's
+
+    assert estimate_recall(flat, ids, vectors) == 1.0
+    queries = normalize_rows(vectors[:256:3] + vectors[37::5][:86])
+    plain = recall_at_k(flat.search(queries, 10)[1], exact_ids(ids, vectors, queries, 10))
+    assert plain < 0.9  # the id-matching recall charges the exact index for the ties it broke otherwise
+    hnsw = HnswIndex(DIM).build(ids, vectors)  # tuned on the tie-aware estimate: the smallest beam suffices
+    assert hnsw.ef_search == EF_SEARCH_STEPS[0] and hnsw.recall_at_10 is not None and hnsw.recall_at_10 >= 0.98
 
 
 def test_hnsw_finds_the_exact_neighbours(hnsw: HnswIndex, data: tuple[list[str], np.ndarray]) -> None:
