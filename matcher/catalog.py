@@ -75,12 +75,12 @@ class Catalog:
         """The language each partner's text is written in (ISO 639-1, "" when unclear), detected on first use and
         kept for the catalogue's life (cheap: stop-word votes; only the rows that a query scores)."""
         known = self.language_cache
-        out = []
-        for row in np.asarray(rows, dtype=np.int64).tolist():
-            language = known.get(row)
+        positions = np.asarray(rows, dtype=np.int64).tolist()
+        out = list(map(known.get, positions))
+        for i, language in enumerate(out):
             if language is None:
-                language = known[row] = written_language(self.partners[row].text) or ""
-            out.append(language)
+                row = positions[i]
+                out[i] = known[row] = written_language(self.partners[row].text) or ""
         return np.asarray(out, dtype=object)
 
     @property

@@ -142,11 +142,15 @@ def crossing_rows(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> n
 
 
 def dense_scores(
-    catalog: Catalog, query: ResolvedQuery, rows: np.ndarray, layout: DenseLayout | None
+    catalog: Catalog,
+    query: ResolvedQuery,
+    rows: np.ndarray,
+    layout: DenseLayout | None,
+    crossing: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(``dense``, ``dense_ml``) of the candidates. The primary encoder's cosine is replaced by the multilingual
-    one where the query and the partner's text are in different languages (an English-centred encoder scores
-    shared tokens there, not meaning)."""
+    one where the query and the partner's text are in different languages (``crossing``: :func:`crossing_rows`,
+    computed when not given; an English-centred encoder scores shared tokens there, not meaning)."""
     vectors = catalog.partner_vectors[rows]
     if layout is None or layout.multilingual is None:
         return vectors @ query.vector, np.zeros(len(rows), dtype=np.float32)
@@ -158,7 +162,9 @@ def dense_scores(
     m0, m1 = layout.multilingual
     primary = (vectors[:, p0:p1] @ query.vector[p0:p1]) / norm
     multilingual = (vectors[:, m0:m1] @ query.vector[m0:m1]) / norm
-    primary = np.where(crossing_rows(catalog, query, rows), multilingual, primary)
+    if crossing is None:
+        crossing = crossing_rows(catalog, query, rows)
+    primary = np.where(crossing, multilingual, primary)
     return primary.astype(np.float32), multilingual.astype(np.float32)
 
 
@@ -184,21 +190,23 @@ def compute_features(
     rows = np.asarray(rows, dtype=np.int64)
     col = {name: j for j, name in enumerate(FEATURES)}
     attrs = catalog.attributes
-    out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout)
+    two_blocks = layout is not None and layout.multilingual not in (None, layout.primary)
+    # which candidates write in another language than the query: read by the dense scores and the lexical bridge
+    crossing = crossing_rows(catalog, query, rows) if two_blocks or query.lexical_bridge is not None else None
+    out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout, crossing)
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
     taken = catalog.membership[rows]  # the candidates' past projects, read once for three features
     out[:, col["history_max"]] = history_max(catalog, query, taken, query.project_dense)
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, taken, query.project_lexical)
     out[:, col["lexical"]] = query.lexical_scores[rows]
-    if query.lexical_bridge is not None:  # words are not shared across languages: the bridge is their floor
-        # (a floor, not a replacement: a partner whose name is in another language may well share words with the
-        # query through its past projects' texts, as most European organisations of H2020 do)
-        crossing = crossing_rows(catalog, query, rows)
-        if crossing.any():
-            for word_based, meaning in (("lexical", "dense_ml"), ("history_lexical", "history_max")):
-                bridged = query.lexical_bridge(out[crossing, col[meaning]])
-                out[crossing, col[word_based]] = np.maximum(out[crossing, col[word_based]], bridged)
+    # words are not shared across languages: the bridge is their floor (a floor, not a replacement: a partner whose
+    # name is in another language may well share words with the query through its past projects' texts, as most
+    # European organisations of H2020 do)
+    if query.lexical_bridge is not None and crossing is not None and crossing.any():
+        for word_based, meaning in (("lexical", "dense_ml"), ("history_lexical", "history_max")):
+            bridged = query.lexical_bridge(out[crossing, col[meaning]])
+            out[crossing, col[word_based]] = np.maximum(out[crossing, col[word_based]], bridged)
     for relative, absolute in (("lexical_relative", "lexical"), ("history_relative", "history_lexical")):
         best = float(out[:, col[absolute]].max())
         if best > 0:
