@@ -22,6 +22,7 @@ from matcher.embedding.cached import QueryCacheEmbedder
 from matcher.index.base import VectorIndex
 from matcher.index.factory import choose_kind, kind_of
 from matcher.index.files import IndexFiles, VectorsOf, sync_index
+from matcher.index.hnsw import HnswIndex
 from matcher.io.importer import ImportResult, read_directory
 from matcher.ranking.features import DenseLayout
 from matcher.ranking.ranker import LinearRanker, Ranker
@@ -328,6 +329,7 @@ class Matcher:
             index, have = files.load(self.embedder.name, threads=self.settings.threads) or (None, {})
         current = kind_of(index) if index is not None else None
         kind = choose_kind(self.settings.index, len(wanted), current=current, threshold=self.settings.index_threshold)
+        new_storage = isinstance(index, HnswIndex) and index.storage != self.settings.index_storage  # rebuilt: asked
         self._indexes.pop(name, None)  # if an update fails half-way, the next refresh starts again from the files
         index, changed = sync_index(
             index,
@@ -338,9 +340,10 @@ class Matcher:
             dim=self.embedder.dim,
             threads=self.settings.threads,
             label=f"{name} index",
+            storage=self.settings.index_storage,
         )
         if changed:
-            if not live and have and current == kind:
+            if not live and have and current == kind and not new_storage:
                 logger.warning("%s index was out of step with the store; repaired", name)
             if name == "partners":
                 self._save_index(index, wanted)

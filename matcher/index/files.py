@@ -22,7 +22,7 @@ import numpy as np
 
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexKind, create_index, kind_of, load_index
-from matcher.index.hnsw import HnswIndex
+from matcher.index.hnsw import HnswIndex, Storage
 
 logger = logging.getLogger(__name__)
 
@@ -135,17 +135,22 @@ def sync_index(
     dim: int,
     threads: int | None = None,
     label: str = "index",
+    storage: Storage = "fp16",
 ) -> tuple[VectorIndex, bool]:
     """Bring ``index`` (holding ``have``: id → hash) to ``wanted``; return it and whether it changed.
 
-    A missing index, or one of another kind than ``kind``, is rebuilt from scratch; an HNSW index built from
-    scratch has its ``efSearch`` tuned and its recall@10 measured (:meth:`HnswIndex.build`).
+    A missing index, one of another kind than ``kind``, or an HNSW index keeping its vectors in another ``storage``
+    is rebuilt from scratch; an HNSW index built from scratch has its ``efSearch`` tuned and its recall@10 measured
+    (:meth:`HnswIndex.build`).
     """
     if index is not None and kind_of(index) != kind:
         logger.info("%s: %d vectors, switching from %s to %s", label, len(wanted), kind_of(index), kind)
         index, have = None, {}
+    if isinstance(index, HnswIndex) and index.storage != storage:
+        logger.info("%s: %d vectors, storage %s -> %s: rebuilding", label, len(wanted), index.storage, storage)
+        index, have = None, {}
     if index is None:
-        index, have = create_index(kind, dim, threads=threads), {}
+        index, have = create_index(kind, dim, threads=threads, storage=storage), {}
     stale = [i for i, h in have.items() if wanted.get(i) != h]
     fresh = [i for i, h in wanted.items() if have.get(i) != h]
     if not stale and not fresh and index.count() == len(wanted):

@@ -50,6 +50,17 @@ def test_above_the_threshold_auto_builds_hnsw_with_its_recall(
     assert sorted(reopened.recommender.index.ids()) == sorted(p.id for p in reopened.catalog.partners)
     reopened.close()
 
+    byte = open_with(home, embedder, index_threshold=5, index_storage="sq8")  # MATCHER_INDEX_STORAGE: rebuilt
+    assert byte.status()["indexes"]["partners"]["kind"] == byte.status()["indexes"]["history"]["kind"]
+    assert byte.status()["indexes"]["partners"]["kind"] == "faiss:HNSW32,SQ8"
+    assert [m.partner_id for m in byte.recommender.collaborators(text=OCEAN_QUERY, k=3)] == [m.partner_id for m in top]
+    byte.close()
+    written = (home / "index" / "partners.faiss").stat().st_mtime_ns
+    kept = open_with(home, embedder, index_threshold=5, index_storage="sq8")  # saved in that storage: loaded as is
+    assert isinstance(kept.recommender.index, HnswIndex) and kept.recommender.index.storage == "sq8"
+    assert (home / "index" / "partners.faiss").stat().st_mtime_ns == written  # not rebuilt
+    kept.close()
+
     flat_again = open_with(home, embedder, index="flat")
     assert flat_again.status()["index"] == {"kind": "faiss:Flat", "vectors": 12}
     flat_again.close()

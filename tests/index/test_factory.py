@@ -217,3 +217,26 @@ def test_sync_index_switches_kind_when_the_catalogue_grows(data: tuple[list[str]
     edited = dict(hashes, v0001="h2")
     updated, changed = sync_index(grown, hashes, edited, vectors_of, kind="hnsw", dim=DIM)
     assert updated is grown and changed and isinstance(updated, HnswIndex) and updated.tombstones == 1
+
+
+def test_sync_index_rebuilds_an_hnsw_index_of_another_storage(data: tuple[list[str], np.ndarray]) -> None:
+    ids, vectors = data
+    pos = {item: i for i, item in enumerate(ids)}
+
+    def vectors_of(wanted: list[str]) -> np.ndarray:
+        return vectors[[pos[i] for i in wanted]]
+
+    hashes = {i: "h" for i in ids}
+    half, _ = sync_index(None, {}, hashes, vectors_of, kind="hnsw", dim=DIM)
+    assert isinstance(half, HnswIndex) and half.storage == "fp16"  # the default
+    same, changed = sync_index(half, hashes, hashes, vectors_of, kind="hnsw", dim=DIM, storage="fp16")
+    assert same is half and not changed
+
+    byte, changed = sync_index(half, hashes, hashes, vectors_of, kind="hnsw", dim=DIM, storage="sq8")
+
+    assert changed and byte is not half and isinstance(byte, HnswIndex)
+    assert byte.describe()["storage"] == "sq8" and byte.kind == "faiss:HNSW32,SQ8" and byte.count() == 3000
+    assert byte.nbytes()["vectors"] == 3000 * DIM  # one byte a value, half of fp16's
+    assert byte.recall_at_10 is not None and byte.recall_at_10 >= 0.98  # tuned like any build
+    queries = clustered(20, seed=11)
+    assert recall_at_k(byte.search(queries, 10)[1], exact_ids(ids, vectors, queries, 10)) >= 0.95
