@@ -10,7 +10,7 @@ import pytest
 from matcher.embedding.base import normalize_rows
 from matcher.index.factory import AUTO_THRESHOLD, build_index, choose_kind, create_index, kind_of, load_index
 from matcher.index.faiss_index import FaissIndex
-from matcher.index.files import sync_index
+from matcher.index.files import VectorsOf, sync_index
 from matcher.index.hnsw import EF_SEARCH_STEPS, HnswIndex
 from matcher.index.recall import estimate_recall, exact_top_k, recall_at_k
 
@@ -194,13 +194,15 @@ def test_build_index_picks_by_size(data: tuple[list[str], np.ndarray]) -> None:
     assert kind_of(create_index("hnsw", DIM)) == "hnsw"
 
 
+def lookup(ids: list[str], vectors: np.ndarray) -> VectorsOf:
+    """What sync_index reads new vectors with: the rows of ``vectors`` for some of ``ids``."""
+    pos = {item: i for i, item in enumerate(ids)}
+    return lambda wanted: vectors[[pos[i] for i in wanted]]
+
+
 def test_sync_index_switches_kind_when_the_catalogue_grows(data: tuple[list[str], np.ndarray]) -> None:
     ids, vectors = data
-    pos = {item: i for i, item in enumerate(ids)}
-
-    def vectors_of(wanted: list[str]) -> np.ndarray:
-        return vectors[[pos[i] for i in wanted]]
-
+    vectors_of = lookup(ids, vectors)
     hashes = {i: "h" for i in ids}
     flat, changed = sync_index(None, {}, dict(list(hashes.items())[:100]), vectors_of, kind="flat", dim=DIM)
     assert changed and kind_of(flat) == "flat" and flat.count() == 100
@@ -221,11 +223,7 @@ def test_sync_index_switches_kind_when_the_catalogue_grows(data: tuple[list[str]
 
 def test_sync_index_rebuilds_an_hnsw_index_of_another_storage(data: tuple[list[str], np.ndarray]) -> None:
     ids, vectors = data
-    pos = {item: i for i, item in enumerate(ids)}
-
-    def vectors_of(wanted: list[str]) -> np.ndarray:
-        return vectors[[pos[i] for i in wanted]]
-
+    vectors_of = lookup(ids, vectors)
     hashes = {i: "h" for i in ids}
     half, _ = sync_index(None, {}, hashes, vectors_of, kind="hnsw", dim=DIM)
     assert isinstance(half, HnswIndex) and half.storage == "fp16"  # the default
