@@ -195,7 +195,9 @@ def compute_features(
     crossing = crossing_rows(catalog, query, rows) if two_blocks or query.lexical_bridge is not None else None
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout, crossing)
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
-    taken = catalog.membership[rows]  # the candidates' past projects, read once for three features
+    # the candidates' past projects, read once for three features (none to read without projects)
+    membership = catalog.membership
+    taken = membership[rows] if membership.shape[1] else sparse.csr_matrix((len(rows), 0), dtype=np.float32)
     out[:, col["history_max"]] = history_max(catalog, query, taken, query.project_dense)
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, taken, query.project_lexical)
