@@ -21,8 +21,7 @@ from matcher.embedding.base import Embedder
 from matcher.embedding.cached import QueryCacheEmbedder
 from matcher.index.base import VectorIndex
 from matcher.index.factory import choose_kind, kind_of
-from matcher.index.files import IndexFiles, VectorsOf, sync_index
-from matcher.index.hnsw import HnswIndex
+from matcher.index.files import IndexFiles, VectorsOf, fits, sync_index
 from matcher.io.importer import ImportResult, read_directory
 from matcher.ranking.features import DenseLayout
 from matcher.ranking.ranker import LinearRanker, Ranker
@@ -329,7 +328,7 @@ class Matcher:
             index, have = files.load(self.embedder.name, threads=self.settings.threads) or (None, {})
         current = kind_of(index) if index is not None else None
         kind = choose_kind(self.settings.index, len(wanted), current=current, threshold=self.settings.index_threshold)
-        new_storage = isinstance(index, HnswIndex) and index.storage != self.settings.index_storage  # rebuilt: asked
+        kept = index is not None and fits(index, kind, self.settings.index_storage)  # else rebuilt, as asked
         self._indexes.pop(name, None)  # if an update fails half-way, the next refresh starts again from the files
         index, changed = sync_index(
             index,
@@ -343,7 +342,7 @@ class Matcher:
             storage=self.settings.index_storage,
         )
         if changed:
-            if not live and have and current == kind and not new_storage:
+            if not live and have and kept:
                 logger.warning("%s index was out of step with the store; repaired", name)
             if name == "partners":
                 self._save_index(index, wanted)

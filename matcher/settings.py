@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from matcher.index.factory import AUTO_THRESHOLD
+from matcher.index.hnsw import Storage
 
 
 class Settings(BaseSettings):
@@ -47,7 +48,7 @@ class Settings(BaseSettings):
         ge=1,
         description="Vectors above which 'auto' switches an index to HNSW (back below half of it).",
     )
-    index_storage: Literal["fp16", "sq8", "flat"] = Field(
+    index_storage: Storage = Field(
         "fp16",
         description="How an HNSW index keeps its copy of the vectors: 'fp16' (2 bytes a value), 'sq8' (1 byte: half "
         "the memory, -144 MB at 100k partners, a wider search beam for the same recall) or 'flat' (float32); an index "

@@ -125,6 +125,12 @@ class IndexFiles:
             tmp.replace(self.manifest_path)
 
 
+def fits(index: VectorIndex, kind: IndexKind, storage: Storage) -> bool:
+    """Whether ``index`` is of ``kind`` and, for HNSW, keeps its vectors in ``storage``: else :func:`sync_index`
+    rebuilds it."""
+    return kind_of(index) == kind and (not isinstance(index, HnswIndex) or index.storage == storage)
+
+
 def sync_index(
     index: VectorIndex | None,
     have: dict[str, str],
@@ -143,11 +149,8 @@ def sync_index(
     is rebuilt from scratch; an HNSW index built from scratch has its ``efSearch`` tuned and its recall@10 measured
     (:meth:`HnswIndex.build`).
     """
-    if index is not None and kind_of(index) != kind:
-        logger.info("%s: %d vectors, switching from %s to %s", label, len(wanted), kind_of(index), kind)
-        index, have = None, {}
-    if isinstance(index, HnswIndex) and index.storage != storage:
-        logger.info("%s: %d vectors, storage %s -> %s: rebuilding", label, len(wanted), index.storage, storage)
+    if index is not None and not fits(index, kind, storage):
+        logger.info("%s: %d vectors, rebuilding it as %s (HNSW storage %s)", label, len(wanted), kind, storage)
         index, have = None, {}
     if index is None:
         index, have = create_index(kind, dim, threads=threads, storage=storage), {}

@@ -10,7 +10,7 @@ import pytest
 from matcher.embedding.base import normalize_rows
 from matcher.index.factory import AUTO_THRESHOLD, build_index, choose_kind, create_index, kind_of, load_index
 from matcher.index.faiss_index import FaissIndex
-from matcher.index.files import VectorsOf, sync_index
+from matcher.index.files import VectorsOf, fits, sync_index
 from matcher.index.hnsw import EF_SEARCH_STEPS, HnswIndex
 from matcher.index.recall import estimate_recall, exact_top_k, recall_at_k
 
@@ -238,3 +238,10 @@ def test_sync_index_rebuilds_an_hnsw_index_of_another_storage(data: tuple[list[s
     assert byte.recall_at_10 is not None and byte.recall_at_10 >= 0.98  # tuned like any build
     queries = clustered(20, seed=11)
     assert recall_at_k(byte.search(queries, 10)[1], exact_ids(ids, vectors, queries, 10)) >= 0.95
+
+
+def test_an_index_fits_its_kind_and_for_hnsw_its_storage() -> None:
+    flat, half = create_index("flat", DIM), create_index("hnsw", DIM)
+    assert fits(flat, "flat", "sq8")  # exact search has no storage to keep
+    assert not fits(flat, "hnsw", "fp16")
+    assert fits(half, "hnsw", "fp16") and not fits(half, "hnsw", "sq8") and not fits(half, "flat", "fp16")
