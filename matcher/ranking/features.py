@@ -190,9 +190,9 @@ def compute_features(
     rows = np.asarray(rows, dtype=np.int64)
     col = {name: j for j, name in enumerate(FEATURES)}
     attrs = catalog.attributes
-    two_blocks = layout is not None and layout.multilingual not in (None, layout.primary)
-    # which candidates write in another language than the query: read by the dense scores and the lexical bridge
-    crossing = crossing_rows(catalog, query, rows) if two_blocks or query.lexical_bridge is not None else None
+    # which candidates write in another language: the lexical bridge reads it, and so do the dense scores (which
+    # compute it themselves when the bridge is off; a bridge exists only beside a separate multilingual block)
+    crossing = crossing_rows(catalog, query, rows) if query.lexical_bridge is not None else None
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout, crossing)
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
     # the candidates' past projects, read once for three features (none to read without projects)
