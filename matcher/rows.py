@@ -45,7 +45,7 @@ class VectorBuffer:
     """Append-only rows (float32, or float16 to halve the memory; reads are float32 either way); only the snapshot
     manager's writer appends (one at a time)."""
 
-    def __init__(self, dim: int, capacity: int, dtype: Any = np.float32) -> None:
+    def __init__(self, dim: int, capacity: int, dtype: Any = READ) -> None:
         self.data = np.empty((max(capacity, 16), dim), dtype=dtype)
         self.used = 0
 
@@ -102,7 +102,7 @@ class VectorRows:
         return np.asarray(self).T
 
     @classmethod
-    def of(cls, array: np.ndarray, dtype: Any = np.float32) -> VectorRows:
+    def of(cls, array: np.ndarray, dtype: Any = READ) -> VectorRows:
         """``array``'s rows in a new buffer of ``dtype`` with room to grow (one copy, at a full build); rows already in
         a buffer of that precision are shared as they are, rows of another precision copied (buffer rows shared by
         several rows stay shared)."""
