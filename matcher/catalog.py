@@ -21,6 +21,7 @@ from matcher.domain import ActionGroup, Dataset, Partner, Project
 from matcher.embedding.base import normalize_rows
 from matcher.lexical import LexicalModel, PatchedLexical, column_scores
 from matcher.rows import VectorRows
+from matcher.sparse_rows import spans
 from matcher.understand import written_language
 from matcher.vocab import region_of
 
@@ -132,7 +133,8 @@ class Catalog:
         by_column = self.membership_by_column()
         if not len(project_cols) or by_column.shape[1] == 0:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(by_column[:, np.asarray(project_cols, dtype=np.int64)].indices).astype(np.int64)
+        offsets, _ = spans(by_column.indptr, np.asarray(project_cols, dtype=np.int64))
+        return np.unique(by_column.indices[offsets]).astype(np.int64)
 
     def coworker_weights(self, anchors: Sequence[str]) -> np.ndarray:
         """Collaboration strength of every partner with ``anchors`` (a dense array; see :meth:`coworker_ties`)."""
@@ -163,9 +165,7 @@ class Catalog:
             by_column = self.by_column.get(name)
             if by_column is None:
                 by_column = self.by_column[name] = sp.csc_matrix(links)
-            starts, ends = by_column.indptr[columns], by_column.indptr[columns + 1]
-            lengths = ends - starts
-            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+            offsets, lengths = spans(by_column.indptr, columns)
             found_rows.append(by_column.indices[offsets].astype(np.int64))
             found_weights.append(by_column.data[offsets] * np.repeat(column_weight, lengths))
         if not found_rows:

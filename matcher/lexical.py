@@ -149,21 +149,27 @@ class LexicalModel(BaseEstimator):  # type: ignore[misc]
         keep = self._shown(terms, frozenset(exclude))
         terms, data = terms[keep], data[keep]
         docs = self._values(terms, np.asarray(rows, dtype=np.int64))  # (terms, rows)
-        return [self._strongest(terms, data, docs[:, j], n) for j in range(len(rows))]
+        # every row's terms by decreasing weight at once; a stable sort keeps the query's term order among ties
+        order = np.argsort(-(data[:, None] * docs), axis=0, kind="stable").T.tolist()
+        present = (docs > 0).T.tolist()
+        words = [str(term) for term in self.terms_[terms].tolist()]
+        return [self._strongest(words, ranked, has, n) for ranked, has in zip(order, present, strict=True)]
 
     def _shown(self, terms: np.ndarray, exclude: frozenset[str]) -> np.ndarray:
         """Which of ``terms`` may be shown as key terms."""
-        hidden = all_stop_words() | exclude
-        return np.array([not hidden.intersection(str(self.terms_[t]).split()) for t in terms.tolist()], dtype=bool)
+        stops = all_stop_words()
+        words = [str(term).split() for term in self.terms_[terms].tolist()]
+        return np.array([stops.isdisjoint(w) and exclude.isdisjoint(w) for w in words], dtype=bool)
 
-    def _strongest(self, terms: np.ndarray, data: np.ndarray, doc: np.ndarray, n: int) -> list[str]:
-        present = doc > 0
-        if not present.any():
-            return []
-        common, weight = terms[present], data[present] * doc[present]
-        order = np.argsort(-weight, kind="stable")
+    @staticmethod
+    def _strongest(words: list[str], ranked: list[int], present: list[bool], n: int) -> list[str]:
+        """The ``n`` strongest of a row's terms present (``ranked``: positions in ``words``, strongest first),
+        skipping one that holds or is held in a term already picked."""
         picked: list[str] = []
-        for term in (str(self.terms_[common[i]]) for i in order):
+        for i in ranked:
+            if not present[i]:
+                continue
+            term = words[i]
             if any(term in other or other in term for other in picked):
                 continue
             picked.append(term)

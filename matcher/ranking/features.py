@@ -15,6 +15,7 @@ from matcher.embedding.base import Embedder
 from matcher.embedding.composite import DENSE_EN, DENSE_ML, blocks_of
 from matcher.ranking.asked import asked_features
 from matcher.ranking.query import ResolvedQuery
+from matcher.sparse_rows import take_rows
 
 FEATURES: tuple[str, ...] = (
     "dense",  # cosine of the query with the partner's own description (the English-centred encoder, or the
@@ -129,8 +130,14 @@ def project_votes(query: ResolvedQuery, taken: sparse.csr_matrix) -> np.ndarray:
     total = float(similarity.sum())
     if not len(cols) or total <= 0:
         return np.zeros(taken.shape[0], dtype=np.float32)
-    took_part = (taken[:, cols] > 0).astype(np.float32)
-    return np.asarray(took_part @ similarity, dtype=np.float32).ravel() / total
+    weight = np.zeros(taken.shape[1], dtype=np.float32)
+    weight[cols] = similarity
+    voted = np.where(taken.data > 0, weight[taken.indices], np.float32(0))
+    out = np.zeros(taken.shape[0], dtype=np.float32)
+    nonempty = np.diff(taken.indptr) > 0
+    if voted.size:
+        out[nonempty] = np.add.reduceat(voted, taken.indptr[:-1][nonempty])
+    return out / np.float32(total)
 
 
 def crossing_rows(catalog: Catalog, query: ResolvedQuery, rows: np.ndarray) -> np.ndarray:
@@ -197,7 +204,7 @@ def compute_features(
     out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
     # the candidates' past projects, read once for three features (none to read without projects)
     membership = catalog.membership
-    taken = membership[rows] if membership.shape[1] else sparse.csr_matrix((len(rows), 0), dtype=np.float32)
+    taken = take_rows(membership, rows) if membership.shape[1] else sparse.csr_matrix((len(rows), 0), dtype=np.float32)
     out[:, col["history_max"]] = history_max(catalog, query, taken, query.project_dense)
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, taken, query.project_lexical)
