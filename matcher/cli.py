@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
+import os
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -15,7 +15,7 @@ import typer
 
 from matcher.errors import UnknownIdError
 from matcher.io.importer import ImportValidationError, read_directory
-from matcher.settings import Settings
+from matcher.settings import Settings, setup_logging
 
 if TYPE_CHECKING:
     from matcher.embedding.ray_batch import RayBatchEmbedding
@@ -29,17 +29,11 @@ app = typer.Typer(
 )
 
 
-def _setup_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("alembic", "sentence_transformers", "faiss", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def _open() -> tuple[Settings, object]:
     from matcher.engine import Matcher
 
     settings = Settings()
-    _setup_logging(settings)
+    setup_logging(settings)
     return settings, Matcher(settings).open()
 
 
@@ -162,19 +156,34 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     seed: Annotated[Path | None, typer.Option(help="Import this directory first if the store is empty")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Service processes sharing the port and $MATCHER_HOME, each with its own copy of the catalogue "
+            "(memory x N): a second one lets a 2-core machine use both cores (docs/scaling.md)",
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP service (OpenAPI docs at /docs)."""
     import uvicorn
-    from threadpoolctl import threadpool_limits
 
-    from service.app import create_app
-
-    settings = Settings().serving()
+    settings = Settings().serving()  # a bad setting fails here, before any process starts
+    setup_logging(settings)
+    # every process builds its settings from the environment (service.app.served_app): pass the options there
     if seed is not None:
-        settings = settings.model_copy(update={"seed_dir": seed})
-    _setup_logging(settings)
-    threadpool_limits(limits=settings.threads)  # numpy's, scipy's and FAISS's BLAS too (see Settings.serving)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+        os.environ["MATCHER_SEED_DIR"] = str(seed)
+    if workers > 1:  # a write reaches the other processes before their next read, unless told otherwise
+        os.environ.setdefault("MATCHER_REVISION_CHECK_INTERVAL", "0")
+    uvicorn.run(
+        "service.app:served_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+    )
 
 
 @app.command()
@@ -270,7 +279,7 @@ def evaluate(
     from matcher.evaluation import evaluate as run_evaluation
 
     settings = Settings()
-    _setup_logging(settings)
+    setup_logging(settings)
     start = _iso_date(split_date, "--split-date") if split_date is not None else None
     until = _iso_date(test_until, "--test-until") if test_until is not None else None
     if until is not None and start is None:

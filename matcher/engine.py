@@ -254,14 +254,19 @@ class Matcher:
         polling path (SQLite, and PostgreSQL's fallback when a notification was missed).
 
         ``max_age``: look at the store revision at most that often (seconds). While another thread updates the
-        snapshot, return at once: the caller keeps the current snapshot.
+        snapshot, return at once: the caller keeps the current snapshot. With ``max_age=0`` every call looks, and
+        waits until the snapshot holds every write committed before it (read-your-writes across processes: the
+        workers of ``matcher serve --workers N``).
         """
         if not self.check_due(max_age=max_age):
             return False
         self._checked_at = time.monotonic()
         current = self.snapshots.current
-        if current is not None and self.store.revision() == current.revision:
+        revision = self.store.revision()
+        if current is not None and revision == current.revision:
             return False
+        if max_age == 0:
+            return self.snapshots.catch_up(at_least=revision)
         return self.snapshots.catch_up(blocking=False)
 
     def listen(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -89,7 +90,8 @@ class Settings(BaseSettings):
         ge=0.0,
         le=3600.0,
         description="Seconds between checks of the store revision before reads; another process's writes are "
-        "picked up within this delay.",
+        "picked up within this delay. 0: every read first applies every write committed before it (the default of "
+        "`matcher serve --workers N` with N > 1).",
     )
 
     @field_validator("home")
@@ -135,3 +137,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"
+
+
+def setup_logging(settings: Settings) -> None:
+    """Log lines of the command line and of each served process: ``MATCHER_LOG_LEVEL``, the chatty libraries at
+    WARNING."""
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("alembic", "sentence_transformers", "faiss", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse
 
 from matcher import learning
 from matcher.engine import Matcher
-from matcher.settings import Settings
+from matcher.locks import exclusive
+from matcher.settings import Settings, setup_logging
 from matcher.themes_fit import ensure_themes
 from matcher.understand import prepare as prepare_understanding
 from service import errors
@@ -69,6 +70,13 @@ class RankerRetraining:
 
 
 def _start(settings: Settings) -> Matcher:
+    # processes starting on one $MATCHER_HOME (`matcher serve --workers N`) take turns: the first migrates, builds
+    # and saves the indexes, fits the themes; the next ones load what it saved
+    with exclusive(settings.home / "start.lock"):
+        return _open(settings)
+
+
+def _open(settings: Settings) -> Matcher:
     matcher = Matcher(settings).open()
     prepare_understanding()  # the phrase table (CLDR names, kinds, groupings): built now, not on the first request
     if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
@@ -80,6 +88,18 @@ def _start(settings: Settings) -> Matcher:
     ensure_themes(matcher)  # none saved in $MATCHER_HOME/themes.json and a small catalog: fit and save them
     matcher.listen()  # PostgreSQL: apply other replicas' writes as they are announced (polling stays the fallback)
     return matcher
+
+
+def served_app() -> FastAPI:
+    """The service of one ``matcher serve`` process (uvicorn's application factory, called in each worker): the
+    settings from the environment as :meth:`Settings.serving` adjusts them, the log lines and thread pools set up as
+    the command does."""
+    from threadpoolctl import threadpool_limits
+
+    settings = Settings().serving()
+    setup_logging(settings)
+    threadpool_limits(limits=settings.threads)  # numpy's, scipy's and FAISS's BLAS too (see Settings.serving)
+    return create_app(settings)
 
 
 def create_app(settings: Settings | None = None, *, matcher: Matcher | None = None) -> FastAPI:

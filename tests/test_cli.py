@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,19 +240,54 @@ def test_no_arguments_shows_help() -> None:
 def test_serve_builds_the_app_and_seeds_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
 
+    from service.app import served_app
+
     started: dict[str, object] = {}
     blas_limits: list[object] = []  # the process-wide BLAS limit serve sets (not left on the test process)
     monkeypatch.setattr("uvicorn.run", lambda app, **options: started.update(app=app, **options))
     monkeypatch.setattr("threadpoolctl.threadpool_limits", lambda limits=None: blas_limits.append(limits))
+    monkeypatch.setenv("MATCHER_SEED_DIR", str(tmp_path))  # restored after the test: serve passes --seed in it
+    monkeypatch.delenv("MATCHER_REVISION_CHECK_INTERVAL", raising=False)
 
     result = run(tmp_path / "home", "serve", "--port", "8123", "--seed", str(TINY))
 
     assert result.exit_code == 0, result.output
-    assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
-    assert started["app"].state.settings.threads == 1 and blas_limits == [1]  # type: ignore[attr-defined]
-    with TestClient(started["app"]) as client:  # type: ignore[arg-type]
+    assert started == {
+        "app": "service.app:served_app",  # each process (one here) builds the app from the environment
+        "factory": True,
+        "host": "127.0.0.1",
+        "port": 8123,
+        "workers": 1,
+        "log_level": "info",
+    }
+    assert os.environ["MATCHER_SEED_DIR"] == str(TINY)
+    assert "MATCHER_REVISION_CHECK_INTERVAL" not in os.environ  # one process: the 1 s default stays
+    monkeypatch.setenv("MATCHER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MATCHER_DATABASE_URL", raising=False)
+    app = served_app()
+    assert app.state.settings.threads == 1 and blas_limits == [1]
+    with TestClient(app) as client:
         assert client.get("/v1/health").json()["partners"] == 12
     assert store_counts(tmp_path / "home")["partners"] == 12
+
+
+def test_serve_with_workers_checks_the_store_revision_before_every_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: dict[str, object] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.update(app=app, **options))
+    monkeypatch.setenv("MATCHER_REVISION_CHECK_INTERVAL", "1.0")
+    monkeypatch.delenv("MATCHER_REVISION_CHECK_INTERVAL")  # absent, and restored after the test
+
+    assert run(tmp_path / "home", "serve", "--workers", "2").exit_code == 0
+    assert started["workers"] == 2 and os.environ["MATCHER_REVISION_CHECK_INTERVAL"] == "0"
+
+    monkeypatch.setenv("MATCHER_REVISION_CHECK_INTERVAL", "5")  # set by the operator: kept
+    assert run(tmp_path / "home", "serve", "--workers", "2").exit_code == 0
+    assert os.environ["MATCHER_REVISION_CHECK_INTERVAL"] == "5"
+
+    refused = run(tmp_path / "home", "serve", "--workers", "0")
+    assert refused.exit_code == 2 and "--workers" in refused.output
 
 
 def test_serve_embeds_on_one_thread_unless_threads_are_set(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import numpy as np
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexKind, create_index, kind_of, load_index
 from matcher.index.hnsw import HnswIndex, Storage
+from matcher.locks import exclusive
 
 logger = logging.getLogger(__name__)
 
@@ -44,21 +45,9 @@ class IndexFiles:
     def manifest_path(self) -> Path:
         return self.directory / f"{self.name}.manifest.json"
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> AbstractContextManager[None]:
         """Processes sharing the folder never interleave writing (or reading) the index files."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            yield
-            return
-        with open(self.directory / ".lock", "a+") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return exclusive(self.directory / ".lock")
 
     @property
     def ids_path(self) -> Path:

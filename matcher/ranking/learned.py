@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from matcher.catalog import VectorLookup
 from matcher.domain import Dataset
 from matcher.embedding.base import Embedder
+from matcher.index.faiss_index import atomic_write
 from matcher.ranking.features import FEATURES, DenseLayout
 from matcher.ranking.training import MIN_TRAINING_PROJECTS, TrainingData, simulate_queries
 
@@ -29,10 +30,7 @@ from matcher.ranking.training import MIN_TRAINING_PROJECTS, TrainingData, simula
 def save_with_card(model: object, path: Path, card: str) -> None:
     """Save a learned ranker with joblib (atomically) and its markdown model card beside it (``<name>.md``);
     :func:`matcher.ranking.selection.load_ranker` reads it back."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    joblib.dump(model, tmp)
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: joblib.dump(model, tmp))  # its own temporary file: processes may save at once
     path.with_suffix(".md").write_text(card, encoding="utf-8")
 
 

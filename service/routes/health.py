@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, Request
 
 from service.deps import MatcherDep
@@ -24,4 +26,5 @@ def health(matcher: MatcherDep, request: Request) -> HealthPublic:
         index=matcher.recommender.index.kind,
         index_recall_at_10=matcher.recommender.index.recall_at_10,
         ranker=RankerHealth(name=matcher.recommender.ranker.name, **request.app.state.ranker_retraining.state()),
+        process=os.getpid(),
     )
