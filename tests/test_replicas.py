@@ -12,13 +12,11 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,8 @@ import pytest
 
 from matcher.engine import Matcher
 from matcher.settings import Settings
+from tests import served
+from tests.served import free_port
 from tests.store.support import HashEmbedder, generated_dataset, postgres_reachable, postgres_schema
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -47,22 +47,8 @@ SERVE = textwrap.dedent(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def call(port: int, method: str, path: str, body: object = None) -> tuple[int, bytes]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    request.add_header("content-type", "application/json")
-    request.add_header("authorization", f"Bearer {KEY}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+    return served.call(port, method, path, body, key=KEY)
 
 
 def metric(port: int, name: str) -> float:

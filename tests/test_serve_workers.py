@@ -11,18 +11,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+
+from tests import served
+from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"
@@ -37,23 +37,9 @@ NEW = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def call(port: int, method: str, path: str, body: object = None) -> tuple[int, dict]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    request.add_header("content-type", "application/json")
-    request.add_header("authorization", f"Bearer {KEY}")
-    request.add_header("connection", "close")  # a new connection each time: the kernel hands them to either worker
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+    status, text = served.call(port, method, path, body, key=KEY, close=True)
+    return status, json.loads(text)
 
 
 def parallel(request: Callable[[int], T], times: int = 48) -> list[T]:
@@ -68,7 +54,7 @@ def workers_of(parent: int) -> list[int]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+def workers(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
     env = {
         **os.environ,
@@ -109,17 +95,17 @@ def _process(port: int) -> int | None:
 
 
 def test_two_workers_share_one_store_and_see_each_others_writes(
-    served: tuple[int, subprocess.Popen[bytes]],
+    workers: tuple[int, subprocess.Popen[bytes]],
 ) -> None:
-    port, process = served
-    workers = workers_of(process.pid)
-    assert len(workers) == 2
+    port, process = workers
+    pids = set(workers_of(process.pid))
+    assert len(pids) == 2
     query = {"text": "restoring kelp forests and counting sea urchins with school pupils", "k": 3}
     # eight at a time, so that both workers take connections (one after the other, one worker may take them all)
     before = parallel(lambda _: call(port, "POST", "/v1/recommendations/collaborators", query))
     assert all(status == 200 and body["data"][0]["partner_id"] != "kelp-lab" for status, body in before)
     health = parallel(lambda _: call(port, "GET", "/v1/health")[1])
-    assert {h["process"] for h in health} == set(workers)  # both answer
+    assert {h["process"] for h in health} == pids  # both answer
     assert {h["partners"] for h in health} == {12}  # the seed imported once, not once per worker
 
     status, _ = call(port, "POST", "/v1/partners", NEW)
@@ -131,4 +117,4 @@ def test_two_workers_share_one_store_and_see_each_others_writes(
     tops = [(status, body["data"][0]["partner_id"] if status == 200 else body) for status, body in after]
     assert all(top == (200, "kelp-lab") for top in tops), tops
     health = parallel(lambda _: call(port, "GET", "/v1/health")[1])
-    assert {h["process"] for h in health} == set(workers) and {h["partners"] for h in health} == {13}
+    assert {h["process"] for h in health} == pids and {h["partners"] for h in health} == {13}
