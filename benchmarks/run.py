@@ -7,7 +7,8 @@ figure a ratio measured in the same run. One command, markdown tables on stdout 
 
 Parts, each bounded in time (load runs by duration, subprocesses by timeouts):
 
-- ``peers``: the matcher, the naive design and txtai (:mod:`benchmarks.peers`) on the same synthetic partners
+- ``peers``: the matcher (one process, and ``matcher serve --workers 2``), the naive design and txtai
+  (:mod:`benchmarks.peers`) on the same synthetic partners
   (:mod:`benchmarks.synthetic`): ingest time, then each served by uvicorn in its own process while
   :mod:`benchmarks.loadgen` sends free-text queries from another: p50/p99 at concurrency 1, requests/s at
   concurrency 8, in rounds that alternate the three systems (a noisy neighbour hits all alike), every request a text
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import os
 import shutil
@@ -46,6 +48,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +61,9 @@ MATCHER = Path(sys.executable).parent / "matcher"
 ENDPOINT = "/v1/recommendations/collaborators"
 PARTS: tuple[str, ...] = ("peers", "quality", "overhead", "load", "cache", "growth", "ingest", "writes", "teams")
 SYSTEMS: tuple[str, ...] = ("matcher", "naive", "txtai")
+#: ``matcher serve --workers WORKERS`` beside the one-process service in the peers part (the same store)
+WORKERS = 2
+SERVED: tuple[str, ...] = ("matcher", "matcher-workers", "naive", "txtai")
 DEFAULT_CACHE = Path("/tmp/matcher-bench-cache")
 
 
@@ -178,13 +184,33 @@ def matcher_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a server's worker processes), from /proc."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # it ended
+        todo += [int(c) for c in children]
+    return out
+
+
 def memory_mb(pid: int) -> dict[str, float]:
-    """VmRSS (now) and VmHWM (peak since start) of a process, in MB (10^6 bytes; /proc reports KiB)."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0]) * 1024 / 1e6
+    """VmRSS (now) and VmHWM (peak since start) of a process and its descendants (summed: a server with worker
+    processes holds all of it), in MB (10^6 bytes; /proc reports KiB)."""
+    fields = {"VmRSS": 0.0, "VmHWM": 0.0}
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            name, _, value = line.partition(":")
+            if name in fields:
+                fields[name] += int(value.split()[0]) * 1024 / 1e6
     return fields
 
 
@@ -264,8 +290,35 @@ def serving(
                 server.process.kill()
 
 
-def matcher_command(home: Path) -> tuple[list[str], dict[str, str], str, str]:
-    return [str(MATCHER), "serve", "--port", "{port}"], matcher_env(home), "/v1/health", ENDPOINT
+def matcher_command(home: Path, workers: int = 1) -> tuple[list[str], dict[str, str], str, str]:
+    argv = [str(MATCHER), "serve", "--port", "{port}"] + (["--workers", str(workers)] if workers > 1 else [])
+    return argv, matcher_env(home), "/v1/health", ENDPOINT
+
+
+def answering_processes(server: Server, health: str, attempts: int = 16) -> set[int]:
+    """The processes (``process`` of GET /v1/health) that answered ``attempts`` new connections, 8 at a time."""
+
+    def one(_: int) -> int | None:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.port}{health}", headers={"connection": "close"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read()).get("process")
+        except OSError:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        return {pid for pid in pool.map(one, range(attempts)) if pid is not None}
+
+
+def wait_all_workers(server: Server, health: str, workers: int, timeout: float) -> None:
+    """Until each of ``workers`` processes answered (they start one after the other: until then, the first one
+    takes every connection)."""
+    deadline, seen = time.monotonic() + timeout, set[int]()
+    while len(seen) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{server.name}: {len(seen)} of {workers} workers answered within {timeout:.0f} s")
+        time.sleep(0.5)
+        seen |= answering_processes(server, health)
 
 
 def peer_command(name: str, directory: Path) -> tuple[list[str], dict[str, str], str, str]:
@@ -541,12 +594,16 @@ def part_peers(ctx: Context) -> None:
     home = ctx.home(n)
     peers = {name: ctx.peer(name, n) for name in SYSTEMS[1:]}
     ingest = {s: ctx.ingest(s, n).seconds for s in SYSTEMS}
-    commands = {"matcher": matcher_command(home)}
+    ingest["matcher-workers"] = ingest["matcher"]  # the same store
+    commands = {"matcher": matcher_command(home), "matcher-workers": matcher_command(home, WORKERS)}
     commands.update({name: peer_command(name, directory) for name, directory in peers.items()})
-    runs: dict[tuple[str, int], list[dict[str, float]]] = {(s, c): [] for s in SYSTEMS for c in (1, 8)}
-    with serving(commands, sizes.timeout_s, ctx.warm) as servers:
+    runs: dict[tuple[str, int], list[dict[str, float]]] = {(s, c): [] for s in SERVED for c in (1, 8)}
+    with serving(commands, sizes.timeout_s) as servers:
+        wait_all_workers(servers["matcher-workers"], "/v1/health", WORKERS, sizes.timeout_s)
+        for server in servers.values():
+            ctx.warm(server)
         for round_ in range(sizes.load_rounds):
-            for system in SYSTEMS:
+            for system in SERVED:
                 for concurrency in (1, 8):
                     count = bodies_needed(sizes.load_seconds, concurrency)
                     bodies = ctx.bodies.take(count)
@@ -563,42 +620,48 @@ def part_peers(ctx: Context) -> None:
     def each(system: str, concurrency: int, key: str) -> str:
         return ", ".join(f"{run[key]:.1f}" for run in runs[(system, concurrency)])
 
-    errors = {s: int(sum(run["errors"] for c in (1, 8) for run in runs[(s, c)])) for s in SYSTEMS}
-    again = [s for s in SYSTEMS if any(run["repeated"] for c in (1, 8) for run in runs[(s, c)])]
-    labels = {"matcher": "matcher", "naive": "naive (ST torch fp32 + IndexFlatIP)", "txtai": "txtai (defaults)"}
+    errors = {s: int(sum(run["errors"] for c in (1, 8) for run in runs[(s, c)])) for s in SERVED}
+    again = [s for s in SERVED if any(run["repeated"] for c in (1, 8) for run in runs[(s, c)])]
+    labels = {
+        "matcher": "matcher",
+        "matcher-workers": f"matcher, --workers {WORKERS}",
+        "naive": "naive (ST torch fp32 + IndexFlatIP)",
+        "txtai": "txtai (defaults)",
+    }
     lines = [
-        f"| at {at} | " + " | ".join(labels[s] for s in SYSTEMS) + " |",
-        "|---|" + "--:|" * len(SYSTEMS),
+        f"| at {at} | " + " | ".join(labels[s] for s in SERVED) + " |",
+        "|---|" + "--:|" * len(SERVED),
         "| ingest, s | "
         + " | ".join(
-            f"{ingest[s]:.0f}" + (" (vectors seeded)" if s == "matcher" and ctx.seeded(n) else "") for s in SYSTEMS
+            f"{ingest[s]:.0f}" + (" (vectors seeded)" if s.startswith("matcher") and ctx.seeded(n) else "")
+            for s in SERVED
         )
         + " |",
-        "| ingest, partners/s | " + " | ".join(f"{n / ingest[s]:.0f}" for s in SYSTEMS) + " |",
-        "| start-up until it answers, s | " + " | ".join(f"{start_s[s]:.0f}" for s in SYSTEMS) + " |",
+        "| ingest, partners/s | " + " | ".join(f"{n / ingest[s]:.0f}" for s in SERVED) + " |",
+        "| start-up until it answers, s | " + " | ".join(f"{start_s[s]:.0f}" for s in SERVED) + " |",
     ]
     for key, label in (
         ("p50_ms", "query p50, ms (c=1)"),
         ("p99_ms", "query p99, ms (c=1)"),
         ("rps", "requests/s (c=1)"),
     ):
-        lines.append(f"| {label} | " + " | ".join(f"{median(s, 1, key):.1f}" for s in SYSTEMS) + " |")
-    lines.append("| **requests/s (c=8)** | " + " | ".join(f"**{median(s, 8, 'rps'):.1f}**" for s in SYSTEMS) + " |")
+        lines.append(f"| {label} | " + " | ".join(f"{median(s, 1, key):.1f}" for s in SERVED) + " |")
+    lines.append("| **requests/s (c=8)** | " + " | ".join(f"**{median(s, 8, 'rps'):.1f}**" for s in SERVED) + " |")
     lines.append("| p50 / p99, ms (c=8) | " + " | ".join(
-        f"{median(s, 8, 'p50_ms'):.0f} / {median(s, 8, 'p99_ms'):.0f}" for s in SYSTEMS) + " |")  # fmt: skip
-    lines.append("| errors (all runs) | " + " | ".join(str(errors[s]) for s in SYSTEMS) + " |")
+        f"{median(s, 8, 'p50_ms'):.0f} / {median(s, 8, 'p99_ms'):.0f}" for s in SERVED) + " |")  # fmt: skip
+    lines.append("| errors (all runs) | " + " | ".join(str(errors[s]) for s in SERVED) + " |")
     lines.append("| resident memory (VmRSS after the load), MB | " + " | ".join(
-        f"{memory[s]['VmRSS']:.0f}" for s in SYSTEMS) + " |")  # fmt: skip
-    lines.append("| rounds of c=8 requests/s | " + " | ".join(each(s, 8, "rps") for s in SYSTEMS) + " |")
-    lines.append("| rounds of c=1 p50, ms | " + " | ".join(each(s, 1, "p50_ms") for s in SYSTEMS) + " |")
+        f"{memory[s]['VmRSS']:.0f}" for s in SERVED) + " |")  # fmt: skip
+    lines.append("| rounds of c=8 requests/s | " + " | ".join(each(s, 8, "rps") for s in SERVED) + " |")
+    lines.append("| rounds of c=1 p50, ms | " + " | ".join(each(s, 1, "p50_ms") for s in SERVED) + " |")
     ctx.report.tables[f"Peers: the same {at}, the same kind of queries (every text new)"] = lines
     rounds = f"median of {sizes.load_rounds} rounds of {sizes.load_seconds:g} s"
-    for peer in SYSTEMS[1:]:
-        ratio = median("matcher", 8, "rps") / median(peer, 8, "rps")
+    for ours, peer in itertools.product(("matcher", "matcher-workers"), SYSTEMS[1:]):
+        ratio = median(ours, 8, "rps") / median(peer, 8, "rps")
         ctx.report.rows.append(Row(
-            f"requests/s at concurrency 8, matcher ÷ {labels[peer]} ({at}, {rounds})",
-            f"{median('matcher', 8, 'rps'):.1f}", f"{median(peer, 8, 'rps'):.1f}", f"{ratio:.2f}x", ">= 2x",
-            verdict(ratio >= 2 and errors["matcher"] == 0)))  # fmt: skip
+            f"requests/s at concurrency 8, {labels[ours]} ÷ {labels[peer]} ({at}, {rounds})",
+            f"{median(ours, 8, 'rps'):.1f}", f"{median(peer, 8, 'rps'):.1f}", f"{ratio:.2f}x", ">= 2x",
+            verdict(ratio >= 2 and errors[ours] == 0)))  # fmt: skip
     if again:
         ctx.report.rows.append(Row(f"note: query texts were sent again in some runs of {', '.join(again)}", ""))
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import math
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -319,3 +320,60 @@ def test_memory_counts_the_stored_rows_of_shared_vectors_and_sparse_matrices() -
     assert nbytes(matrix) == 3 * 4 + 3 * 4 + 4 * 4  # data, indices (int32), indptr
     assert nbytes(np.zeros((5, 2), dtype=np.float16)) == 20
     assert 10 < rss_mb() < 100_000
+
+
+def test_a_servers_memory_counts_its_worker_processes() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from benchmarks.run import memory_mb, process_tree
+
+    alone = memory_mb(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(200_000_000); time.sleep(60)"])
+    try:
+        deadline = time.monotonic() + 30
+        while memory_mb(child.pid)["VmRSS"] < 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert child.pid in process_tree(os.getpid())
+        with_child = memory_mb(os.getpid())
+        assert with_child["VmRSS"] >= alone["VmRSS"] + 200  # the child's 200 MB bytearray (10^6-byte MB) is in
+        assert process_tree(child.pid) == [child.pid]
+    finally:
+        child.kill()
+        child.wait()
+
+
+class _Workers(BaseHTTPRequestHandler):
+    """GET /v1/health naming one of two "processes": the first answers alone until ``ready`` is set."""
+
+    ready = threading.Event()
+    turn = iter(range(1_000_000))
+
+    def do_GET(self) -> None:
+        pid = 101 if not self.ready.is_set() else 101 + next(self.turn) % 2
+        body = json.dumps({"status": "ok", "process": pid}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_benchmark_waits_until_every_worker_answers() -> None:
+    from benchmarks.run import Server, answering_processes, wait_all_workers
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Workers)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        server = Server("w", None, httpd.server_address[1], "/")  # type: ignore[arg-type]
+        assert answering_processes(server, "/v1/health") == {101}
+        with pytest.raises(RuntimeError, match="1 of 2 workers answered"):
+            wait_all_workers(server, "/v1/health", 2, timeout=1.0)
+        threading.Timer(0.5, _Workers.ready.set).start()
+        wait_all_workers(server, "/v1/health", 2, timeout=10.0)
+        assert answering_processes(server, "/v1/health") == {101, 102}
+    finally:
+        httpd.shutdown()
