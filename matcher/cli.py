@@ -162,7 +162,7 @@ def serve(
             min=1,
             max=64,
             help="Service processes sharing the port and $MATCHER_HOME, each with its own copy of the catalogue "
-            "(memory x N): a second one lets a 2-core machine use both cores (docs/scaling.md)",
+            "(memory x N): for machines with more cores than one process keeps busy (docs/scaling.md)",
         ),
     ] = 1,
 ) -> None:
