@@ -295,11 +295,12 @@ def matcher_command(home: Path, workers: int = 1) -> tuple[list[str], dict[str, 
     return argv, matcher_env(home), "/v1/health", ENDPOINT
 
 
-def answering_processes(server: Server, health: str, attempts: int = 16) -> set[int]:
-    """The processes (``process`` of GET /v1/health) that answered ``attempts`` new connections, 8 at a time."""
+def answering_processes(port: int, health: str = "/v1/health", attempts: int = 16) -> set[int]:
+    """The processes (``process`` of GET /v1/health) of the server on ``port`` that answered ``attempts`` new
+    connections, 8 at a time (one after the other, one process of several may take them all)."""
 
     def one(_: int) -> int | None:
-        request = urllib.request.Request(f"http://127.0.0.1:{server.port}{health}", headers={"connection": "close"})
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{health}", headers={"connection": "close"})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read()).get("process")
@@ -318,7 +319,7 @@ def wait_all_workers(server: Server, health: str, workers: int, timeout: float) 
         if time.monotonic() > deadline:
             raise RuntimeError(f"{server.name}: {len(seen)} of {workers} workers answered within {timeout:.0f} s")
         time.sleep(0.5)
-        seen |= answering_processes(server, health)
+        seen |= answering_processes(server.port, health)
 
 
 def peer_command(name: str, directory: Path) -> tuple[list[str], dict[str, str], str, str]:

@@ -265,9 +265,7 @@ class Matcher:
         revision = self.store.revision()
         if current is not None and revision == current.revision:
             return False
-        if max_age == 0:
-            return self.snapshots.catch_up(at_least=revision)
-        return self.snapshots.catch_up(blocking=False)
+        return self.snapshots.catch_up(at_least=revision, blocking=max_age == 0)
 
     def listen(self) -> bool:
         """On PostgreSQL, start applying each committed write as soon as it is announced (a listener thread with its

@@ -73,19 +73,15 @@ def _start(settings: Settings) -> Matcher:
     # processes starting on one $MATCHER_HOME (`matcher serve --workers N`) take turns: the first migrates, builds
     # and saves the indexes, fits the themes; the next ones load what it saved
     with exclusive(settings.home / "start.lock"):
-        return _open(settings)
-
-
-def _open(settings: Settings) -> Matcher:
-    matcher = Matcher(settings).open()
-    prepare_understanding()  # the phrase table (CLDR names, kinds, groupings): built now, not on the first request
-    if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
-        logger.info("store is empty: importing %s", settings.seed_dir)
-        learning.ingest(matcher, settings.seed_dir)
-    elif settings.ranker == "auto" and settings.auto_train and not settings.ranker_path.exists():
-        learning.train(matcher)  # data written through the API or an older version: learn from the history once
-    matcher.refresh()
-    ensure_themes(matcher)  # none saved in $MATCHER_HOME/themes.json and a small catalog: fit and save them
+        matcher = Matcher(settings).open()
+        prepare_understanding()  # the phrase table (CLDR names, kinds, groupings): built now, not on the first request
+        if settings.seed_dir is not None and matcher.store.counts()["partners"] == 0:
+            logger.info("store is empty: importing %s", settings.seed_dir)
+            learning.ingest(matcher, settings.seed_dir)
+        elif settings.ranker == "auto" and settings.auto_train and not settings.ranker_path.exists():
+            learning.train(matcher)  # data written through the API or an older version: learn from the history once
+        matcher.refresh()
+        ensure_themes(matcher)  # none saved in $MATCHER_HOME/themes.json and a small catalog: fit and save them
     matcher.listen()  # PostgreSQL: apply other replicas' writes as they are announced (polling stays the fallback)
     return matcher
 

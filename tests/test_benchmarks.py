@@ -369,11 +369,11 @@ def test_the_benchmark_waits_until_every_worker_answers() -> None:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         server = Server("w", None, httpd.server_address[1], "/")  # type: ignore[arg-type]
-        assert answering_processes(server, "/v1/health") == {101}
+        assert answering_processes(server.port) == {101}
         with pytest.raises(RuntimeError, match="1 of 2 workers answered"):
             wait_all_workers(server, "/v1/health", 2, timeout=1.0)
         threading.Timer(0.5, _Workers.ready.set).start()
         wait_all_workers(server, "/v1/health", 2, timeout=10.0)
-        assert answering_processes(server, "/v1/health") == {101, 102}
+        assert answering_processes(server.port) == {101, 102}
     finally:
         httpd.shutdown()

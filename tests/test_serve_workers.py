@@ -21,6 +21,7 @@ from typing import TypeVar
 
 import pytest
 
+from benchmarks.run import answering_processes
 from tests import served
 from tests.served import free_port
 
@@ -76,7 +77,7 @@ def workers(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
             assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
             assert time.monotonic() < deadline, "the two workers did not start in 180 s"
             time.sleep(0.3)
-            answered |= {pid for pid in parallel(lambda _: _process(port), 8) if pid is not None}
+            answered |= answering_processes(port)
         yield port, process
     finally:
         process.send_signal(signal.SIGINT)  # uvicorn stops its workers
@@ -84,14 +85,6 @@ def workers(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def _process(port: int) -> int | None:
-    try:
-        status, body = call(port, "GET", "/v1/health")
-    except OSError:
-        return None
-    return int(body["process"]) if status == 200 else None
 
 
 def test_two_workers_share_one_store_and_see_each_others_writes(

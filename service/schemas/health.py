@@ -26,8 +26,7 @@ class HealthPublic(BaseModel):
         description="Recall@10 of the partner index against exact search, measured when it was built (1.0: exact).",
     )
     ranker: RankerHealth | None = None
-    process: int | None = Field(
-        None,
+    process: int = Field(
         description="The id of the service process that answered: with `matcher serve --workers N`, tells the N "
         "processes apart (each holds its own catalogue and index).",
     )
