@@ -1,6 +1,6 @@
 """Where the resident memory of a served store goes, part by part, in process.
 
-    python -m benchmarks.memory --home /tmp/mem/cache/home-100000 [--queries 40] [--serve 20]
+    python -m benchmarks.memory --home /tmp/mem/cache/home-100000 [--queries 40] [--serve 20 [--writes]]
 
 Loads the store under ``--home`` the way ``matcher serve`` does (the steps of a full snapshot build, one after the
 other) and records the resident size (VmRSS, /proc/self/status) after each step, with the heap trimmed first so that
@@ -11,7 +11,9 @@ the objects themselves (``nbytes`` of arrays, data and indices of sparse matrice
 
 ``--serve SECONDS`` then measures what issue 16 states the goal on: ``matcher serve`` on the same store in its own
 process, free-text requests at concurrency 1 for that long (every text new), its VmRSS after, split into anonymous
-memory and mapped files (the libraries' code and data).
+memory and mapped files (the libraries' code and data). ``--writes`` adds another client rewriting partner
+descriptions of 5 to 250 words back to back meanwhile (on a copy of the store): each new text length is a new input
+shape for the encoder, and an inference runtime may keep memory per shape.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import json
+import random
+import shutil
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 MB = 1e6
+MATCHER = Path(sys.executable).parent / "matcher"
 
 
 def rss_mb() -> float:
@@ -162,18 +170,60 @@ def status_mb(pid: int) -> dict[str, float]:
     return fields
 
 
-def served(home: Path, seconds: float, workdir: Path) -> tuple[dict[str, float], dict[str, float]]:
+def served(
+    home: Path, seconds: float, workdir: Path, writes: bool = False
+) -> tuple[dict[str, float], dict[str, float]]:
     """VmRSS (and its parts) of ``matcher serve`` on ``home`` after ``seconds`` of free-text requests at
-    concurrency 1, and the load run's figures."""
-    from benchmarks.run import Bodies, bodies_needed, load, matcher_command, serving
+    concurrency 1, and the load run's figures. ``writes``: meanwhile another client rewrites partner descriptions
+    back to back (:func:`rewrite_descriptions`), on a copy of the store under ``workdir``."""
+    from benchmarks.run import Bodies, bodies_needed, load, matcher_env, serving
+    from benchmarks.writes import KEY
 
     workdir.mkdir(parents=True, exist_ok=True)
     bodies = Bodies(workdir, seed=17)
-    with serving({"matcher": matcher_command(home)}, 1800) as servers:
+    env = matcher_env(home)
+    if writes:
+        copy = workdir / "home-writes"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(home, copy)
+        env = matcher_env(copy, MATCHER_API_KEYS=KEY)
+    command = ([str(MATCHER), "serve", "--port", "{port}"], env, "/v1/health", "/v1/recommendations/collaborators")
+    with serving({"matcher": command}, 1800) as servers:
         server = servers["matcher"]
-        run = load(server.url, bodies.take(bodies_needed(seconds, 1)), 1, seconds)
+        stop, written = threading.Event(), [0]
+        writer = threading.Thread(target=rewrite_descriptions, args=(server.port, stop, written), daemon=True)
+        if writes:
+            writer.start()
+        try:
+            run = load(server.url, bodies.take(bodies_needed(seconds, 1)), 1, seconds)
+        finally:
+            stop.set()
+        if writes:
+            writer.join(timeout=300)
+            run["writes"] = written[0]
         memory = status_mb(server.process.pid)
     return memory, run
+
+
+def rewrite_descriptions(port: int, stop: threading.Event, written: list[int]) -> None:
+    """PATCH partner descriptions back to back until ``stop``: 5 to 250 words (the lengths a store's texts have,
+    each new to the encoder), the partners read from ``GET /v1/partners``."""
+    from benchmarks.synthetic import query_texts
+    from benchmarks.writes import call
+
+    status, page = call(port, "GET", "/v1/partners?limit=200")
+    if status != 200:
+        raise RuntimeError(f"GET /v1/partners answered {status}")
+    ids = [p["id"] for p in json.loads(page)["data"]]
+    words = " ".join(query_texts(400, seed=23)).split()
+    rng = random.Random(29)
+    while not stop.is_set():
+        start, n = rng.randrange(len(words) - 260), rng.randint(5, 250)
+        body = {"description": " ".join(words[start : start + n])}
+        status, answer = call(port, "PATCH", f"/v1/partners/{ids[written[0] % len(ids)]}", body)
+        if status != 200:
+            raise RuntimeError(f"PATCH answered {status}: {answer[:200]!r}")
+        written[0] += 1
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -181,15 +231,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--serve", type=float, default=0.0, help="seconds of requests to matcher serve (0: none)")
+    parser.add_argument(
+        "--writes", action="store_true", help="with --serve: partner descriptions rewritten meanwhile (on a copy)"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/matcher-memory"))
     args = parser.parse_args(argv)
     meter, parts = load_in_steps(args.home, args.queries)
     print("\n".join(report(meter, parts)), flush=True)
     if args.serve:
         del meter, parts
-        memory, run = served(args.home, args.serve, args.workdir)
+        memory, run = served(args.home, args.serve, args.workdir, args.writes)
         print(
-            f"\nmatcher serve after {run.get('requests', 0):.0f} requests in {args.serve:.0f} s (p50 "
+            f"\nmatcher serve after {run.get('requests', 0):.0f} requests and {run.get('writes', 0):.0f} writes in "
+            f"{args.serve:.0f} s (p50 "
             f"{run.get('p50_ms', float('nan')):.1f} ms): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
         )
 

@@ -186,18 +186,47 @@ def test_tokenizer_matches_sentence_transformers(embedder: SentenceTransformerEm
     assert max(lengths) == 256
 
 
-def test_short_batches_are_padded_to_a_multiple_of_16_without_moving_the_vectors(
+def test_batches_are_padded_to_a_multiple_of_16_without_moving_the_vectors(
     fast: Embedder, export_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batcher = TokenBatcher(export_onnx("packaged", export_cache))
     (_, short), (_, long) = next(batcher.batches(["ocean literacy"], 1)), next(batcher.batches([" ".join(TEXTS)], 1))
     assert short["input_ids"].shape == (1, 16) and short["attention_mask"].sum() == 4  # [CLS] ocean literacy [SEP]
-    assert long["input_ids"].shape == (1, 256)  # long batches keep their exact width
+    assert long["input_ids"].shape == (1, 256)  # truncated at the model's longest input, never padded past it
 
-    padded = fast.encode(["ocean literacy", TEXTS[3][:60]])
+    texts = ["ocean literacy", TEXTS[3][:60], " ".join(TEXTS)[:450]]  # 4, ~15 and ~90 tokens
+    padded = fast.encode(texts)
     monkeypatch.setattr(TokenBatcher, "pad_multiple", 1)
-    exact = fast.encode(["ocean literacy", TEXTS[3][:60]])
+    exact = fast.encode(texts)
     np.testing.assert_allclose(np.einsum("ij,ij->i", padded, exact), 1.0, atol=1e-3)
+
+
+def test_batch_widths_come_from_a_bounded_set_whatever_the_lengths(export_cache: Path) -> None:
+    """OpenVINO keeps compiled work per input shape: a service embedding texts of every length must see few."""
+    batcher = TokenBatcher(export_onnx("packaged", export_cache))
+    words = " ".join(TEXTS).split()
+    seen: dict[int, set[int]] = {}
+    for n in range(1, len(words) + 1):
+        for _, feed in batcher.batches([" ".join(words[:n])], 1):
+            seen.setdefault(feed["input_ids"].shape[1], set()).add(int(feed["attention_mask"].sum()))
+    assert sorted(seen) == list(range(16, 257, 16))
+    assert all(max(lengths) <= width and min(lengths) > width - 16 for width, lengths in seen.items())
+    assert len(set().union(*seen.values())) > 150  # ~200 distinct token counts fell into those sixteen widths
+
+
+def test_long_texts_go_in_smaller_batches_and_every_text_in_exactly_one(export_cache: Path) -> None:
+    """The runtime keeps buffers for the largest batch it ran: rows x width stays within the token budget."""
+    batcher = TokenBatcher(export_onnx("packaged", export_cache))
+    words = " ".join(TEXTS).split()
+    short = [" ".join(words[: 1 + i % 8]) for i in range(80)]  # 3 to ~12 tokens
+    long = [" ".join(words[: 60 + (i * 7) % (len(words) - 60)]) for i in range(60)]  # ~80 to 256 tokens
+    batches = list(batcher.batches(short + long, batch_size=32))
+    shapes = [feed["input_ids"].shape for _, feed in batches]
+    assert all(rows * width <= TokenBatcher.max_batch_tokens for rows, width in shapes)
+    assert shapes[0] == (8, 256)  # the longest first: 2048 // 256 of them
+    assert all(rows == min(32, 2048 // width) for rows, width in shapes[:-1])  # as many as fit, up to batch_size
+    assert (32, 16) in shapes  # short texts still fill batch_size
+    assert sorted(np.concatenate([rows for rows, _ in batches]).tolist()) == list(range(140))
 
 
 # --- export cache -----------------------------------------------------------------------------------------------

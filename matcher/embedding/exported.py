@@ -31,16 +31,25 @@ class TokenBatcher:
         from tokenizers import Tokenizer
 
         self.input_names = exported.input_names
+        self.max_length = exported.max_seq_length
         self.tokenizer = Tokenizer.from_file(str(exported.tokenizer_path))
 
     #: Texts tokenised (and sorted) together; bounds the memory of token objects on very large inputs.
     window = 4096
-    #: Short batches (longest text up to ``pad_short`` tokens: queries) have their width rounded up to a multiple of
-    #: ``pad_multiple`` (masked padding: the vectors do not change). The runtimes reuse work across calls of the same
-    #: input shape: a one-query request at ~30 tokens ran 4.5 ms at its exact width and 3.8 ms at the rounded one
-    #: (OpenVINO bf16, 2 threads). Long batches keep their exact width: there the padding cost ~4% of bulk speed.
+    #: Every batch's width is rounded up to a multiple of ``pad_multiple`` tokens, never past the model's longest
+    #: input (masked padding: the vectors do not change), so a runtime sees a bounded set of input shapes however
+    #: many text lengths come in. The runtimes keep compiled work per shape: a one-query request at ~30 tokens ran
+    #: 4.5 ms at its exact width and 3.8 ms at the rounded one (OpenVINO bf16, 2 threads); and OpenVINO's memory
+    #: grows with every new shape (251 widths: +759 MB on Zen4 bf16, docs/performance.md). Bulk batches pay ~5 %.
     pad_multiple = 16
-    pad_short = 64
+    #: Most token positions (rows x width) in one batch: the runtime keeps buffers sized for the largest batch it ran
+    #: (OpenVINO f32, each of 2 streams: +586 MB resident for one batch of 32 x 256 tokens, +153 MB for 8 x 256), so
+    #: long texts go in smaller batches; short ones still fill ``batch_size``.
+    max_batch_tokens = 2048
+
+    def width(self, longest: int) -> int:
+        """The padded width of a batch whose longest text has ``longest`` tokens."""
+        return max(longest, min(-(-longest // self.pad_multiple) * self.pad_multiple, self.max_length))
 
     def batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
         for offset in range(0, len(texts), self.window):
@@ -52,10 +61,11 @@ class TokenBatcher:
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(-lengths, kind="stable")
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            longest = int(lengths[rows].max())
-            width = -(-longest // self.pad_multiple) * self.pad_multiple if longest <= self.pad_short else longest
+        start = 0
+        while start < len(order):
+            width = self.width(int(lengths[order[start]]))  # the longest of the rest: they are sorted
+            rows = order[start : start + max(1, min(batch_size, self.max_batch_tokens // width))]
+            start += len(rows)
             feed = {name: np.zeros((len(rows), width), dtype=np.int64) for name in self.input_names}
             for i, row in enumerate(rows):
                 encoding, n = encodings[row], lengths[row]
@@ -138,13 +148,17 @@ class ExportedEmbedder(ABC):
             return out
         self.load()
         with self._lock if self.serial else contextlib.nullcontext():
-            batches: Any = self.batcher_.batches(texts, batch_size)
+            progress = None
             if show_progress:
                 from tqdm.auto import tqdm
 
-                batches = tqdm(batches, total=-(-len(texts) // batch_size), desc=f"Embedding ({self.name})")
-            for rows, feed in batches:
+                progress = tqdm(total=len(texts), unit="text", desc=f"Embedding ({self.name})")
+            for rows, feed in self.batcher_.batches(texts, batch_size):
                 out[rows] = self._infer(feed)
+                if progress is not None:
+                    progress.update(len(rows))
+            if progress is not None:
+                progress.close()
         return normalize_rows(out)
 
     @abstractmethod
