@@ -19,8 +19,6 @@ shape for the encoder, and an inference runtime may keep memory per shape.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import json
 import random
 import shutil
@@ -38,8 +36,9 @@ MATCHER = Path(sys.executable).parent / "matcher"
 
 def rss_mb() -> float:
     """The resident size of this process now, after returning freed heap memory to the OS (glibc)."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    from matcher import heap
+
+    heap.trim()
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024 / MB

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from matcher import heap
 from matcher.errors import UnknownIdError
 from matcher.io.importer import ImportValidationError, read_directory
 from matcher.settings import Settings, setup_logging
@@ -171,6 +172,7 @@ def serve(
 
     settings = Settings().serving()  # a bad setting fails here, before any process starts
     setup_logging(settings)
+    heap.limit_arenas()  # before any thread starts; the worker processes inherit it
     # every process builds its settings from the environment (service.app.served_app): pass the options there
     if seed is not None:
         os.environ["MATCHER_SEED_DIR"] = str(seed)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from matcher import heap
 from matcher.catalog import Catalog, VectorLookup
 from matcher.domain import content_hash, lead_of
 from matcher.embedding.base import Embedder
@@ -47,17 +48,6 @@ def create_embedder(settings: Settings) -> Embedder:
     return create(
         settings.embedding_backend, settings.model, settings.home / "models", settings.threads, settings.encoders
     )
-
-
-def _trim_heap() -> None:
-    """Return freed heap memory to the OS (glibc ``malloc_trim``): a rebuild frees the previous snapshot and the
-    store's row objects, ~100 MB at 100k partners that would otherwise stay in the resident size."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +222,7 @@ class Matcher:
         the new snapshot replaces the old one in a single assignment."""
         if at_least is None:
             self.snapshots.rebuild()
-            _trim_heap()
+            heap.trim()
         else:
             self.snapshots.catch_up(at_least=at_least)
         self._checked_at = time.monotonic()  # it has just looked at the store
