@@ -225,7 +225,8 @@ def test_long_texts_go_in_smaller_batches_and_every_text_in_exactly_one(export_c
     assert all(rows * width <= TokenBatcher.max_batch_tokens for rows, width in shapes)
     assert shapes[0] == (8, 256)  # the longest first: 2048 // 256 of them
     assert all(rows == min(32, 2048 // width) for rows, width in shapes[:-1])  # as many as fit, up to batch_size
-    assert (32, 16) in shapes  # short texts still fill batch_size
+    assert any(rows == 32 and width < 16 for rows, width in shapes)  # short texts still fill batch_size
+    assert any(width % 16 for _, width in shapes)  # a bulk call keeps exact widths (padding would cost speed)
     assert sorted(np.concatenate([rows for rows, _ in batches]).tolist()) == list(range(140))
 
 

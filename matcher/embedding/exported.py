@@ -36,34 +36,41 @@ class TokenBatcher:
 
     #: Texts tokenised (and sorted) together; bounds the memory of token objects on very large inputs.
     window = 4096
-    #: Every batch's width is rounded up to a multiple of ``pad_multiple`` tokens, never past the model's longest
-    #: input (masked padding: the vectors do not change), so a runtime sees a bounded set of input shapes however
-    #: many text lengths come in. The runtimes keep compiled work per shape: a one-query request at ~30 tokens ran
-    #: 4.5 ms at its exact width and 3.8 ms at the rounded one (OpenVINO bf16, 2 threads); and OpenVINO's memory
-    #: grows with every new shape (251 widths: +759 MB on Zen4 bf16, docs/performance.md). Bulk batches pay ~5 %.
+    #: A call of fewer than ``bulk_from`` texts (a query, the queries coalesced at once, a write) has each batch's
+    #: width rounded up to a multiple of ``pad_multiple`` tokens, never past the model's longest input (masked
+    #: padding: the vectors do not change), so a service sees a bounded set of input shapes however many text lengths
+    #: come in. The runtimes keep compiled work per shape: a one-query request at ~30 tokens ran 4.5 ms at its exact
+    #: width and 3.8 ms at the rounded one (OpenVINO bf16, 2 threads), and OpenVINO's memory grows with every new
+    #: shape (251 widths: +759 MB on Zen4 bf16, docs/performance.md). Bulk calls keep exact widths: padding ~70-token
+    #: descriptions to a multiple of 16 cost ~10 % of ingest speed.
     pad_multiple = 16
+    bulk_from = 16
     #: Most token positions (rows x width) in one batch: the runtime keeps buffers sized for the largest batch it ran
     #: (OpenVINO f32, each of 2 streams: +586 MB resident for one batch of 32 x 256 tokens, +153 MB for 8 x 256), so
     #: long texts go in smaller batches; short ones still fill ``batch_size``.
     max_batch_tokens = 2048
 
-    def width(self, longest: int) -> int:
-        """The padded width of a batch whose longest text has ``longest`` tokens."""
+    def width(self, longest: int, bulk: bool = False) -> int:
+        """The width of a batch whose longest text has ``longest`` tokens (``bulk``: of a bulk call)."""
+        if bulk:
+            return longest
         return max(longest, min(-(-longest // self.pad_multiple) * self.pad_multiple, self.max_length))
 
     def batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
         for offset in range(0, len(texts), self.window):
             chunk = [str(text) for text in texts[offset : offset + self.window]]
-            for rows, feed in self._window_batches(chunk, batch_size):
+            for rows, feed in self._window_batches(chunk, batch_size, bulk=len(texts) >= self.bulk_from):
                 yield rows + offset, feed
 
-    def _window_batches(self, texts: list[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+    def _window_batches(
+        self, texts: list[str], batch_size: int, bulk: bool
+    ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(-lengths, kind="stable")
         start = 0
         while start < len(order):
-            width = self.width(int(lengths[order[start]]))  # the longest of the rest: they are sorted
+            width = self.width(int(lengths[order[start]]), bulk)  # the longest of the rest: they are sorted
             rows = order[start : start + max(1, min(batch_size, self.max_batch_tokens // width))]
             start += len(rows)
             feed = {name: np.zeros((len(rows), width), dtype=np.int64) for name in self.input_names}
