@@ -55,7 +55,9 @@ class Settings(BaseSettings):
         "the memory, -144 MB at 100k partners, a wider search beam for the same recall) or 'flat' (float32); an index "
         "of another storage is rebuilt (docs/performance.md).",
     )
-    batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
+    batch_size: int = Field(
+        32, ge=1, le=1024, description="Most texts per embedding batch (long texts go fewer at a time: 2,048 tokens)."
+    )
     threads: int | None = Field(
         None,
         ge=1,
