@@ -19,19 +19,19 @@ shape for the encoder, and an inference runtime may keep memory per shape.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MB = 1e6
-MATCHER = Path(sys.executable).parent / "matcher"
 
 
 def rss_mb() -> float:
@@ -174,55 +174,62 @@ def served(
 ) -> tuple[dict[str, float], dict[str, float]]:
     """VmRSS (and its parts) of ``matcher serve`` on ``home`` after ``seconds`` of free-text requests at
     concurrency 1, and the load run's figures. ``writes``: meanwhile another client rewrites partner descriptions
-    back to back (:func:`rewrite_descriptions`), on a copy of the store under ``workdir``."""
-    from benchmarks.run import Bodies, bodies_needed, load, matcher_env, serving
-    from benchmarks.writes import KEY
+    back to back (:func:`benchmarks.writes.burst` with :func:`varied_description`), on a copy of the store under
+    ``workdir``; ``writes`` in the figures counts those answered."""
+    from benchmarks.run import Bodies, bodies_needed, load, matcher_command, serving
+    from benchmarks.writes import KEY, burst
 
     workdir.mkdir(parents=True, exist_ok=True)
     bodies = Bodies(workdir, seed=17)
-    env = matcher_env(home)
-    if writes:
+    if writes:  # the rewrites change the store: not the one measured next time
         copy = workdir / "home-writes"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(home, copy)
-        env = matcher_env(copy, MATCHER_API_KEYS=KEY)
-    command = ([str(MATCHER), "serve", "--port", "{port}"], env, "/v1/health", "/v1/recommendations/collaborators")
-    with serving({"matcher": command}, 1800) as servers:
+        home = copy
+    argv, env, health, path = matcher_command(home)
+    env["MATCHER_API_KEYS"] = KEY
+    with serving({"matcher": (argv, env, health, path)}, 1800) as servers, ThreadPoolExecutor(1) as pool:
         server = servers["matcher"]
-        stop, written = threading.Event(), [0]
-        writer = threading.Thread(target=rewrite_descriptions, args=(server.port, stop, written), daemon=True)
+        stop, done = threading.Event(), list[float]()
+        writer = None
         if writes:
-            writer.start()
+            ids = partner_ids(server.port)
+            writer = pool.submit(burst, server.port, "text", ids, "", stop, done, varied_description)
         try:
             run = load(server.url, bodies.take(bodies_needed(seconds, 1)), 1, seconds)
         finally:
             stop.set()
-        if writes:
-            writer.join(timeout=300)
-            run["writes"] = written[0]
+        if writer is not None:
+            writer.result()  # its error, if it failed
+            run["writes"] = len(done)
         memory = status_mb(server.process.pid)
     return memory, run
 
 
-def rewrite_descriptions(port: int, stop: threading.Event, written: list[int]) -> None:
-    """PATCH partner descriptions back to back until ``stop``: 5 to 250 words (the lengths a store's texts have,
-    each new to the encoder), the partners read from ``GET /v1/partners``."""
-    from benchmarks.synthetic import query_texts
+def partner_ids(port: int, limit: int = 200) -> list[str]:
+    """The first ``limit`` partners' ids, from ``GET /v1/partners``."""
     from benchmarks.writes import call
 
-    status, page = call(port, "GET", "/v1/partners?limit=200")
+    status, page = call(port, "GET", f"/v1/partners?limit={limit}")
     if status != 200:
         raise RuntimeError(f"GET /v1/partners answered {status}")
-    ids = [p["id"] for p in json.loads(page)["data"]]
-    words = " ".join(query_texts(400, seed=23)).split()
-    rng = random.Random(29)
-    while not stop.is_set():
-        start, n = rng.randrange(len(words) - 260), rng.randint(5, 250)
-        body = {"description": " ".join(words[start : start + n])}
-        status, answer = call(port, "PATCH", f"/v1/partners/{ids[written[0] % len(ids)]}", body)
-        if status != 200:
-            raise RuntimeError(f"PATCH answered {status}: {answer[:200]!r}")
-        written[0] += 1
+    return [p["id"] for p in json.loads(page)["data"]]
+
+
+@functools.cache
+def vocabulary() -> list[str]:
+    from benchmarks.synthetic import query_texts
+
+    return " ".join(query_texts(400, seed=23)).split()
+
+
+def varied_description(n: int) -> str:
+    """The ``n``-th rewritten description: 5 to 250 words of the synthetic queries' vocabulary (the lengths a
+    store's texts have, so each is a new input length to the encoder)."""
+    rng, words = random.Random(n), vocabulary()
+    count = rng.randint(5, 250)
+    start = rng.randrange(len(words) - count)
+    return " ".join(words[start : start + count])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -175,15 +175,21 @@ def loadgen(url: str, bodies: Path, seconds: float) -> dict[str, float]:
 
 
 def burst(
-    port: int, kind: str, partner_ids: list[str], project_id: str, stop: threading.Event, done: list[float]
+    port: int,
+    kind: str,
+    partner_ids: list[str],
+    project_id: str,
+    stop: threading.Event,
+    done: list[float],
+    description: Callable[[int], str] = "Burst text number {}.".format,
 ) -> None:
-    """Back-to-back writes until ``stop`` (at most 20,000): ``text`` PATCHes a description (a text to embed),
-    ``links`` adds a partner to a project and removes it again (no text to embed)."""
+    """Back-to-back writes until ``stop`` (at most 20,000): ``text`` PATCHes a description (a text to embed, the
+    ``n``-th from ``description``), ``links`` adds a partner to a project and removes it again (no text to embed)."""
     n = 0
     while not stop.is_set() and n < 20_000:
         target = partner_ids[(n * 7) % len(partner_ids)]
         if kind == "text":
-            ms, status = timed(port, "PATCH", f"/v1/partners/{target}", {"description": f"Burst text number {n}."})
+            ms, status = timed(port, "PATCH", f"/v1/partners/{target}", {"description": description(n)})
         elif n % 2 == 0:
             ms, status = timed(port, "POST", f"/v1/projects/{project_id}/members", {"partner_id": target})
         else:

@@ -377,3 +377,13 @@ def test_the_benchmark_waits_until_every_worker_answers() -> None:
         assert answering_processes(server.port) == {101, 102}
     finally:
         httpd.shutdown()
+
+
+def test_the_memory_benchmarks_rewrites_are_many_lengths_and_repeatable() -> None:
+    """benchmarks.memory --writes: each rewrite a new input length for the encoder, the same text for the same n."""
+    from benchmarks.memory import varied_description
+
+    lengths = [len(varied_description(n).split()) for n in range(200)]
+    assert min(lengths) >= 5 and max(lengths) <= 250
+    assert len(set(lengths)) > 100 and max(lengths) > 200 and min(lengths) < 30
+    assert varied_description(7) == varied_description(7) != varied_description(8)

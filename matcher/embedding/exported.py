@@ -57,9 +57,10 @@ class TokenBatcher:
         return max(longest, min(-(-longest // self.pad_multiple) * self.pad_multiple, self.max_length))
 
     def batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+        bulk = len(texts) >= self.bulk_from
         for offset in range(0, len(texts), self.window):
             chunk = [str(text) for text in texts[offset : offset + self.window]]
-            for rows, feed in self._window_batches(chunk, batch_size, bulk=len(texts) >= self.bulk_from):
+            for rows, feed in self._window_batches(chunk, batch_size, bulk):
                 yield rows + offset, feed
 
     def _window_batches(
