@@ -1,6 +1,7 @@
 """Where the resident memory of a served store goes, part by part, in process.
 
     python -m benchmarks.memory --home /tmp/mem/cache/home-100000 [--queries 40] [--serve 20 [--writes]]
+    python -m benchmarks.memory --home H --queries 0 --serve 300 --varied --concurrency 8 --samples 10
 
 Loads the store under ``--home`` the way ``matcher serve`` does (the steps of a full snapshot build, one after the
 other) and records the resident size (VmRSS, /proc/self/status) after each step, with the heap trimmed first so that
@@ -13,7 +14,10 @@ the objects themselves (``nbytes`` of arrays, data and indices of sparse matrice
 process, free-text requests at concurrency 1 for that long (every text new), its VmRSS after, split into anonymous
 memory and mapped files (the libraries' code and data). ``--writes`` adds another client rewriting partner
 descriptions of 5 to 250 words back to back meanwhile (on a copy of the store): each new text length is a new input
-shape for the encoder, and an inference runtime may keep memory per shape.
+shape for the encoder, and an inference runtime may keep memory per shape. ``--varied`` makes the queries themselves
+5 to 250 words long (every text new), ``--concurrency`` sets how many are in flight (so how many the service batches
+together: each batch's texts x tokens is a shape), and ``--samples N`` reads VmRSS N times during the run (a soak:
+does it level off?).
 """
 
 from __future__ import annotations
@@ -170,12 +174,22 @@ def status_mb(pid: int) -> dict[str, float]:
 
 
 def served(
-    home: Path, seconds: float, workdir: Path, writes: bool = False
+    home: Path,
+    seconds: float,
+    workdir: Path,
+    writes: bool = False,
+    *,
+    varied: bool = False,
+    concurrency: int = 1,
+    samples: int = 1,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """VmRSS (and its parts) of ``matcher serve`` on ``home`` after ``seconds`` of free-text requests at
-    concurrency 1, and the load run's figures. ``writes``: meanwhile another client rewrites partner descriptions
+    ``concurrency``, and the load run's figures. ``writes``: meanwhile another client rewrites partner descriptions
     back to back (:func:`benchmarks.writes.burst` with :func:`varied_description`), on a copy of the store under
-    ``workdir``; ``writes`` in the figures counts those answered."""
+    ``workdir``; ``writes`` in the figures counts those answered. ``varied``: the query texts are
+    :func:`varied_description` texts (5-250 words) instead of the synthetic queries. ``samples``: the run is cut into
+    that many equal load runs, VmRSS read after each (the figures' ``vmrss_<i>``, MB; the load figures are the
+    last run's, ``requests`` their sum)."""
     from benchmarks.run import Bodies, bodies_needed, load, matcher_command, serving
     from benchmarks.writes import KEY, burst
 
@@ -195,10 +209,22 @@ def served(
         if writes:
             ids = partner_ids(server.port)
             writer = pool.submit(burst, server.port, "text", ids, "", stop, done, varied_description)
+        run: dict[str, float] = {}
+        trajectory: dict[str, float] = {"requests": 0.0}
         try:
-            run = load(server.url, bodies.take(bodies_needed(seconds, 1)), 1, seconds)
+            for i in range(samples):
+                n = bodies_needed(seconds / samples, concurrency)
+                if varied:  # numbered past the writer's texts: a query never repeats a rewritten description
+                    texts = [varied_description(1_000_000 + i * n + j) for j in range(n)]
+                    batch = bodies.write([{"text": t, "k": 10} for t in texts])
+                else:
+                    batch = bodies.take(n)
+                run = load(server.url, batch, concurrency, seconds / samples)
+                trajectory["requests"] += run.get("requests", 0)
+                trajectory[f"vmrss_{i + 1}"] = status_mb(server.process.pid)["VmRSS"]
         finally:
             stop.set()
+        run |= trajectory
         if writer is not None:
             writer.result()  # its error, if it failed
             run["writes"] = len(done)
@@ -240,18 +266,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--writes", action="store_true", help="with --serve: partner descriptions rewritten meanwhile (on a copy)"
     )
+    parser.add_argument("--varied", action="store_true", help="with --serve: queries of 5-250 words")
+    parser.add_argument("--concurrency", type=int, default=1, help="with --serve: requests in flight")
+    parser.add_argument("--samples", type=int, default=1, help="with --serve: VmRSS read this many times")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/matcher-memory"))
+    parser.add_argument("--only-serve", action="store_true", help="skip the in-process steps")
     args = parser.parse_args(argv)
-    meter, parts = load_in_steps(args.home, args.queries)
-    print("\n".join(report(meter, parts)), flush=True)
-    if args.serve:
+    if not args.only_serve:
+        meter, parts = load_in_steps(args.home, args.queries)
+        print("\n".join(report(meter, parts)), flush=True)
         del meter, parts
-        memory, run = served(args.home, args.serve, args.workdir, args.writes)
+    if args.serve:
+        memory, run = served(
+            args.home, args.serve, args.workdir, args.writes,
+            varied=args.varied, concurrency=args.concurrency, samples=args.samples,
+        )  # fmt: skip
         print(
             f"\nmatcher serve after {run.get('requests', 0):.0f} requests and {run.get('writes', 0):.0f} writes in "
-            f"{args.serve:.0f} s (p50 "
+            f"{args.serve:.0f} s at concurrency {args.concurrency} (p50 of the last {args.serve / args.samples:.0f} s "
             f"{run.get('p50_ms', float('nan')):.1f} ms): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
         )
+        if args.samples > 1:
+            step = args.serve / args.samples
+            print("VmRSS during the run, MB: " + ", ".join(
+                f"{(i + 1) * step:.0f} s {run[f'vmrss_{i + 1}']:.0f}" for i in range(args.samples)
+            ))  # fmt: skip
 
 
 if __name__ == "__main__":

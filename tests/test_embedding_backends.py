@@ -320,6 +320,88 @@ def test_openvino_serving_runs_two_calls_side_by_side_with_the_same_vectors(expo
         OpenVINOEmbedder(streams=0)
 
 
+#: Runs in a process of its own: the resident size after 150 and after 400 new input shapes (one text of 8 to 207
+#: tokens, then two texts), the kernels and buffers of the largest already made. Arguments: the export cache, then
+#: ``runtime_cache`` ("none" or an int).
+SHAPES_SCRIPT = """
+import ctypes, json, sys
+from pathlib import Path
+import numpy as np
+from matcher.embedding.openvino import OpenVINOEmbedder
+
+cap = None if sys.argv[2] == "none" else int(sys.argv[2])
+embedder = OpenVINOEmbedder(precision="f32", cache_dir=Path(sys.argv[1]), threads=1, runtime_cache=cap).load()
+
+def resident_mb():
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+
+shapes = [(rows, width) for rows in (1, 2) for width in range(8, 208)]
+sizes = []
+for count, (rows, width) in enumerate([(2, 257)] + shapes):
+    embedder._infer({name: np.ones((rows, width), dtype=np.int64) for name in embedder.batcher_.input_names})
+    if count in (150, 400):
+        sizes.append(resident_mb())
+print(json.dumps(sizes))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmRSS from /proc (Linux)")
+def test_openvino_memory_levels_off_however_many_input_shapes_it_meets(export_cache: Path) -> None:
+    """OpenVINO's CPU plugin keeps compiled kernels per input shape, 5,000 entries by default: a service's memory
+    grew ~1.6-2.5 MB with every new (texts, tokens) shape for good. With the matcher's cap it levels off: from the
+    150th to the 400th new shape it grows by less than a third of what the uncapped runtime adds (both processes
+    side by side)."""
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("openvino")
+    from matcher.embedding.openvino import RUNTIME_CACHE
+
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SHAPES_SCRIPT, str(export_cache), cap], stdout=subprocess.PIPE, text=True
+        )
+        for cap in ("none", str(RUNTIME_CACHE))
+    ]
+    growth = []
+    for run in runs:
+        out, _ = run.communicate(timeout=600)
+        assert run.returncode == 0
+        at_150, at_400 = json.loads(out.splitlines()[-1])
+        growth.append(at_400 - at_150)
+    uncapped, capped = growth
+    assert uncapped > 250 * 0.8, uncapped  # >= 0.8 MB a shape without the cap
+    assert capped < uncapped / 3, (capped, uncapped)  # measured 80 against 393 MB (Intel Xeon, AMX)
+
+
+def test_openvino_runtime_cache_keeps_the_vectors_and_checks_its_value(export_cache: Path) -> None:
+    pytest.importorskip("openvino")
+    from matcher.embedding.openvino import RUNTIME_CACHE_KEY, OpenVINOEmbedder
+
+    capped = OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1, runtime_cache=0).load()
+    default = OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1, runtime_cache=None).load()
+    np.testing.assert_array_equal(capped.encode(TEXTS[:5]), default.encode(TEXTS[:5]))
+    assert RUNTIME_CACHE_KEY == "CPU_RUNTIME_CACHE_CAPACITY"
+    with pytest.raises(ValueError, match="runtime_cache must be >= 0 or None, got -1"):
+        OpenVINOEmbedder(runtime_cache=-1)
+
+
+def test_openvino_compiles_without_the_cap_when_the_runtime_refuses_it(
+    export_cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The key is the CPU plugin's own, not one of ``ov.properties``: a release that refuses it still embeds."""
+    pytest.importorskip("openvino")
+    from matcher.embedding import openvino as ov_module
+
+    monkeypatch.setattr(ov_module, "RUNTIME_CACHE_KEY", "MATCHER_NO_SUCH_PROPERTY")
+    with caplog.at_level(logging.WARNING, logger="matcher.embedding.openvino"):
+        embedder = ov_module.OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1).load()
+    assert "OpenVINO refused MATCHER_NO_SUCH_PROPERTY=100" in caplog.text
+    assert embedder.encode(TEXTS[:2]).shape == (2, 384)
+
+
 def test_unknown_backend_lists_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="use one of: auto, torch, onnx, onnx-int8, openvino, openvino-f32"):
         create_embedder("cuda")  # type: ignore[arg-type]

@@ -16,6 +16,14 @@ logger = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'openvino>=2024.4'"
 
+#: The CPU plugin's setting for its cache of compiled kernels and their buffers, kept per input shape.
+RUNTIME_CACHE_KEY = "CPU_RUNTIME_CACHE_CAPACITY"
+#: Entries kept in that cache. OpenVINO's default (5,000) never binds for one model, so every new (texts, tokens)
+#: shape a service meets adds ~2-5 MB for good: MiniLM bf16 on one inference request grew +677 MB after 254
+#: widths of one text, +2,371 MB after ~960 shapes; with 0-100 entries it levelled off at 420-500 MB (the
+#: buffers of the largest batch) (docs/performance.md, 2026-12-02, Intel Xeon with AMX).
+RUNTIME_CACHE = 100
+
 
 def cpu_supports_bf16() -> bool:
     """True when OpenVINO can run bf16 natively on this CPU (AVX512-BF16 or AMX); False without openvino."""
@@ -35,6 +43,10 @@ class OpenVINOEmbedder(ExportedEmbedder):
 
     ``precision="bf16"`` sets ``INFERENCE_PRECISION_HINT=bf16`` (weights and activations in bfloat16, accumulation
     in fp32); on real texts its vectors keep a mean cosine of ~0.9999 to torch fp32. Compiling takes ~0.3 s.
+
+    ``runtime_cache`` bounds the CPU plugin's cache of compiled kernels, which holds entries per input shape
+    (OpenVINO's ``CPU_RUNTIME_CACHE_CAPACITY``; its own default, 5,000 entries, keeps a service's memory growing
+    with every new (texts, tokens) shape it meets: see :data:`RUNTIME_CACHE`). ``None`` keeps OpenVINO's default.
     """
 
     backend = "openvino"
@@ -48,13 +60,17 @@ class OpenVINOEmbedder(ExportedEmbedder):
         cache_dir: Path | None = None,
         threads: int | None = None,
         streams: int = 2,
+        runtime_cache: int | None = RUNTIME_CACHE,
     ) -> None:
         if precision not in ("bf16", "f32"):
             raise ValueError(f"OpenVINOEmbedder precision must be 'bf16' or 'f32', got {precision!r}.")
         if streams < 1:
             raise ValueError(f"OpenVINOEmbedder streams must be >= 1, got {streams}.")
+        if runtime_cache is not None and runtime_cache < 0:
+            raise ValueError(f"OpenVINOEmbedder runtime_cache must be >= 0 or None, got {runtime_cache}.")
         super().__init__(model, precision=precision, cache_dir=cache_dir, threads=threads)
         self.streams = streams if threads else 1
+        self.runtime_cache = runtime_cache
 
     def _export(self) -> ExportedModel:
         return export_onnx(self.model, self.cache_dir)
@@ -80,7 +96,20 @@ class OpenVINOEmbedder(ExportedEmbedder):
         else:
             config["PERFORMANCE_HINT"] = "LATENCY"
         self.requests_: queue.SimpleQueue[Any] = queue.SimpleQueue()  # idle inference requests, made on demand
-        return core.compile_model(str(exported.onnx_path), "CPU", config)
+        if self.runtime_cache is None:
+            return core.compile_model(str(exported.onnx_path), "CPU", config)
+        try:
+            return core.compile_model(str(exported.onnx_path), "CPU", config | {RUNTIME_CACHE_KEY: self.runtime_cache})
+        except RuntimeError as exc:  # the key is the CPU plugin's own (not in ov.properties): a release may drop it
+            logger.warning(
+                "OpenVINO refused %s=%d (%s); compiling %s with its default cache, whose memory grows with every "
+                "new input shape.",
+                RUNTIME_CACHE_KEY,
+                self.runtime_cache,
+                str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__,
+                self.name,
+            )
+            return core.compile_model(str(exported.onnx_path), "CPU", config)
 
     def _infer(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         try:
