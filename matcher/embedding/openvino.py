@@ -21,7 +21,9 @@ RUNTIME_CACHE_KEY = "CPU_RUNTIME_CACHE_CAPACITY"
 #: Entries kept in that cache. OpenVINO's default (5,000) never binds for one model, so every new (texts, tokens)
 #: shape a service meets adds ~2-5 MB for good: MiniLM bf16 on one inference request grew +677 MB after 254
 #: widths of one text, +2,371 MB after ~960 shapes; with 0-100 entries it levelled off at 420-500 MB (the
-#: buffers of the largest batch) (docs/performance.md, 2026-12-02, Intel Xeon with AMX).
+#: buffers of the largest batch). 100 keeps the speed of the default on the queries' few shapes; with ~128 shapes in
+#: rotation (long queries of every length at concurrency 8) evictions cost ~4-6 % (docs/performance.md, 2026-12-02,
+#: Intel Xeon with AMX).
 RUNTIME_CACHE = 100
 
 
