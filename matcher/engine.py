@@ -46,7 +46,12 @@ def create_embedder(settings: Settings) -> Embedder:
     from matcher.embedding.factory import create_embedder as create
 
     return create(
-        settings.embedding_backend, settings.model, settings.home / "models", settings.threads, settings.encoders
+        settings.embedding_backend,
+        settings.model,
+        settings.home / "models",
+        settings.threads,
+        settings.encoders,
+        kernel_cache=settings.openvino_kernel_cache,
     )
 
 

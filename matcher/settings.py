@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from matcher.embedding.openvino import RUNTIME_CACHE
 from matcher.index.factory import AUTO_THRESHOLD
 from matcher.index.hnsw import Storage
 
@@ -57,6 +58,13 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(
         32, ge=1, le=1024, description="Most texts per embedding batch (long texts go fewer at a time: 2,048 tokens)."
+    )
+    openvino_kernel_cache: int = Field(
+        RUNTIME_CACHE,
+        ge=0,
+        description="Entries of OpenVINO's cache of kernels compiled per input shape (its CPU_RUNTIME_CACHE_CAPACITY): "
+        "more keeps more shapes' kernels (a little faster on queries of every length at high concurrency) and more "
+        "memory, ~2 MB a shape; 5000 is OpenVINO's own default, which never fills (docs/performance.md).",
     )
     threads: int | None = Field(
         None,

