@@ -120,9 +120,11 @@ def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: l
 def load(home: Path) -> tuple[Recommender, Callable[[list[str]], np.ndarray], Matcher]:
     """The served recommender of the store under ``home`` (with the threads of ``matcher serve``:
     :meth:`Settings.serving`) and its embedder without the query cache."""
-    from matcher.settings import Settings
+    from matcher.settings import Settings, limit_thread_pools
 
-    matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
+    settings = Settings(home=home, database_url=None).serving()
+    limit_thread_pools(settings)  # one BLAS thread, as in the served process (two spun on every product here before)
+    matcher = Matcher(settings).open()
     recommender = matcher.recommender
     cache = matcher.query_cache
     inner = cache.embedder if cache is not None else matcher.embedder

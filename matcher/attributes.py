@@ -48,6 +48,8 @@ class PartnerAttributes:
     popularity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     recency: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     region_codes: dict[str, int] = field(default_factory=dict)
+    #: the language each partner's text is written in (ISO 639-1, "" when unclear; :func:`written_languages`)
+    written: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     def __len__(self) -> int:
         return len(self.country)
@@ -85,6 +87,15 @@ class PartnerAttributes:
         return np.bitwise_count(self.sdgs[rows] & np.int32(sdg_bits(goals))).astype(np.int32)
 
 
+def written_languages(partners: Iterable[Partner]) -> np.ndarray:
+    """The language of each partner's text (:func:`~matcher.understand.written_language`; "" when unclear), detected
+    once per text when a catalogue is built or patched: ~26 us a text, which every request's cross-language features
+    would otherwise pay for each candidate not seen before (docs/performance.md)."""
+    from matcher.understand import written_language
+
+    return np.array([written_language(p.text) or "" for p in partners], dtype=object)
+
+
 def partner_attributes(
     partners: Sequence[Partner], regions: Sequence[str | None], popularity: np.ndarray, last_active: np.ndarray
 ) -> PartnerAttributes:
@@ -108,6 +119,7 @@ def partner_attributes(
         popularity=pop,
         recency=recency,
         region_codes=region_codes,
+        written=written_languages(partners),
     )
 
 
@@ -141,6 +153,8 @@ def patch_attributes(
     country, kind, sdgs, region = (a[gather] if len(a) else np.zeros(len(partners), np.int32) for a in (
         old.country, old.kind, old.sdgs, old.region))  # fmt: skip
     changed = sorted(rows)
+    written = old.written[gather] if len(old.written) else np.full(len(partners), "", dtype=object)
+    written[changed] = written_languages([partners[row] for row in changed])
     for row in changed:
         partner = partners[row]
         country[row] = country_codes.setdefault(partner.country, len(country_codes) + 1) if partner.country else 0
@@ -180,4 +194,5 @@ def patch_attributes(
         popularity=pop,
         recency=recency,
         region_codes=region_codes,
+        written=written,
     )

@@ -22,7 +22,6 @@ from matcher.embedding.base import normalize_rows
 from matcher.lexical import LexicalModel, PatchedLexical, column_scores
 from matcher.rows import VectorRows
 from matcher.sparse_rows import spans
-from matcher.understand import written_language
 from matcher.vocab import region_of
 
 VectorLookup = Callable[[Sequence[str]], np.ndarray]
@@ -69,20 +68,11 @@ class Catalog:
     tie_pairs: tuple[tuple[str, str], ...] = ()
     #: projects x terms, TF-IDF of each project's text in the partners' vocabulary (unit rows)
     project_terms: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0), dtype=np.float32))
-    #: row -> detected language of the partner's text, filled lazily (:meth:`text_languages`)
-    language_cache: dict[int, str] = field(default_factory=dict, repr=False)
 
     def text_languages(self, rows: np.ndarray) -> np.ndarray:
-        """The language each partner's text is written in (ISO 639-1, "" when unclear), detected on first use and
-        kept for the catalogue's life (cheap: stop-word votes; only the rows that a query scores)."""
-        known = self.language_cache
-        positions = np.asarray(rows, dtype=np.int64).tolist()
-        out = list(map(known.get, positions))
-        for i, language in enumerate(out):
-            if language is None:
-                row = positions[i]
-                out[i] = known[row] = written_language(self.partners[row].text) or ""
-        return np.asarray(out, dtype=object)
+        """The language each partner's text is written in (ISO 639-1, "" when unclear), as detected when the
+        catalogue was built or patched (:attr:`~matcher.attributes.PartnerAttributes.written`)."""
+        return self.attributes.written[np.asarray(rows, dtype=np.int64)]
 
     @property
     def partners(self) -> list[Partner]:

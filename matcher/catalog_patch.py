@@ -292,19 +292,6 @@ def patch_catalog(
         )
     if projects.changed or projects.moved:
         catalog.project_terms = _patch_terms(old.project_terms, projects, catalog.lexical.transform_documents)
-    changed_rows = set(partners.text_changed)
-    if not partners.moved and not changed_rows:  # the same texts on the same rows: one cache for both
-        catalog.language_cache = old.language_cache
-    elif not partners.moved:  # detected languages of unchanged texts still hold
-        catalog.language_cache = dict(old.language_cache)  # one C-level copy (a reader may be adding to it)
-        for row in changed_rows:
-            catalog.language_cache.pop(row, None)
-    else:
-        new_of_old = _new_of_old(partners, len(old.partners))
-        for row, language in list(old.language_cache.items()):
-            new_row = int(new_of_old[row])
-            if new_row >= 0 and new_row not in changed_rows:
-                catalog.language_cache[new_row] = language
     # column-major copies that the first request would otherwise make again, of the matrices that did not change
     sources = {"project_terms": catalog.project_terms, "membership": catalog.membership, "ties": catalog.ties}
     for name, by_column in list(old.by_column.items()):

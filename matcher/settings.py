@@ -149,6 +149,14 @@ class Settings(BaseSettings):
         return self.home / "cache"
 
 
+def limit_thread_pools(settings: Settings) -> None:
+    """Limit numpy's, scipy's and FAISS's BLAS and OpenMP pools to ``settings.threads`` in this process, as each
+    ``matcher serve`` process does (see :meth:`Settings.serving`; None leaves them as they are)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=settings.threads)
+
+
 def setup_logging(settings: Settings) -> None:
     """Log lines of the command line and of each served process: ``MATCHER_LOG_LEVEL``, the chatty libraries at
     WARNING."""

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from matcher import learning
 from matcher.engine import Matcher
 from matcher.locks import exclusive
-from matcher.settings import Settings, setup_logging
+from matcher.settings import Settings, limit_thread_pools, setup_logging
 from matcher.themes_fit import ensure_themes
 from matcher.understand import prepare as prepare_understanding
 from service import errors
@@ -90,11 +90,9 @@ def served_app() -> FastAPI:
     """The service of one ``matcher serve`` process (uvicorn's application factory, called in each worker): the
     settings from the environment as :meth:`Settings.serving` adjusts them, the log lines and thread pools set up as
     the command does."""
-    from threadpoolctl import threadpool_limits
-
     settings = Settings().serving()
     setup_logging(settings)
-    threadpool_limits(limits=settings.threads)  # numpy's, scipy's and FAISS's BLAS too (see Settings.serving)
+    limit_thread_pools(settings)
     return create_app(settings)
 
 

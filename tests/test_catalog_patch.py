@@ -175,6 +175,7 @@ def assert_same(
     assert {k: v.tolist() for k, v in pa.language_rows.items()} == {k: v.tolist() for k, v in ba.language_rows.items()}
     np.testing.assert_array_equal(pa.popularity, ba.popularity)
     np.testing.assert_array_equal(pa.recency, ba.recency)
+    assert pa.written.tolist() == ba.written.tolist()
     for a, b, table_a, table_b in (
         (patched.country_pairs, built.country_pairs, pa.country_codes, ba.country_codes),
         (patched.kind_pairs, built.kind_pairs, pa.kind_codes, ba.kind_codes),
@@ -274,13 +275,14 @@ def test_caches_of_what_did_not_change_are_kept() -> None:
     terms = catalog.lexical.transform(["ocean reef school"])
     catalog.project_similarity(terms, np.ones(EMBEDDER.dim, dtype=np.float32))  # fills the column-major copies
     catalog.members_of_projects(np.array([0]))
-    catalog.text_languages(np.arange(len(catalog.partners)))
-    text = dataclasses.replace(data.partners[3], description="Kelp forests and coral reefs.")
+    text = dataclasses.replace(data.partners[3], description="Des forêts de varech et des récifs de corail.")
     patched = patch_catalog(catalog, CatalogUpdate(partners={text.id: text}), lookup)
     assert patched.by_column["project_terms"] is catalog.by_column["project_terms"]  # projects untouched
     assert patched.by_column["membership"] is catalog.by_column["membership"]
-    assert 3 not in patched.language_cache and len(patched.language_cache) == len(catalog.partners) - 1
-    assert 3 in catalog.language_cache  # the old snapshot's cache is its own
+    # the changed text's language detected again by the writer, the others' kept; the old snapshot's are its own
+    assert catalog.text_languages(np.array([3]))[0] == "en" and patched.text_languages(np.array([3]))[0] == "fr"
+    others = np.setdiff1d(np.arange(len(catalog.partners)), [3])
+    assert patched.text_languages(others).tolist() == catalog.text_languages(others).tolist()
     project = data.projects[0].id
     members = [*catalog.project_members.get(project, []), (data.partners[5].id, "member")]
     linked = patch_catalog(patched, CatalogUpdate(project_members={project: members}), lookup)
@@ -288,6 +290,6 @@ def test_caches_of_what_did_not_change_are_kept() -> None:
     assert by_column is not catalog.by_column["membership"] and isinstance(by_column, sp.csc_matrix)
     assert (by_column != linked.membership).nnz == 0
     assert linked.by_column["project_terms"] is catalog.by_column["project_terms"]
-    assert linked.language_cache is patched.language_cache  # no text changed
+    assert linked.text_languages(np.arange(len(linked.partners))).tolist() == patched.attributes.written.tolist()
     rows = linked.members_of_projects(np.array([linked.project_pos[project]]))
     assert linked.partner_pos[data.partners[5].id] in rows.tolist()
