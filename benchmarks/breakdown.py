@@ -5,8 +5,9 @@
 Loads the store under ``--home`` as ``matcher serve`` does, then for distinct free-text queries (no query-cache hit)
 times the end-to-end call (``Recommender.collaborators``) and, separately and one after the other, each step it runs:
 the query embedding alone (the inner embedder, no cache), the text's understanding and TF-IDF, the scores against
-every profile and every past project, candidate generation (index searches included), features, the ranker and the
-reasons. Medians over the queries. ``--profile`` also writes a cProfile of the end-to-end calls.
+every profile, the past projects (TF-IDF against each, the most similar: :mod:`matcher.ranking.similar`), candidate
+generation (index searches included), features, the ranker and the reasons. Medians over the queries.
+``--profile`` also writes a cProfile of the end-to-end calls.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ STEPS: tuple[str, ...] = (
     "embedding (alone)",
     "understand + TF-IDF of the text",
     "TF-IDF scores vs every profile",
-    "scores vs every past project",
+    "past projects (TF-IDF with each, most similar)",
     "candidates (index searches, sources, filters)",
     "features",
     "ranker",
@@ -60,7 +61,7 @@ class Breakdown:
 
 def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: list[str]) -> Breakdown:
     """Median milliseconds of the end-to-end call (first half of ``texts``) and of each step (second half)."""
-    from matcher.ranking.features import compute_features
+    from matcher.ranking.features import VOTING_PROJECTS, compute_features
     from matcher.understand import understand
 
     c = rec.catalog
@@ -88,10 +89,12 @@ def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: l
         marks.append(now())
         scores = c.lexical.scores(terms)
         marks.append(now())
-        c.project_similarity(terms, vector)
+        c.project_lexical(terms)
         marks.append(now())
         query = rec.resolve(text, vector)  # untimed: the steps above, and the walk (none without a requester)
         assert np.array_equal(query.lexical_scores, scores)
+        marks.append(now())
+        query.similar_projects(VOTING_PROJECTS)  # what candidates and features read (kept by the query)
         marks.append(now())
         rows = rec.candidates.generate(query, rec.themes)
         marks.append(now())
@@ -103,6 +106,8 @@ def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: l
         rec.explain(query, rows, features, contributions, order)
         marks.append(now())
         spans = [span(a, b) for a, b in pairwise(marks)]
+        similar = spans.pop(5)
+        spans[3] = (spans[3][0] + similar[0], spans[3][1] + similar[1])  # past projects: TF-IDF, then the top
         del spans[4]  # the untimed resolve
         for name, both in zip(STEPS, spans, strict=True):
             times[name].append(both)

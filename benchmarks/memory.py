@@ -122,7 +122,7 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     from matcher.catalog import build_catalog
     from matcher.engine import Matcher
     from matcher.settings import Settings
-    from matcher.snapshot import history_hashes, partner_hashes, shareable
+    from matcher.snapshot import history_hashes, partner_hashes, project_hashes, shareable
 
     meter.step("matcher imported (and what it imports at top level)")
     matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
@@ -144,13 +144,18 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     history_vectors = catalog.history_vectors
     history = matcher.load_index("history", history_hashes(catalog), lambda ids: history_vectors[[pos[i] for i in ids]])
     meter.step("history index loaded")
-    recommender = matcher.recommender_for(catalog, index, history, None)
+    project_pos, project_vectors = catalog.project_pos, catalog.project_vectors
+    projects = matcher.load_index(
+        "projects", project_hashes(catalog), lambda ids: project_vectors[[project_pos[i] for i in ids]]
+    )
+    meter.step("past projects index loaded")
+    recommender = matcher.recommender_for(catalog, index, history, projects, None)
     meter.step("recommender (ranker, themes)")
     for text in query_texts(queries, seed=5):
         recommender.collaborators(text=text, k=10)
     meter.step(f"{queries} free-text requests (lazy caches)")
     parts = list(catalog_parts(catalog)) + list(index_parts("partners", index))
-    parts += list(index_parts("history", history))
+    parts += list(index_parts("history", history)) + list(index_parts("projects", projects))
     return meter, parts
 
 

@@ -365,6 +365,7 @@ class Matcher:
         catalog: Catalog,
         index: VectorIndex,
         history: VectorIndex,
+        projects: VectorIndex,
         previous: Recommender | None,
         changed: Iterable[str] = (),
     ) -> Recommender:
@@ -377,6 +378,7 @@ class Matcher:
                 self.embedder,
                 index=index,
                 history_index=history,
+                project_index=projects,
                 ranker=previous.ranker,
                 themes=themes,
                 layout=previous.layout,
@@ -386,6 +388,7 @@ class Matcher:
             self.embedder,
             index=index,
             history_index=history,
+            project_index=projects,
             ranker=self._ranker(),
             themes=self._themes(catalog),
             layout=DenseLayout.of(self.embedder),

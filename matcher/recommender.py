@@ -30,6 +30,7 @@ from matcher.ranking.query import Filters, ResolvedQuery
 from matcher.ranking.ranker import LinearRanker, Ranker
 from matcher.ranking.reasons import partner_reasons
 from matcher.ranking.scored import ScoredCandidates
+from matcher.ranking.similar import SimilarProjects
 from matcher.results import GroupMatch, PartnerMatch, Reason
 from matcher.understand import understand, written_language
 
@@ -43,8 +44,10 @@ class Recommender:
     """Ranks partners and groups for queries; a :class:`~matcher.ranking.ranker.Ranker` scores the candidates'
     features.
 
-    ``index`` (partner descriptions) and ``history_index`` (partners' past projects, :func:`history_rows`) are built
-    here when not given, of the kind ``index_setting`` picks (exact by default: cheap to build, as training needs).
+    ``index`` (partner descriptions), ``history_index`` (partners' past projects, :func:`history_rows`) and
+    ``project_index`` (the past projects themselves, by project id: :class:`~matcher.ranking.similar.SimilarProjects`)
+    are built here when not given, of the kind ``index_setting`` picks (exact by default: cheap to build, as training
+    needs).
     ``layout`` says where each encoder's block sits in the vectors (:class:`~matcher.ranking.features.DenseLayout`).
     """
 
@@ -56,6 +59,7 @@ class Recommender:
         ranker: Ranker | None = None,
         index: VectorIndex | None = None,
         history_index: VectorIndex | None = None,
+        project_index: VectorIndex | None = None,
         candidates_per_source: int = 200,
         themes: ThemeLookup | None = None,
         index_setting: IndexSetting = "flat",
@@ -80,6 +84,11 @@ class Recommender:
                 dim=embedder.dim,
                 setting=index_setting,
             )
+        if project_index is None:
+            project_index = build_index(
+                [p.id for p in catalog.projects], catalog.project_vectors, dim=embedder.dim, setting=index_setting
+            )
+        self.project_index = project_index
         self.candidates = CandidateGenerator(catalog, index, history_index, per_source=candidates_per_source)
 
     @property
@@ -251,7 +260,8 @@ class Recommender:
         query.search_vector = self._search_vector(query)
         if query.language and self.layout is not None and self.layout.multilingual not in (None, self.layout.primary):
             query.lexical_bridge = self.lexical_bridge
-        query.project_lexical, query.project_dense = c.project_similarity(terms, query.comparison_vector)
+        if len(c.projects):
+            query.projects = SimilarProjects(c, self.project_index, query.comparison_vector, c.project_lexical(terms))
         anchors = query.anchor_rows(c)
         if anchors and c.walk is not None:
             query.walk = c.walk.scores(anchors)

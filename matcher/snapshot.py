@@ -97,6 +97,7 @@ class Snapshot:
     recommender: Recommender
     partner_hashes: Hashes = field(repr=False)
     history_hashes: Hashes = field(repr=False)
+    project_hashes: Hashes = field(repr=False)
 
     @property
     def catalog(self) -> Catalog:
@@ -133,6 +134,7 @@ class SnapshotParts(Protocol):
         catalog: Catalog,
         index: VectorIndex,
         history: VectorIndex,
+        projects: VectorIndex,
         previous: Recommender | None,
         changed: Iterable[str] = (),
     ) -> Recommender:
@@ -143,9 +145,10 @@ class SnapshotParts(Protocol):
 
 #: The served catalogue's vector arrays and the precision their buffers store. Partners' and past-projects vectors are
 #: read a few hundred rows at a time (a query's candidates), so they are stored in half precision and read as float32:
-#: half the memory (290 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors are
-#: read whole by every request (the scores against every past project), where a half-precision product would first
-#: convert them all: they stay float32.
+#: half the memory (290 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors stay
+#: float32: a partner's past-projects vector is their mean, which a write computes again from the stored ones (half
+#: precision there would make a patched catalogue differ from a rebuilt one); a request reads only the candidates'
+#: projects and the most similar ones (:mod:`matcher.ranking.similar`).
 SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
     "partner_vectors": np.float16,
     "history_vectors": np.float16,
@@ -167,6 +170,11 @@ def partner_hashes(catalog: Catalog) -> Hashes:
 def history_hash(catalog: Catalog, partner_id: str, project_hashes: Mapping[str, str]) -> str:
     """What a partner's past-projects vector is computed from: the texts of its projects."""
     return content_hash(" ".join(sorted(project_hashes[p] for p in catalog.partner_projects.get(partner_id, ()))))
+
+
+def project_hashes(catalog: Catalog) -> Hashes:
+    """The past projects index's ids and hashes."""
+    return {p.id: content_hash(p.text) for p in catalog.projects}
 
 
 def history_hashes(catalog: Catalog) -> Hashes:
@@ -289,13 +297,12 @@ class SnapshotManager:
         )
         shareable(catalog)  # in the served precision from the start (what a refit and every delta keep)
         wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
-        pos = catalog.partner_pos
-        index = parts.load_index("partners", wanted, lambda ids: catalog.partner_vectors[[pos[i] for i in ids]])
-        history = parts.load_index(
-            "history", history_wanted, lambda ids: catalog.history_vectors[[pos[i] for i in ids]]
-        )
-        recommender = parts.recommender_for(catalog, index, history, None)
-        return Snapshot(revision, recommender, wanted, history_wanted)
+        projects_wanted = project_hashes(catalog)
+        index = parts.load_index("partners", wanted, lambda ids: _vectors(catalog, "partners", ids))
+        history = parts.load_index("history", history_wanted, lambda ids: _vectors(catalog, "history", ids))
+        projects = parts.load_index("projects", projects_wanted, lambda ids: _vectors(catalog, "projects", ids))
+        recommender = parts.recommender_for(catalog, index, history, projects, None)
+        return Snapshot(revision, recommender, wanted, history_wanted, projects_wanted)
 
     # -- deltas -----------------------------------------------------------------------------------------------------
     def catch_up(self, *, at_least: int | None = None, blocking: bool = True) -> bool:
@@ -398,22 +405,23 @@ class SnapshotManager:
         pause()
         rec = snapshot.recommender
         partner_wanted, history_wanted = snapshot.partner_hashes, snapshot.history_hashes
+        projects_wanted = snapshot.project_hashes
         if indexes:
             partner_wanted = self._move(
-                "partners", rec.index, snapshot.partner_hashes, _partner_changes(catalog, update), catalog, False
+                "partners", rec.index, snapshot.partner_hashes, _partner_changes(catalog, update), catalog
             )
             history_wanted = self._move(
-                "history",
-                rec.history_index,
-                snapshot.history_hashes,
-                _history_changes(old, catalog, update),
-                catalog,
-                True,
+                "history", rec.history_index, snapshot.history_hashes, _history_changes(old, catalog, update), catalog
+            )
+            projects_wanted = self._move(
+                "projects", rec.project_index, snapshot.project_hashes, _project_changes(catalog, update), catalog
             )
             pause()
-        recommender = self.parts.recommender_for(catalog, rec.index, rec.history_index, rec, update.partners)
+        recommender = self.parts.recommender_for(
+            catalog, rec.index, rec.history_index, rec.project_index, rec, update.partners
+        )
         recommender.keep_fitted(rec)  # not refitted by the next request (the vocabulary is the same)
-        return Snapshot(log.revision, recommender, partner_wanted, history_wanted)
+        return Snapshot(log.revision, recommender, partner_wanted, history_wanted, projects_wanted)
 
     def _move(
         self,
@@ -422,7 +430,6 @@ class SnapshotManager:
         have: Hashes,
         wanted: Mapping[str, str | None],
         catalog: Catalog,
-        history: bool,
     ) -> Hashes:
         """Remove and add the vectors whose hash changed (``wanted[id]`` None: not in the index any more)."""
         stale = [i for i, h in wanted.items() if i in have and have[i] != h]
@@ -434,8 +441,7 @@ class SnapshotManager:
         for i in stale:
             have.pop(i)
         index.remove(stale)
-        vectors = catalog.history_vectors if history else catalog.partner_vectors
-        index.add(fresh, vectors[[catalog.partner_pos[i] for i in fresh]])
+        index.add(fresh, _vectors(catalog, name, fresh))
         have.update({i: wanted[i] for i in fresh})  # type: ignore[misc]
         self.saver.later(name, index, have)
         return have
@@ -478,14 +484,24 @@ class SnapshotManager:
             current = self._current
             assert current is not None
             rec = current.recommender
-            fitted = Snapshot(revision, self.parts.recommender_for(catalog, rec.index, rec.history_index, rec), {}, {})
+            fitted = Snapshot(
+                revision,
+                self.parts.recommender_for(catalog, rec.index, rec.history_index, rec.project_index, rec),
+                {},
+                {},
+                {},
+            )
             if current.revision > revision:  # writes committed during the fit: the catalog follows them
                 log = store.changes_since(revision, until=current.revision)
                 if not log.complete or log.delta.everything:
                     return False
                 fitted = self.apply(fitted, log, indexes=False)
             self._current = Snapshot(
-                current.revision, fitted.recommender, current.partner_hashes, current.history_hashes
+                current.revision,
+                fitted.recommender,
+                current.partner_hashes,
+                current.history_hashes,
+                current.project_hashes,
             )
             self.stats = replace(
                 self.stats, refits=self.stats.refits + 1, rebuild_seconds=time.perf_counter() - started
@@ -518,6 +534,21 @@ def read_update(store: Store, catalog: Catalog, delta: Delta) -> CatalogUpdate:
         group_members={key: frozenset(m.partner_id for m in group_members.get(key, [])) for key in group_owners},
         ties=ties,
     )
+
+
+def _vectors(catalog: Catalog, index: str, ids: Sequence[str]) -> np.ndarray:
+    """The vectors the index ``index`` ("partners", "history" or "projects") holds for ``ids``."""
+    if index == "projects":
+        return catalog.project_vectors[[catalog.project_pos[i] for i in ids]]
+    vectors = catalog.history_vectors if index == "history" else catalog.partner_vectors
+    return vectors[[catalog.partner_pos[i] for i in ids]]
+
+
+def _project_changes(catalog: Catalog, update: CatalogUpdate) -> dict[str, str | None]:
+    """The past projects index's wanted hash of each changed project (None: removed)."""
+    return {
+        key: content_hash(catalog.project(key).text) if key in catalog.project_pos else None for key in update.projects
+    }
 
 
 def _partner_changes(catalog: Catalog, update: CatalogUpdate) -> dict[str, str | None]:

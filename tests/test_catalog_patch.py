@@ -273,7 +273,7 @@ def test_caches_of_what_did_not_change_are_kept() -> None:
     data = base_dataset()
     catalog = build_catalog(data, lookup, EMBEDDER.dim)
     terms = catalog.lexical.transform(["ocean reef school"])
-    catalog.project_similarity(terms, np.ones(EMBEDDER.dim, dtype=np.float32))  # fills the column-major copies
+    catalog.project_lexical(terms)  # fills the column-major copies
     catalog.members_of_projects(np.array([0]))
     text = dataclasses.replace(data.partners[3], description="Des forêts de varech et des récifs de corail.")
     patched = patch_catalog(catalog, CatalogUpdate(partners={text.id: text}), lookup)

@@ -111,7 +111,8 @@ def test_features_match_their_definitions(recommender: Recommender) -> None:
     assert lexical.max() > 0
     np.testing.assert_allclose(features[:, col["lexical_relative"]], lexical / lexical.max(), atol=1e-6)
     # project_vote: the share of the summed similarity of the most similar past projects that the partner was in
-    similarity = query.project_lexical + query.project_dense
+    assert query.project_lexical is not None and query.projects is not None
+    similarity = query.project_lexical + query.projects.dense(np.arange(len(c.projects)))
     voting = [p for p in np.argsort(-similarity, kind="stable")[:VOTING_PROJECTS] if similarity[p] > 0]
     total = sum(float(similarity[p]) for p in voting)
     for row, partner in enumerate(c.partners):

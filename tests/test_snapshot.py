@@ -34,7 +34,14 @@ from matcher.ranking.features import DenseLayout
 from matcher.recommender import Recommender, history_rows
 from matcher.rows import VectorRows
 from matcher.settings import Settings
-from matcher.snapshot import SERVED_PRECISION, SnapshotManager, history_hashes, partner_hashes, shareable
+from matcher.snapshot import (
+    SERVED_PRECISION,
+    SnapshotManager,
+    history_hashes,
+    partner_hashes,
+    project_hashes,
+    shareable,
+)
 from matcher.store.errors import DuplicateRecordError, RecordNotFoundError
 from tests.store.fixtures import postgres_skip_reason, store_url  # noqa: F401 - fixtures
 from tests.store.support import HashEmbedder, generated_dataset
@@ -144,6 +151,11 @@ def assert_equivalent(matcher: Matcher, *, keep_vocabulary: bool = True) -> None
     assert sorted(matcher.recommender.index.ids()) == ids
     with_history = sorted(matcher.catalog.partners[i].id for i in history_rows(matcher.catalog).tolist())
     assert sorted(matcher.recommender.history_index.ids()) == with_history
+    catalog, projects = matcher.catalog, matcher.recommender.project_index
+    assert sorted(projects.ids()) == sorted(p.id for p in catalog.projects)
+    for row, project in enumerate(catalog.projects):  # each project's live vector is its current text's
+        scores, _ = projects.search(np.asarray(catalog.project_vectors[row])[None, :], 1)
+        assert scores[0][0] == pytest.approx(1.0, abs=1e-4), project.id
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -162,6 +174,7 @@ def test_any_write_sequence_gives_what_a_rebuild_gives(matcher: Matcher, seed: i
     assert snapshot is not None  # the hashes changed in place with the live indexes are those of the catalog
     assert snapshot.partner_hashes == partner_hashes(snapshot.catalog)
     assert snapshot.history_hashes == history_hashes(snapshot.catalog)
+    assert snapshot.project_hashes == project_hashes(snapshot.catalog)
     assert sorted(snapshot.recommender.index.ids()) == sorted(snapshot.partner_hashes)
 
 

@@ -205,7 +205,7 @@ def compute_features(
     # the candidates' past projects, read once for three features (none to read without projects)
     membership = catalog.membership
     taken = take_rows(membership, rows) if membership.shape[1] else sparse.csr_matrix((len(rows), 0), dtype=np.float32)
-    out[:, col["history_max"]] = history_max(catalog, query, taken, query.project_dense)
+    out[:, col["history_max"]] = history_max(catalog, query, taken, None)  # the candidates' projects' vectors only
     if query.project_lexical is not None:
         out[:, col["history_lexical"]] = history_max(catalog, query, taken, query.project_lexical)
     out[:, col["lexical"]] = query.lexical_scores[rows]

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.lexical import top_positive
-
 if TYPE_CHECKING:
     from matcher.catalog import Catalog
     from matcher.ranking.bridge import LexicalBridge
+    from matcher.ranking.similar import SimilarProjects
     from matcher.understand import Understood
 
 
@@ -57,9 +56,8 @@ class ResolvedQuery:
     #: the vector searched in the dense indexes and compared with past projects and histories when it differs from
     #: ``vector`` (a query not in English: its multilingual block only, see ``Recommender.resolve``)
     search_vector: np.ndarray | None = None
-    #: TF-IDF and dense cosine of the query with every past project (``Catalog.project_similarity``)
-    project_lexical: np.ndarray | None = None
-    project_dense: np.ndarray | None = None
+    #: the query's similarity with the past projects (TF-IDF with each, dense from their index), None without any
+    projects: SimilarProjects | None = None
     #: random walk with restart from the requester and team over the partner-project graph (a score per partner row)
     walk: np.ndarray | None = None
     #: the lexical features of partners writing in another language than the text, from their multilingual cosine
@@ -71,15 +69,18 @@ class ResolvedQuery:
         """The vector compared with the catalogue's: ``search_vector`` when set, else ``vector``."""
         return self.search_vector if self.search_vector is not None else self.vector
 
+    @property
+    def project_lexical(self) -> np.ndarray | None:
+        """TF-IDF cosine of the query with every past project (None without project similarities)."""
+        return self.projects.lexical if self.projects is not None else None
+
     def similar_projects(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` past projects most similar to the query (TF-IDF plus dense cosine), best first, with their
         similarity; empty without project similarities. Who did this kind of work: a candidate source and the
-        ``project_vote`` feature."""
-        if self.project_lexical is None or self.project_dense is None or not len(self.project_lexical):
+        ``project_vote`` feature (:class:`~matcher.ranking.similar.SimilarProjects`)."""
+        if self.projects is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        similarity = self.project_lexical + self.project_dense
-        cols = top_positive(similarity, k)
-        return cols, similarity[cols].astype(np.float32)
+        return self.projects.top(k)
 
     def anchor_rows(self, catalog: Catalog) -> list[int]:
         """Catalogue rows of the requester and the team: where collaboration-graph signals start."""

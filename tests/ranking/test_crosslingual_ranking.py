@@ -70,10 +70,12 @@ def test_a_request_not_in_english_compares_through_the_multilingual_block(multil
     # the comparison vector's dot product with a past project is that project's multilingual cosine
     ml = rec.catalog.project_vectors[:, m0:m1] / layout.scale
     expected = ml @ (query.vector[m0:m1] / layout.scale)
-    np.testing.assert_allclose(query.project_dense, expected, atol=1e-5)
+    every = np.arange(len(rec.catalog.projects))
+    assert query.projects is not None
+    np.testing.assert_allclose(query.projects.dense(every), expected, atol=1e-5)
     english = rec.resolve(REQUESTS["en"])
-    assert english.search_vector is None
-    np.testing.assert_allclose(english.project_dense, rec.catalog.project_vectors @ english.vector, atol=1e-6)
+    assert english.search_vector is None and english.projects is not None
+    np.testing.assert_allclose(english.projects.dense(every), rec.catalog.project_vectors @ english.vector, atol=1e-6)
 
 
 def test_the_bridge_gives_other_language_partners_their_lexical_features(multilingual: Recommender) -> None:
