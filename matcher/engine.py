@@ -84,7 +84,7 @@ class Matcher:
         self._embedder = None if embedder is None else _coalescing(embedder)
         self.snapshots = SnapshotManager(self)
         self._checked_at = 0.0
-        # the live indexes ("partners", "history") and the content hashes they hold
+        # the live indexes ("partners", "history", "projects") and the content hashes they hold
         self._indexes: dict[str, tuple[VectorIndex, dict[str, str]]] = {}
         self.listener: ChangeListener | None = None  # the PostgreSQL change listener while one runs (:meth:`listen`)
 
@@ -401,7 +401,7 @@ class Matcher:
             "model": self.embedder.name,
             "dim": self.embedder.dim,
             "index": {"kind": rec.index.kind, "vectors": rec.index.count()},
-            "indexes": {"partners": rec.index.describe(), "history": rec.history_index.describe()},
+            "indexes": {name: index.describe() for name, index in rec.indexes.items()},
             "ranker": rec.ranker.name,
             "store": self.store.engine.url.render_as_string(hide_password=True),
             "home": str(self.settings.home),

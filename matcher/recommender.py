@@ -99,6 +99,12 @@ class Recommender:
     def history_index(self) -> VectorIndex:
         return self.candidates.history_index
 
+    @property
+    def indexes(self) -> dict[str, VectorIndex]:
+        """The live vector indexes by name (status, metrics): partner descriptions, partners' past projects, past
+        projects."""
+        return {"partners": self.index, "history": self.history_index, "projects": self.project_index}
+
     # -- public queries -------------------------------------------------------------------------------------------
     def collaborators(
         self,

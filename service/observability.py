@@ -122,7 +122,7 @@ class MatcherCollector(Collector):
             "Recall@10 of the index against exact search, measured at build",
             labels=["index"],
         )
-        for name, index in (("partners", rec.index), ("history", rec.history_index)):
+        for name, index in rec.indexes.items():
             vectors.add_metric([name], index.count())
             if index.recall_at_10 is not None:
                 recall.add_metric([name], index.recall_at_10)

@@ -25,6 +25,8 @@ def test_small_catalogues_get_exact_indexes(tmp_path: Path, tiny_home: Path, emb
     assert indexes["partners"] == {"kind": "faiss:Flat", "vectors": 12, "recall_at_10": 1.0}
     assert indexes["history"]["kind"] == "faiss:Flat"
     assert indexes["history"]["vectors"] == 8  # the partners with past projects
+    assert indexes["projects"]["kind"] == "faiss:Flat"
+    assert indexes["projects"]["vectors"] == len(matcher.catalog.projects)
     matcher.close()
 
 
@@ -35,14 +37,16 @@ def test_above_the_threshold_auto_builds_hnsw_with_its_recall(
     shutil.copytree(tiny_home, home)
     exact = open_with(home, embedder).recommender.collaborators(text=OCEAN_QUERY, k=3)
 
-    matcher = open_with(home, embedder, index_threshold=5)
+    matcher = open_with(home, embedder, index_threshold=3)  # every index holds more: all HNSW
     indexes = matcher.status()["indexes"]
     top = matcher.recommender.collaborators(text=OCEAN_QUERY, k=3)
 
     assert indexes["partners"]["kind"] == indexes["history"]["kind"] == "faiss:HNSW32,SQfp16"
+    assert indexes["projects"]["kind"] == "faiss:HNSW32,SQfp16"  # the most similar projects from it
     assert indexes["partners"]["recall_at_10"] == 1.0  # 12 vectors: the graph search is exhaustive
     assert [m.partner_id for m in top] == [m.partner_id for m in exact]
     assert (home / "index" / "history.faiss").exists() and (home / "index" / "history.manifest.json").exists()
+    assert (home / "index" / "projects.faiss").exists() and (home / "index" / "projects.manifest.json").exists()
     matcher.close()
 
     reopened = open_with(home, embedder, index_threshold=5)

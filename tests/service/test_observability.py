@@ -162,6 +162,8 @@ def test_metrics_in_prometheus_format(service: TestClient, tiny_matcher: Matcher
     assert samples[("matcher_ranker_retraining", ())] == 0.0
     assert samples[("matcher_index_vectors", (("index", "partners"),))] == 12.0
     assert samples[("matcher_index_vectors", (("index", "history"),))] == 8.0
+    projects = float(len(tiny_matcher.catalog.projects))
+    assert samples[("matcher_index_vectors", (("index", "projects"),))] == projects > 0
     assert samples[("matcher_index_recall_at_10", (("index", "partners"),))] == 1.0
     assert not any(key[0].startswith("matcher_http") and "nobody" in str(key) for key in samples)
     stats = tiny_matcher.snapshot_stats
