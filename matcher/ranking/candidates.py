@@ -105,6 +105,13 @@ class CandidateGenerator:
         history = (
             helper_threads().submit(self.history_index.search, search_vector[None, :], n) if "history" in use else None
         )  # FAISS frees the GIL: the history index is searched beside the rest
+        # and so is the past projects' index, for the most similar projects (kept by the query for the features;
+        # at least those that vote in ``project_vote``: a partner with a vote is always a candidate)
+        similar = (
+            helper_threads().submit(query.similar_projects, max(min(VOTING_PROJECTS, n), n // 10))
+            if "similar_projects" in use
+            else None
+        )
         parts = [np.zeros(0, dtype=np.int64)]
         if "dense" in use:
             parts.append(self._rows_of(self.index.search(search_vector[None, :], n)[1][0]))
@@ -124,10 +131,8 @@ class CandidateGenerator:
             if walk_rows.size > n:
                 walk_rows = walk_rows[np.argpartition(-query.walk[walk_rows], n)[:n]]
             parts.append(walk_rows)
-        if "similar_projects" in use:  # the members of the most similar past projects: who did this kind of work
-            # (at least those that vote in ``project_vote``: a partner with a vote is always a candidate)
-            similar, _ = query.similar_projects(max(min(VOTING_PROJECTS, n), n // 10))
-            parts.append(c.members_of_projects(similar))
+        if similar is not None:  # the members of the most similar past projects: who did this kind of work
+            parts.append(c.members_of_projects(similar.result()[0]))
         requester = c.partners[c.partner_pos[query.requester_id]] if query.requester_id in c.partner_pos else None
         if "country" in use and requester is not None and requester.country in c.country_rows:
             parts.append(c.country_rows[requester.country][: max(1, n // 20)])
