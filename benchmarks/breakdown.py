@@ -18,7 +18,6 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +58,29 @@ class Breakdown:
         return self.end_to_end_ms / self.steps_ms["embedding (alone)"]
 
 
+class Laps:
+    """A stopwatch of wall and CPU time: :meth:`end` closes the lap since the previous one and adds it to a step's
+    time (a step may take several laps; None: a lap not counted)."""
+
+    def __init__(self) -> None:
+        self.last = self.now()
+        self.spent: dict[str, tuple[float, float]] = {}
+
+    @staticmethod
+    def now() -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    def end(self, step: str | None) -> tuple[float, float]:
+        """The lap's (wall, CPU) milliseconds, added to ``step``'s."""
+        now = self.now()
+        lap = (now[0] - self.last[0]) * 1000, (now[1] - self.last[1]) * 1000
+        self.last = now
+        if step is not None:
+            wall, cpu = self.spent.get(step, (0.0, 0.0))
+            self.spent[step] = (wall + lap[0], cpu + lap[1])
+        return lap
+
+
 def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: list[str]) -> Breakdown:
     """Median milliseconds of the end-to-end call (first half of ``texts``) and of each step (second half)."""
     from matcher.ranking.features import VOTING_PROJECTS, compute_features
@@ -70,47 +92,38 @@ def measure(rec: Recommender, embed: Callable[[list[str]], np.ndarray], texts: l
     sizes = []
     half = len(texts) // 2
 
-    def now() -> tuple[float, float]:
-        return time.perf_counter(), time.process_time()
-
-    def span(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-        return (b[0] - a[0]) * 1000, (b[1] - a[1]) * 1000
-
     for text in texts[:half]:
-        started = now()
+        laps = Laps()
         rec.collaborators(text=text, k=10)
-        end_to_end.append(span(started, now()))
+        end_to_end.append(laps.end(None))
+    embedding, understanding, profiles, past, candidates, featuring, ranking, reasons = STEPS
     for text in texts[half:]:
-        marks = [now()]
+        laps = Laps()
         vector = embed([text])[0]
-        marks.append(now())
+        laps.end(embedding)
         understand(text)
         terms = c.lexical.transform([text])
-        marks.append(now())
+        laps.end(understanding)
         scores = c.lexical.scores(terms)
-        marks.append(now())
+        laps.end(profiles)
         c.project_lexical(terms)
-        marks.append(now())
+        laps.end(past)
         query = rec.resolve(text, vector)  # untimed: the steps above, and the walk (none without a requester)
         assert np.array_equal(query.lexical_scores, scores)
-        marks.append(now())
+        laps.end(None)
         query.similar_projects(VOTING_PROJECTS)  # what candidates and features read (kept by the query)
-        marks.append(now())
+        laps.end(past)
         rows = rec.candidates.generate(query, rec.themes)
-        marks.append(now())
+        laps.end(candidates)
         features = compute_features(c, query, rows, rec.layout)
-        marks.append(now())
+        laps.end(featuring)
         contributions = rec.ranker.contributions(features)
-        marks.append(now())
+        laps.end(ranking)
         order = np.argsort(-contributions.sum(axis=1), kind="stable")[:10]
         rec.explain(query, rows, features, contributions, order)
-        marks.append(now())
-        spans = [span(a, b) for a, b in pairwise(marks)]
-        similar = spans.pop(5)
-        spans[3] = (spans[3][0] + similar[0], spans[3][1] + similar[1])  # past projects: TF-IDF, then the top
-        del spans[4]  # the untimed resolve
-        for name, both in zip(STEPS, spans, strict=True):
-            times[name].append(both)
+        laps.end(reasons)
+        for name in STEPS:
+            times[name].append(laps.spent[name])
         sizes.append(len(rows))
     return Breakdown(
         end_to_end_ms=statistics.median(w for w, _ in end_to_end),

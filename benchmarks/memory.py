@@ -29,7 +29,7 @@ import random
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +122,7 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     from matcher.catalog import build_catalog
     from matcher.engine import Matcher
     from matcher.settings import Settings
-    from matcher.snapshot import history_hashes, partner_hashes, project_hashes, shareable
+    from matcher.snapshot import history_hashes, index_vectors, partner_hashes, project_hashes, shareable
 
     meter.step("matcher imported (and what it imports at top level)")
     matcher = Matcher(Settings(home=home, database_url=None).serving()).open()
@@ -137,16 +137,12 @@ def load_in_steps(home: Path, queries: int) -> tuple[Meter, list[tuple[str, int,
     catalog = build_catalog(dataset, matcher.vector_lookup(None), matcher.dim, ties=ties)
     shareable(catalog)  # the served precision (SERVED_PRECISION), as SnapshotManager's build
     meter.step("catalogue built (vectors, TF-IDF, graph)")
-    pos = catalog.partner_pos
-    vectors: Callable[[Any], Any] = catalog.partner_vectors.__getitem__
-    index = matcher.load_index("partners", partner_hashes(catalog), lambda ids: vectors([pos[i] for i in ids]))
+    index = matcher.load_index("partners", partner_hashes(catalog), lambda ids: index_vectors(catalog, "partners", ids))
     meter.step("partners index loaded")
-    history_vectors = catalog.history_vectors
-    history = matcher.load_index("history", history_hashes(catalog), lambda ids: history_vectors[[pos[i] for i in ids]])
+    history = matcher.load_index("history", history_hashes(catalog), lambda ids: index_vectors(catalog, "history", ids))
     meter.step("history index loaded")
-    project_pos, project_vectors = catalog.project_pos, catalog.project_vectors
     projects = matcher.load_index(
-        "projects", project_hashes(catalog), lambda ids: project_vectors[[project_pos[i] for i in ids]]
+        "projects", project_hashes(catalog), lambda ids: index_vectors(catalog, "projects", ids)
     )
     meter.step("past projects index loaded")
     recommender = matcher.recommender_for(catalog, index, history, projects, None)

@@ -177,6 +177,13 @@ class Catalog:
         return "\n".join(parts)
 
 
+def rows_of(pos: Mapping[str, int], ids: Sequence[str]) -> np.ndarray:
+    """Catalogue rows of ``ids`` by the position map ``pos`` (``partner_pos``, ``project_pos``; -1 for an id it does
+    not have: an index answering with an id added or removed since)."""
+    get = pos.get
+    return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
+
+
 def build_catalog(
     dataset: Dataset,
     vectors: VectorLookup,

@@ -177,11 +177,12 @@ def project_hashes(catalog: Catalog) -> Hashes:
     return {p.id: content_hash(p.text) for p in catalog.projects}
 
 
-def history_hashes(catalog: Catalog) -> Hashes:
-    """The past-projects index's ids (partners with past projects) and hashes."""
-    project_hashes = {p.id: content_hash(p.text) for p in catalog.projects}
+def history_hashes(catalog: Catalog, projects: Hashes | None = None) -> Hashes:
+    """The past-projects index's ids (partners with past projects) and hashes (``projects``: the catalogue's
+    :func:`project_hashes`, computed when not given)."""
+    projects = project_hashes(catalog) if projects is None else projects
     return {
-        catalog.partners[row].id: history_hash(catalog, catalog.partners[row].id, project_hashes)
+        catalog.partners[row].id: history_hash(catalog, catalog.partners[row].id, projects)
         for row in history_rows(catalog).tolist()
     }
 
@@ -296,11 +297,11 @@ class SnapshotManager:
             dataset, parts.vector_lookup(previous.catalog if previous else None), parts.dim, ties=ties
         )
         shareable(catalog)  # in the served precision from the start (what a refit and every delta keep)
-        wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog)
         projects_wanted = project_hashes(catalog)
-        index = parts.load_index("partners", wanted, lambda ids: _vectors(catalog, "partners", ids))
-        history = parts.load_index("history", history_wanted, lambda ids: _vectors(catalog, "history", ids))
-        projects = parts.load_index("projects", projects_wanted, lambda ids: _vectors(catalog, "projects", ids))
+        wanted, history_wanted = partner_hashes(catalog), history_hashes(catalog, projects_wanted)
+        index = parts.load_index("partners", wanted, lambda ids: index_vectors(catalog, "partners", ids))
+        history = parts.load_index("history", history_wanted, lambda ids: index_vectors(catalog, "history", ids))
+        projects = parts.load_index("projects", projects_wanted, lambda ids: index_vectors(catalog, "projects", ids))
         recommender = parts.recommender_for(catalog, index, history, projects, None)
         return Snapshot(revision, recommender, wanted, history_wanted, projects_wanted)
 
@@ -441,7 +442,7 @@ class SnapshotManager:
         for i in stale:
             have.pop(i)
         index.remove(stale)
-        index.add(fresh, _vectors(catalog, name, fresh))
+        index.add(fresh, index_vectors(catalog, name, fresh))
         have.update({i: wanted[i] for i in fresh})  # type: ignore[misc]
         self.saver.later(name, index, have)
         return have
@@ -536,7 +537,7 @@ def read_update(store: Store, catalog: Catalog, delta: Delta) -> CatalogUpdate:
     )
 
 
-def _vectors(catalog: Catalog, index: str, ids: Sequence[str]) -> np.ndarray:
+def index_vectors(catalog: Catalog, index: str, ids: Sequence[str]) -> np.ndarray:
     """The vectors the index ``index`` ("partners", "history" or "projects") holds for ``ids``."""
     if index == "projects":
         return catalog.project_vectors[[catalog.project_pos[i] for i in ids]]

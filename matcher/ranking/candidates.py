@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matcher.attributes import sdg_bits
-from matcher.catalog import Catalog
+from matcher.catalog import Catalog, rows_of
 from matcher.errors import FilterError
 from matcher.index.base import VectorIndex
 from matcher.ranking.features import VOTING_PROJECTS
@@ -114,11 +114,11 @@ class CandidateGenerator:
         )
         parts = [np.zeros(0, dtype=np.int64)]
         if "dense" in use:
-            parts.append(self._rows_of(self.index.search(search_vector[None, :], n)[1][0]))
+            parts.append(rows_of(c.partner_pos, self.index.search(search_vector[None, :], n)[1][0]))
         if "lexical" in use:
             parts.append(c.lexical.top(query.terms, n, scores=query.lexical_scores))
         if history is not None:
-            parts.append(self._rows_of(history.result()[1][0]))
+            parts.append(rows_of(c.partner_pos, history.result()[1][0]))
         anchors = query.anchor_rows(c)
         if len(anchors) and "coworkers" in use:  # the strongest past collaborators of the requester and team
             tied, weights = c.coworker_ties(anchors)
@@ -138,11 +138,6 @@ class CandidateGenerator:
             parts.append(c.country_rows[requester.country][: max(1, n // 20)])
         rows = np.unique(np.concatenate(parts).astype(np.int64))
         return rows[rows >= 0]
-
-    def _rows_of(self, ids: list[str]) -> np.ndarray:
-        """Catalogue rows of partner ids (-1 for an id the catalogue does not have, e.g. added since)."""
-        get = self.catalog.partner_pos.get
-        return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
 
     def filter_mask(self, filters: Filters, themes: ThemeLookup | None = None) -> np.ndarray:
         """Partners passing ``filters``, as a boolean array over rows (array lookups; the last few are cached)."""

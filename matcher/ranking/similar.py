@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from matcher.catalog import rows_of
 from matcher.index.factory import kind_of
 from matcher.lexical import top_positive
 
@@ -75,6 +76,5 @@ class SimilarProjects:
         """The projects among the ``depth`` nearest in the index or the ``depth`` best by TF-IDF."""
         assert self.index is not None
         _, ids = self.index.search(self.vector[None, :], depth)
-        get = self.catalog.project_pos.get
-        dense_cols = np.fromiter((get(i, -1) for i in ids[0]), dtype=np.int64, count=len(ids[0]))
+        dense_cols = rows_of(self.catalog.project_pos, ids[0])
         return np.union1d(dense_cols[dense_cols >= 0], top_positive(self.lexical, depth))

@@ -125,3 +125,44 @@ def test_no_index_reads_every_project_and_the_top_is_cached() -> None:
     assert cols.tolist() == exhaustive(catalog.vectors, query, lexical, 30)[0].tolist()
     assert catalog.reads == [400]
     assert similar.top(30)[0] is cols and catalog.reads == [400]  # asked again by the features: not searched again
+
+
+def test_a_recommender_above_the_threshold_ranks_with_the_projects_index() -> None:
+    """The approximate path end to end: a recommender whose past projects' index is HNSW resolves queries against it
+    (the union of two lists of MIN_DEPTH, never every project's vector), and the similar-projects source and the
+    ``project_vote`` feature read that top."""
+    from matcher.catalog import build_catalog
+    from matcher.domain import Dataset, Partner, Project, ProjectMember
+    from matcher.evaluation.vectors import CachedVectors
+    from matcher.index.factory import kind_of
+    from matcher.ranking.features import FEATURES, VOTING_PROJECTS, compute_features
+    from matcher.recommender import Recommender
+    from tests.evaluation.fakes import BagOfWordsEmbedder
+
+    rng = np.random.default_rng(4)
+    words = [f"w{i}" for i in range(300)]
+    partners = [
+        Partner(id=f"a{i:03d}", name=f"Partner {i}", description=" ".join(rng.choice(words, 6))) for i in range(80)
+    ]
+    projects = [
+        Project(id=f"p{i:03d}", title=f"Project {i}", description=" ".join(rng.choice(words, 8)))
+        for i in range(3 * MIN_DEPTH)
+    ]
+    members = [ProjectMember(p.id, partners[i % len(partners)].id) for i, p in enumerate(projects)]
+    embedder = BagOfWordsEmbedder()
+    dataset = Dataset(partners=partners, projects=projects, project_members=members)
+    catalog = build_catalog(dataset, CachedVectors(embedder), embedder.dim)
+    rec = Recommender(catalog, embedder, index_setting="hnsw")
+    assert kind_of(rec.project_index) == "hnsw"
+
+    query = rec.resolve(projects[17].description)
+    assert query.projects is not None and query.projects.index is rec.project_index
+    cols, _ = query.similar_projects(VOTING_PROJECTS)
+    want, _ = exhaustive(np.asarray(catalog.project_vectors), query.vector, query.projects.lexical, VOTING_PROJECTS)
+    assert cols[0] == 17 and len(set(cols.tolist()) & set(want.tolist())) >= VOTING_PROJECTS - 3
+
+    rows = rec.candidates.generate(query, rec.themes)
+    lead = catalog.partner_pos[members[17].partner_id]
+    assert lead in rows.tolist()  # the member of the most similar project is a candidate
+    vote = compute_features(catalog, query, rows, rec.layout)[:, FEATURES.index("project_vote")]
+    assert vote[rows.tolist().index(lead)] == vote.max() > 0
