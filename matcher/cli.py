@@ -205,7 +205,8 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] =
     typer.echo(f"index            {info['index']['kind']} ({info['index']['vectors']} vectors)")
     for name, described in info["indexes"].items():
         recall = described.get("recall_at_10")
-        shown = "exact" if described["kind"].endswith(":Flat") else f"recall@10 {recall} (measured at build)"
+        depth = f" among the {described['depth']} returned" if described.get("depth", 10) > 10 else ""
+        shown = "exact" if described["kind"].endswith(":Flat") else f"recall@10 {recall}{depth} (measured at build)"
         extra = f", efSearch {described['ef_search']}" if "ef_search" in described else ""
         typer.echo(f"{'index.' + name:16} {described['kind']}, {described['vectors']} vectors, {shown}{extra}")
     typer.echo(f"ranker           {info['ranker']}")

@@ -19,7 +19,7 @@ from matcher.domain import lead_of
 from matcher.embedding.base import Embedder
 from matcher.errors import MissingQueryError, UnknownIdError
 from matcher.groups import GroupRecommender, GroupWeights, fit_group_weights
-from matcher.index.base import VectorIndex
+from matcher.index.base import SEARCH_DEPTH, VectorIndex
 from matcher.index.factory import IndexSetting, build_index
 from matcher.lexical import LexicalModel, PatchedLexical
 from matcher.ranking.bridge import LexicalBridge
@@ -60,7 +60,7 @@ class Recommender:
         index: VectorIndex | None = None,
         history_index: VectorIndex | None = None,
         project_index: VectorIndex | None = None,
-        candidates_per_source: int = 200,
+        candidates_per_source: int = SEARCH_DEPTH,
         themes: ThemeLookup | None = None,
         index_setting: IndexSetting = "flat",
         layout: DenseLayout | None = None,

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from matcher.embedding.openvino import RUNTIME_CACHE
 from matcher.index.factory import AUTO_THRESHOLD
-from matcher.index.hnsw import Storage
+from matcher.index.hnsw import DEFAULT_STORAGE, Storage
 
 
 class Settings(BaseSettings):
@@ -51,10 +51,10 @@ class Settings(BaseSettings):
         description="Vectors above which 'auto' switches an index to HNSW (back below half of it).",
     )
     index_storage: Storage = Field(
-        "fp16",
-        description="How an HNSW index keeps its copy of the vectors: 'fp16' (2 bytes a value), 'sq8' (1 byte: half "
-        "the memory, -144 MB at 100k partners, a wider search beam for the same recall) or 'flat' (float32); an index "
-        "of another storage is rebuilt (docs/performance.md).",
+        DEFAULT_STORAGE,
+        description="How an HNSW index keeps its copy of the vectors, which only steers a request to candidates that "
+        "it scores exactly: 'sq4' (4 bits a value: 45 MB for 100k partners, the default), 'sq8' (1 byte), 'fp16' "
+        "(2 bytes) or 'flat' (float32); an index of another storage is rebuilt (docs/performance.md).",
     )
     batch_size: int = Field(
         32, ge=1, le=1024, description="Most texts per embedding batch (long texts go fewer at a time: 2,048 tokens)."

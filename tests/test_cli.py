@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,6 +208,23 @@ def test_status(cli_home: Path) -> None:
     assert lines["model"] == "all-MiniLM-L6-v2:torch-fp32 (384-d)"
     assert lines["index"] == "faiss:Flat (12 vectors)"
     assert lines["home"] == str(cli_home)
+
+
+def test_status_names_each_approximate_index_with_its_recall_at_the_depth_it_is_read(
+    cli_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(cli_home, home)
+    monkeypatch.setenv("MATCHER_INDEX_THRESHOLD", "3")  # every index holds more: all HNSW, rebuilt at open
+
+    result = run(home, "status")
+
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split(None, 1)[1] for line in result.stdout.splitlines()}
+    assert lines["index.partners"] == (
+        "faiss:HNSW32,SQ4, 12 vectors, recall@10 1.0 among the 200 returned (measured at build), efSearch 64"
+    )
+    assert lines["index.history"].startswith("faiss:HNSW32,SQ4, ")
 
 
 def test_status_json(cli_home: Path) -> None:

@@ -8,13 +8,21 @@ from typing import Any, Protocol
 
 import numpy as np
 
+#: How many ids a request asks an index for: the candidate depth of each source
+#: (:class:`~matcher.ranking.candidates.CandidateGenerator`) and the least depth of the similar past projects
+#: (:class:`~matcher.ranking.similar.SimilarProjects`). The request scores them again exactly from the catalogue's
+#: vectors, so an index serves well when the true top-10 is among the ids it returns at this depth, in any order:
+#: an approximate index's recall@10 is measured at it (:func:`~matcher.index.recall.estimate_recall`).
+SEARCH_DEPTH = 200
+
 
 class VectorIndex(Protocol):
     """A searchable set of (id, vector) pairs. Scores are inner products (cosine for unit vectors)."""
 
     kind: str
     dim: int
-    #: Recall@10 against exact search, measured when the index was built (1.0 for exact search, None if unknown).
+    #: Recall@10 against exact search, measured when the index was built (1.0 for exact search, None if unknown):
+    #: the share of the true top-10 among the ids a search at :data:`SEARCH_DEPTH` returns.
     recall_at_10: float | None
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:

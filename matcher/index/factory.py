@@ -13,7 +13,7 @@ depth of a request, which searches two indexes (partner descriptions and past pr
 
 Exact search costs ~0.11 ms per 1,000 vectors at that depth, so at :data:`AUTO_THRESHOLD` (10k) the two searches
 of a request take ~2 ms of its 10 ms budget; above it ``auto`` switches to HNSW (:class:`HnswIndex`: ``m=32``,
-``efConstruction=400``, float16 storage, ``efSearch`` tuned at build), which stays under 1 ms up to 1M vectors.
+``efConstruction=400``, 4-bit storage, ``efSearch`` tuned at build), which stays under 1 ms up to 1M vectors.
 Catalogues of today's size (thousands of partners) keep exact search and its perfect recall.
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from matcher.index.base import VectorIndex
 from matcher.index.faiss_index import FaissIndex
-from matcher.index.hnsw import HnswIndex, Storage
+from matcher.index.hnsw import DEFAULT_STORAGE, HnswIndex, Storage
 
 IndexSetting = Literal["auto", "flat", "hnsw"]
 IndexKind = Literal["flat", "hnsw"]
@@ -55,7 +55,9 @@ def choose_kind(
     return "hnsw" if n > threshold else "flat"
 
 
-def create_index(kind: IndexKind, dim: int, *, threads: int | None = None, storage: Storage = "fp16") -> VectorIndex:
+def create_index(
+    kind: IndexKind, dim: int, *, threads: int | None = None, storage: Storage = DEFAULT_STORAGE
+) -> VectorIndex:
     """An empty index of ``kind`` (``storage``: how an HNSW graph keeps its copy of the vectors)."""
     if kind == "flat":
         return FaissIndex(dim)
@@ -72,7 +74,7 @@ def build_index(
     setting: IndexSetting = "auto",
     threshold: int = AUTO_THRESHOLD,
     threads: int | None = None,
-    storage: Storage = "fp16",
+    storage: Storage = DEFAULT_STORAGE,
 ) -> VectorIndex:
     """An index holding ``ids`` and ``vectors``, of the kind ``setting`` picks for their number; an HNSW index
     (its vectors kept as ``storage``) has its ``efSearch`` tuned and its recall@10 measured."""

@@ -22,7 +22,7 @@ import numpy as np
 
 from matcher.index.base import VectorIndex
 from matcher.index.factory import IndexKind, create_index, kind_of, load_index
-from matcher.index.hnsw import HnswIndex, Storage
+from matcher.index.hnsw import DEFAULT_STORAGE, HnswIndex, Storage
 from matcher.locks import exclusive
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def sync_index(
     dim: int,
     threads: int | None = None,
     label: str = "index",
-    storage: Storage = "fp16",
+    storage: Storage = DEFAULT_STORAGE,
 ) -> tuple[VectorIndex, bool]:
     """Bring ``index`` (holding ``have``: id → hash) to ``wanted``; return it and whether it changed.
 

@@ -1,10 +1,12 @@
 """Approximate search for big catalogues: FAISS HNSW with string ids and tombstone deletes.
 
-The graph's copy of the vectors is stored as float16 by default (``IndexHNSWSQ`` with ``QT_fp16``): half the
-memory of float32, the same recall@10 on MiniLM vectors (0.982 both, 100k real vectors, real queries, efSearch 256)
-and slightly faster. ``sq8`` stores one byte per component (``QT_8bit``: each dimension's range learned from the
-first vectors added), a quarter of float32. The exact scores a request ranks with come from the catalogue's float32
-vectors anyway: the graph's copy only steers the search.
+The graph only steers a request to its candidates: a request asks for :data:`~matcher.index.base.SEARCH_DEPTH`
+ids and scores them again exactly from the catalogue's vectors, so the graph's own copy of the vectors may be
+coarse. It is kept with 4 bits a component by default (``sq4``: ``IndexHNSWSQ`` with ``QT_4bit``, each dimension's
+range learned from the vectors the index is built with), a quarter of float16's memory (45 against 179 MB at 100k
+partners): on the 100k store's partner vectors and 300 real free-text queries, the true top-10 is among the 200 ids
+returned for 98.9 % of it, against 98.5 % with float16 (docs/performance.md). ``fp16`` (``QT_fp16``), ``sq8``
+(``QT_8bit``) and ``flat`` (float32) keep finer copies, for a search that ranks by the index's own scores.
 
 FAISS's HNSW graph cannot remove vectors. Removing (or replacing) an id therefore marks its slot dead: searches
 pass FAISS a bitmap of the live slots (``IDSelectorBitmap``), so dead vectors still route the graph walk but are
@@ -25,6 +27,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
+from matcher.index.base import SEARCH_DEPTH
 from matcher.index.faiss_index import atomic_write, faiss_module, set_search_threads
 from matcher.index.recall import estimate_recall
 
@@ -32,16 +35,22 @@ from matcher.index.recall import estimate_recall
 #: saves microseconds and loses recall on real queries (20k vectors: 0.943 at efSearch 32).
 EF_SEARCH_STEPS: tuple[int, ...] = (64, 96, 128, 192, 256, 384, 512, 768, 1024)
 
-#: How the graph keeps its copy of the vectors: float16, one byte per component, or float32.
-Storage = Literal["fp16", "sq8", "flat"]
+#: How the graph keeps its copy of the vectors: 4 bits, one byte or two bytes (float16) a component, or float32.
+Storage = Literal["sq4", "sq8", "fp16", "flat"]
 STORAGES: tuple[str, ...] = get_args(Storage)
+#: The storage of a new index unless the settings say otherwise (``MATCHER_INDEX_STORAGE``; see the module docstring).
+DEFAULT_STORAGE: Storage = "sq4"
+#: FAISS's scalar quantizer and the kind's suffix of each storage (``flat``: no quantizer, ``IndexHNSWFlat``)
+_QUANTIZERS: dict[str, tuple[str, str]] = {"sq4": ("QT_4bit", ",SQ4"), "sq8": ("QT_8bit", ",SQ8"),
+                                           "fp16": ("QT_fp16", ",SQfp16")}  # fmt: skip
 
 
 class HnswIndex:
     """HNSW over unit vectors (inner product), ids are strings; see the module docstring for deletes.
 
     ``m`` links per node and ``ef_construction`` are build-time parameters; ``ef_search`` is the search beam (FAISS
-    uses ``max(ef_search, k)``); ``storage`` is how the graph keeps the vectors (``fp16``, ``sq8`` or ``flat`` float32).
+    uses ``max(ef_search, k)``); ``storage`` is how the graph keeps the vectors (:data:`STORAGES`); ``depth`` is how
+    many ids the searches that matter ask for, at which the build measures recall@10 and tunes ``ef_search``.
     ``threads`` bounds the OpenMP threads of builds and batch searches (default: all cores); a single query always
     runs on one thread, which is faster on a busy 2-core machine.
     """
@@ -55,7 +64,8 @@ class HnswIndex:
         m: int = 32,
         ef_construction: int = 400,
         ef_search: int = 64,
-        storage: Storage = "fp16",
+        storage: Storage = DEFAULT_STORAGE,
+        depth: int = SEARCH_DEPTH,
         threads: int | None = None,
     ) -> None:
         if storage not in STORAGES:
@@ -65,16 +75,17 @@ class HnswIndex:
         self.ef_construction = ef_construction
         self.ef_search = ef_search
         self.storage = storage
+        self.depth = depth
         self.threads = threads
-        self.kind = f"faiss:HNSW{m}" + {"fp16": ",SQfp16", "sq8": ",SQ8", "flat": ""}[storage]
+        self.kind = f"faiss:HNSW{m}" + (_QUANTIZERS[storage][1] if storage in _QUANTIZERS else "")
         self.recall_at_10: float | None = None
         self._lock = threading.RLock()
         self._reset()
 
     def _reset(self) -> None:
         faiss = faiss_module()
-        if self.storage in ("fp16", "sq8"):
-            quantizer = faiss.ScalarQuantizer.QT_fp16 if self.storage == "fp16" else faiss.ScalarQuantizer.QT_8bit
+        if self.storage in _QUANTIZERS:
+            quantizer = getattr(faiss.ScalarQuantizer, _QUANTIZERS[self.storage][0])
             self._index = faiss.IndexHNSWSQ(self.dim, quantizer, self.m, faiss.METRIC_INNER_PRODUCT)
         else:
             self._index = faiss.IndexHNSWFlat(self.dim, self.m, faiss.METRIC_INNER_PRODUCT)
@@ -170,14 +181,31 @@ class HnswIndex:
             self.compact()
 
     def compact(self) -> None:
-        """Rebuild the graph from the live vectors only (drops every tombstone) and measure the recall again."""
+        """Rebuild the graph from the live vectors only (drops every tombstone) and measure the recall again.
+
+        The vectors are read back from the graph's copy, so a quantized storage keeps the ranges it learned: the
+        read-back vectors encode to the very same codes, where learning the ranges again from them would move
+        about half of a 4-bit copy's codes at every compaction."""
         with self._lock:
             live = np.flatnonzero(self._live)
             vectors = self._index.storage.reconstruct_n(0, len(self._labels))[live] if len(live) else None
             ids = [self._labels[key] for key in live.tolist()]
+            learned = self._trained_ranges()
             self._reset()
+            if learned is not None:
+                faiss = faiss_module()
+                storage = faiss.downcast_index(self._index.storage)
+                faiss.copy_array_to_vector(learned, storage.sq.trained)
+                storage.is_trained = self._index.is_trained = True
             if vectors is not None:
                 self.build([str(i) for i in ids], vectors)
+
+    def _trained_ranges(self) -> np.ndarray | None:
+        """The ranges a trained scalar quantizer learned (None for float32 storage or before any vector)."""
+        if self.storage not in _QUANTIZERS or not self._index.is_trained:
+            return None
+        faiss = faiss_module()
+        return faiss.vector_to_array(faiss.downcast_index(self._index.storage).sq.trained).copy()
 
     def build(self, ids: Sequence[str], vectors: np.ndarray, *, target_recall: float = 0.98) -> HnswIndex:
         """Add ``ids`` and ``vectors``, then pick ``ef_search`` (:meth:`tune`) and record ``recall_at_10``."""
@@ -186,9 +214,10 @@ class HnswIndex:
         return self
 
     def tune(self, ids: Sequence[str], vectors: np.ndarray, *, target_recall: float = 0.98) -> float:
-        """Smallest ``ef_search`` of :data:`EF_SEARCH_STEPS` whose recall@10 on synthetic queries built from the
-        indexed vectors (:func:`~matcher.index.recall.estimate_recall`) reaches ``target_recall``; sets it and
-        ``recall_at_10``, returns the recall (of the largest step when none reaches the target).
+        """Smallest ``ef_search`` of :data:`EF_SEARCH_STEPS` whose recall@10 at ``depth`` on synthetic queries built
+        from the indexed vectors (:func:`~matcher.index.recall.estimate_recall`) reaches ``target_recall``; sets it
+        and ``recall_at_10``, returns the recall (of the largest step when none reaches the target). FAISS searches
+        with ``max(ef_search, depth)``, so the steps below ``depth`` measure the same search.
 
         Real free-text queries are harder than the synthetic ones (they come from another region of the space),
         so the estimate runs high: at 1M vectors, efSearch 384 gave 0.985 on synthetic queries and 0.966 on held-out
@@ -199,7 +228,7 @@ class HnswIndex:
             recall = 1.0
             for ef in EF_SEARCH_STEPS:
                 self.ef_search = ef
-                recall = estimate_recall(self, ids, vectors)
+                recall = estimate_recall(self, ids, vectors, depth=self.depth)
                 if recall >= target_recall:
                     break
             self.recall_at_10 = round(recall, 4)
@@ -222,6 +251,7 @@ class HnswIndex:
             "ef_search": self.ef_search,
             "ef_construction": self.ef_construction,
             "storage": self.storage,
+            "depth": self.depth,
             "tombstones": self.tombstones,
         }
 
@@ -237,6 +267,7 @@ class HnswIndex:
                 "ef_construction": self.ef_construction,
                 "ef_search": self.ef_search,
                 "storage": self.storage,
+                "depth": self.depth,
                 "recall_at_10": self.recall_at_10,
                 "labels": list(self._labels),
             }
@@ -253,6 +284,7 @@ class HnswIndex:
             ef_construction=int(meta["ef_construction"]),
             ef_search=int(meta["ef_search"]),
             storage=meta.get("storage", "flat"),
+            depth=int(meta.get("depth", 10)),  # saved before depths were: recall@10 was measured at 10
             threads=threads,
         )
         index._index = faiss.read_index(str(path))

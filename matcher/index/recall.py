@@ -40,9 +40,19 @@ TIE = 1e-6
 
 
 def estimate_recall(
-    index: VectorIndex, ids: Sequence[str], vectors: np.ndarray, *, k: int = 10, sample: int = 256, seed: int = 0
+    index: VectorIndex,
+    ids: Sequence[str],
+    vectors: np.ndarray,
+    *,
+    k: int = 10,
+    depth: int | None = None,
+    sample: int = 256,
+    seed: int = 0,
 ) -> float:
-    """Recall@``k`` of ``index`` against exact search over ``vectors`` (the indexed ones, ids ``ids``).
+    """Recall@``k`` of ``index`` against exact search over ``vectors`` (the indexed ones, ids ``ids``): the mean
+    share of each query's true top-``k`` among the ``depth`` ids the index returns (``k`` when None). A request
+    searches at :data:`~matcher.index.base.SEARCH_DEPTH` and scores what it finds exactly, so the order within the
+    depth does not matter to what it shows.
 
     The ``sample`` queries are each the normalised sum of two random indexed vectors: a query between two topics,
     farther from its neighbours than an indexed vector is from its own (on real text embeddings, free-text queries
@@ -64,10 +74,10 @@ def estimate_recall(
     vectors = np.asarray(vectors, dtype=np.float32)
     exact = exact_top_k(vectors, queries, k)
     kth_best = np.einsum("ij,ij->i", vectors[exact[:, -1]], queries)
-    _, found = index.search(queries, k)
+    _, found = index.search(queries, max(k, depth or k))
     row_of = {item: row for row, item in enumerate(ids)}
     hits = []
     for query, returned, bound in zip(queries, found, kth_best.tolist(), strict=True):
-        scores = vectors[[row_of[i] for i in returned[:k]]] @ query
-        hits.append(np.count_nonzero(scores >= bound - TIE) / exact.shape[1])
+        scores = vectors[[row_of[i] for i in returned]] @ query
+        hits.append(min(np.count_nonzero(scores >= bound - TIE), exact.shape[1]) / exact.shape[1])  # ties: k at most
     return float(np.mean(hits))

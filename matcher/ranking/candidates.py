@@ -16,7 +16,7 @@ import numpy as np
 from matcher.attributes import sdg_bits
 from matcher.catalog import Catalog, rows_of
 from matcher.errors import FilterError
-from matcher.index.base import VectorIndex
+from matcher.index.base import SEARCH_DEPTH, VectorIndex
 from matcher.ranking.features import VOTING_PROJECTS
 from matcher.ranking.query import Filters, ResolvedQuery
 
@@ -58,7 +58,7 @@ class CandidateGenerator:
         index: VectorIndex,
         history_index: VectorIndex,
         *,
-        per_source: int = 200,
+        per_source: int = SEARCH_DEPTH,
         sources: frozenset[str] = SOURCES,
     ) -> None:
         unknown = set(sources) - SOURCES

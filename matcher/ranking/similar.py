@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matcher.catalog import rows_of
+from matcher.index.base import SEARCH_DEPTH
 from matcher.index.factory import kind_of
 from matcher.lexical import top_positive
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from matcher.index.base import VectorIndex
 
 #: How deep the approximate search reads each list: at least this many projects, and this many times those asked for.
-MIN_DEPTH = 200
+MIN_DEPTH = SEARCH_DEPTH
 DEPTH_PER_PROJECT = 4
 
 

@@ -41,8 +41,8 @@ def test_above_the_threshold_auto_builds_hnsw_with_its_recall(
     indexes = matcher.status()["indexes"]
     top = matcher.recommender.collaborators(text=OCEAN_QUERY, k=3)
 
-    assert indexes["partners"]["kind"] == indexes["history"]["kind"] == "faiss:HNSW32,SQfp16"
-    assert indexes["projects"]["kind"] == "faiss:HNSW32,SQfp16"  # the most similar projects from it
+    assert indexes["partners"]["kind"] == indexes["history"]["kind"] == "faiss:HNSW32,SQ4"
+    assert indexes["projects"]["kind"] == "faiss:HNSW32,SQ4"  # the most similar projects from it
     assert indexes["partners"]["recall_at_10"] == 1.0  # 12 vectors: the graph search is exhaustive
     assert [m.partner_id for m in top] == [m.partner_id for m in exact]
     assert (home / "index" / "history.faiss").exists() and (home / "index" / "history.manifest.json").exists()

@@ -10,13 +10,29 @@ from tests.index.contract import DIM, VectorIndexContract
 
 
 class TestHnswIndex(VectorIndexContract):
+    """The default storage, 4 bits a component: a router to candidates that are scored again exactly."""
+
+    kind = "faiss:HNSW32,SQ4"
+    min_recall = 0.95
+    depth = 30  # the true top-10 among the 30 ids returned (a request reads 200 of 100k)
+    score_tolerance = 0.15  # each dimension's range in 15 steps
+    bytes_per_component = 0.5
+
+    def make(self) -> HnswIndex:
+        return HnswIndex(DIM)
+
+    def load(self, path: Path) -> HnswIndex:
+        return HnswIndex.load(path)
+
+
+class TestHnswIndexWithHalfPrecisionStorage(VectorIndexContract):
     kind = "faiss:HNSW32,SQfp16"
     min_recall = 0.95
     score_tolerance = 2e-3  # the graph keeps float16 copies of the vectors
     bytes_per_component = 2
 
     def make(self) -> HnswIndex:
-        return HnswIndex(DIM)
+        return HnswIndex(DIM, storage="fp16")
 
     def load(self, path: Path) -> HnswIndex:
         return HnswIndex.load(path)
