@@ -26,11 +26,16 @@ from benchmarks.synthetic import generate
 MEMORY_MARGIN = 1.5
 
 
-def needed_memory_gb(partners: int, base_rss_mb: float | None, base_partners: int = 100_000) -> float:
-    """Memory to ask for before serving ``partners``: the base size's resident memory scaled linearly (1.6 GB per
-    100k partners when it was not measured), with :data:`MEMORY_MARGIN`."""
-    per_partner_mb = (base_rss_mb or 1600.0) / base_partners
-    return partners * per_partner_mb * MEMORY_MARGIN / 1000
+def needed_memory_gb(partners: int, measured_mb: dict[int, float]) -> float:
+    """Memory to ask for before serving ``partners``, with :data:`MEMORY_MARGIN`: resident memory is a fixed part
+    (libraries, models) plus a part per partner, so the line through the two largest measured sizes is extended to
+    ``partners`` (1.6 GB per 100k partners, nothing fixed, when fewer than two sizes were measured)."""
+    sizes = sorted(measured_mb)[-2:]
+    if len(sizes) < 2:
+        return partners * 1600.0 / 100_000 * MEMORY_MARGIN / 1000
+    (small, big), (low, high) = sizes, (measured_mb[sizes[0]], measured_mb[sizes[1]])
+    per_partner = max(high - low, 0.0) / (big - small)
+    return (high + (partners - big) * per_partner) * MEMORY_MARGIN / 1000
 
 
 def seed_vectors(base: np.ndarray, n: int, *, seed: int = 0) -> np.ndarray:
@@ -42,10 +47,18 @@ def seed_vectors(base: np.ndarray, n: int, *, seed: int = 0) -> np.ndarray:
 
 
 def cached_store(
-    partners: int, base_home: Path, cache_dir: Path, timeout: float, log: Callable[[str], None]
+    partners: int,
+    base_home: Path,
+    cache_dir: Path,
+    timeout: float,
+    log: Callable[[str], None],
+    *,
+    train: bool = True,
 ) -> tuple[Path, float]:
     """The store of ``partners`` synthetic partners under ``cache_dir`` (built when missing: returns its ingest
-    seconds, else 0)."""
+    seconds, else 0). Without ``train`` the ingest does not learn a ranker (``MATCHER_AUTO_TRAIN=0``) and the store
+    serves with the one ``base_home`` learned: at 1M partners the training's simulated queries needed more than
+    21 GB (killed by the kernel on a 24 GB machine), and the ranker's model does not grow with the catalogue."""
     from matcher.domain import content_hash
     from matcher.io.importer import read_directory
     from matcher.settings import Settings
@@ -82,11 +95,17 @@ def cached_store(
         chunk = missing[start : start + 100_000]
         store.put_vectors(model, dict(zip(chunk, seed_vectors(sample, len(chunk), seed=start), strict=True)))
     store.close()
-    log(f"matcher ingest of {partners} partners (vectors seeded) ...")
+    env: dict[str, str] = {}
+    if not train:
+        (home / "models").mkdir(parents=True, exist_ok=True)
+        for learned in (base_home / "models").glob("ranker.*"):
+            shutil.copy2(learned, home / "models" / learned.name)
+        env["MATCHER_AUTO_TRAIN"] = "0"
+    log(f"matcher ingest of {partners} partners (vectors seeded{'' if train else ', ranker of ' + str(base_home)}) ...")
     started = time.perf_counter()
     from benchmarks.run import MATCHER, matcher_env
 
-    subprocess.run([str(MATCHER), "ingest", str(data)], env=matcher_env(home), check=True,
+    subprocess.run([str(MATCHER), "ingest", str(data)], env=matcher_env(home, **env), check=True,
                    stdout=subprocess.DEVNULL, timeout=timeout)  # fmt: skip
     seconds = time.perf_counter() - started
     done.write_text(f"{seconds:.0f}\n")

@@ -854,13 +854,14 @@ def part_growth(ctx: Context) -> None:
     base = max((s for s in sizes.growth if s <= sizes.partners), default=sizes.partners)
     for n in sizes.growth:
         if n > sizes.partners:
-            need, have = needed_memory_gb(n, rss.get(base)), available_memory_gb()
+            need, have = needed_memory_gb(n, rss), available_memory_gb()
             if have < need:
                 lines.append(f"| {n:,} | not measured: needs ~{need:.0f} GB, {have:.0f} GB available | | | | |")
                 log(f"growth: {n} skipped (needs ~{need:.0f} GB, {have:.0f} GB available)")
                 continue
-            home, built = cached_store(n, ctx.home(base), ctx.cache_dir, sizes.timeout_s, log)
-            ingest = f"{built:.0f} (once, vectors seeded; cached)" if built else "cached"
+            home, built = cached_store(n, ctx.home(base), ctx.cache_dir, sizes.timeout_s, log, train=False)
+            ranker = f"ranker of the {size_label(base)} store"  # training at 1M needs more memory than 24 GB
+            ingest = f"{built:.0f} (once, vectors seeded, {ranker}; cached)" if built else f"cached ({ranker})"
         else:
             home = ctx.home(n)
             ingest = f"{ctx.ingest('matcher', n).seconds:.0f}" + (" (vectors seeded)" if ctx.seeded(n) else "")

@@ -206,11 +206,21 @@ def test_cache_lookups_read_from_the_metrics_text() -> None:
     assert cache_lookups("") == (0.0, 0.0)
 
 
-def test_needed_memory_scales_the_measured_resident_memory() -> None:
+def test_needed_memory_extends_the_line_through_the_two_largest_measured_sizes() -> None:
     from benchmarks.growth import MEMORY_MARGIN, needed_memory_gb
 
-    assert needed_memory_gb(1_000_000, 1200.0) == pytest.approx(12.0 * MEMORY_MARGIN)
-    assert needed_memory_gb(100_000, None) == pytest.approx(1.6 * MEMORY_MARGIN)
+    # the two largest sizes set the line: 950 MB per 90k partners above 1,800 MB at 100k -> 11.3 GB at 1M
+    measured = {1_000: 740.0, 10_000: 850.0, 100_000: 1800.0}
+    per_partner = (1800.0 - 850.0) / 90_000
+    assert needed_memory_gb(1_000_000, measured) == pytest.approx(
+        (1800.0 + 900_000 * per_partner) * MEMORY_MARGIN / 1000
+    )
+    assert needed_memory_gb(1_000_000, {1_000: 740.0, 100_000: 1800.0}) == pytest.approx(
+        (1800.0 + 900_000 * 1060.0 / 99_000) * MEMORY_MARGIN / 1000
+    )
+    # fewer than two sizes: 1.6 GB per 100k partners, nothing fixed
+    assert needed_memory_gb(100_000, {}) == pytest.approx(1.6 * MEMORY_MARGIN)
+    assert needed_memory_gb(1_000_000, {100_000: 1800.0}) == pytest.approx(16.0 * MEMORY_MARGIN)
 
 
 def test_seed_vectors_are_unit_vectors_near_the_base_ones() -> None:
