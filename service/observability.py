@@ -119,7 +119,7 @@ class MatcherCollector(Collector):
         vectors = GaugeMetricFamily("matcher_index_vectors", "Vectors in the index", labels=["index"])
         recall = GaugeMetricFamily(
             "matcher_index_recall_at_10",
-            "Recall@10 of the index against exact search, measured at build",
+            "Recall@10 of the index against exact search, measured at build among the ids a request reads (200)",
             labels=["index"],
         )
         for name, index in rec.indexes.items():
