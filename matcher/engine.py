@@ -133,15 +133,15 @@ class Matcher:
         model = self.embedder.name
         hashes = [content_hash(t) for t in texts]
         rows, found = self.store.cached_rows(model, hashes, self.embedder.dim)
-        if not found.all():
-            missing = {hashes[row]: texts[row] for row in np.flatnonzero(~found).tolist()}
+        absent = np.flatnonzero(~found).tolist()
+        if absent:
+            missing = {hashes[row]: texts[row] for row in absent}  # a text given twice is embedded once
             new = self.embedder.encode(
                 list(missing.values()), batch_size=self.settings.batch_size, show_progress=show_progress
             )
             fresh = dict(zip(missing, np.asarray(new, dtype=np.float32), strict=True))
             self.store.put_vectors(model, fresh)
-            for row in np.flatnonzero(~found).tolist():
-                rows[row] = fresh[hashes[row]]
+            rows[absent] = [fresh[hashes[row]] for row in absent]
         return rows
 
     # -- import ---------------------------------------------------------------------------------------------------

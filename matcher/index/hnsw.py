@@ -82,11 +82,17 @@ class HnswIndex:
         self._lock = threading.RLock()
         self._reset()
 
-    def _reset(self) -> None:
+    def _reset(self, ranges: np.ndarray | None = None) -> None:
+        """An empty graph; ``ranges``: the ranges its scalar quantizer keeps instead of learning them from the first
+        vectors added."""
         faiss = faiss_module()
         if self.storage in _QUANTIZERS:
             quantizer = getattr(faiss.ScalarQuantizer, _QUANTIZERS[self.storage][0])
             self._index = faiss.IndexHNSWSQ(self.dim, quantizer, self.m, faiss.METRIC_INNER_PRODUCT)
+            if ranges is not None:
+                storage = faiss.downcast_index(self._index.storage)
+                faiss.copy_array_to_vector(ranges, storage.sq.trained)
+                storage.is_trained = self._index.is_trained = True
         else:
             self._index = faiss.IndexHNSWFlat(self.dim, self.m, faiss.METRIC_INNER_PRODUCT)
         self._index.hnsw.efConstruction = self.ef_construction
@@ -190,13 +196,7 @@ class HnswIndex:
             live = np.flatnonzero(self._live)
             vectors = self._index.storage.reconstruct_n(0, len(self._labels))[live] if len(live) else None
             ids = [self._labels[key] for key in live.tolist()]
-            learned = self._trained_ranges()
-            self._reset()
-            if learned is not None:
-                faiss = faiss_module()
-                storage = faiss.downcast_index(self._index.storage)
-                faiss.copy_array_to_vector(learned, storage.sq.trained)
-                storage.is_trained = self._index.is_trained = True
+            self._reset(self._trained_ranges())
             if vectors is not None:
                 self.build([str(i) for i in ids], vectors)
 

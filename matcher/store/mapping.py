@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from matcher.domain import ActionGroup, Partner, Project, content_hash
 from matcher.store.tables import ActionGroupRow, PartnerRow, ProjectRow
+
+T = TypeVar("T")
+
+#: ids or hashes per ``IN (...)`` of a query: PostgreSQL binds at most 65,535 parameters a statement, SQLite (before
+#: 3.32) 999
+CHUNK = 500
+
+
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``items`` a :data:`CHUNK` at a time, for queries that select or delete by a list of keys."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def join(values: tuple[Any, ...]) -> str:

@@ -160,8 +160,8 @@ class RecordsMixin:
         wanted = sorted(set(ids))
         out: dict[str, Any] = {}
         with self.sessions() as s:
-            for start in range(0, len(wanted), 500):
-                for row in s.scalars(select(spec.table).where(spec.table.id.in_(wanted[start : start + 500]))):
+            for chunk in m.chunks(wanted):
+                for row in s.scalars(select(spec.table).where(spec.table.id.in_(chunk))):
                     out[row.id] = spec.from_row(row)
         return out
 
@@ -173,10 +173,8 @@ class RecordsMixin:
         wanted = sorted(set(owner_ids))
         out: dict[str, list[Any]] = {}
         with self.sessions() as s:
-            for start in range(0, len(wanted), 500):
-                rows = s.scalars(
-                    select(table).where(owner.in_(wanted[start : start + 500])).order_by(owner, table.partner_id)
-                )
+            for chunk in m.chunks(wanted):
+                rows = s.scalars(select(table).where(owner.in_(chunk)).order_by(owner, table.partner_id))
                 for r in rows:
                     if kind == "project_members":
                         member: Any = ProjectMember(r.project_id, r.partner_id, r.role)
@@ -256,8 +254,7 @@ class RecordsMixin:
         """Those of ``ids`` that opted out of discovery."""
         with self.sessions() as s:
             hidden: set[str] = set()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
+            for chunk in m.chunks(ids):
                 hidden.update(
                     s.scalars(select(PartnerRow.id).where(PartnerRow.id.in_(chunk), PartnerRow.discoverable.is_(False)))
                 )

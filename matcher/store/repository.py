@@ -39,15 +39,6 @@ class SyncReport:
     unchanged: dict[str, int]
 
 
-#: ids or hashes per ``IN (...)`` of a query (SQLite binds at most 32,766 parameters a statement)
-CHUNK = 500
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -163,22 +154,26 @@ class Store(RecordsMixin, FeedbackMixin, ChangesMixin):
 
     def cached_hashes(self, model: str, hashes: Iterable[str]) -> set[str]:
         """Which of ``hashes`` the embeddings cache holds a vector of (without reading the vectors)."""
-        known: set[str] = set()
         with self.sessions() as s:
-            for chunk in _chunks(list(dict.fromkeys(hashes))):
-                known.update(
-                    s.scalars(
-                        select(EmbeddingRow.content_hash).where(
-                            EmbeddingRow.model == model, EmbeddingRow.content_hash.in_(chunk)
-                        )
+            return self._cached_hashes(s, model, hashes)
+
+    @staticmethod
+    def _cached_hashes(s: Session, model: str, hashes: Iterable[str]) -> set[str]:
+        known: set[str] = set()
+        for chunk in m.chunks(list(dict.fromkeys(hashes))):
+            known.update(
+                s.scalars(
+                    select(EmbeddingRow.content_hash).where(
+                        EmbeddingRow.model == model, EmbeddingRow.content_hash.in_(chunk)
                     )
                 )
+            )
         return known
 
     def _cached_blobs(self, model: str, hashes: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """(hash, vector bytes) of the cached vectors among ``hashes``, each once, a few hundred at a time."""
         with self.sessions() as s:
-            for chunk in _chunks(list(dict.fromkeys(hashes))):
+            for chunk in m.chunks(list(dict.fromkeys(hashes))):
                 yield from s.execute(
                     select(EmbeddingRow.content_hash, EmbeddingRow.vector).where(
                         EmbeddingRow.model == model, EmbeddingRow.content_hash.in_(chunk)
@@ -194,13 +189,7 @@ class Store(RecordsMixin, FeedbackMixin, ChangesMixin):
     def _put_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
         if not vectors:
             return
-        existing = set(
-            s.scalars(
-                select(EmbeddingRow.content_hash).where(
-                    EmbeddingRow.model == model, EmbeddingRow.content_hash.in_(list(vectors))
-                )
-            )
-        )
+        existing = Store._cached_hashes(s, model, vectors)  # a chunk at a time, as every IN of the store
         s.add_all(
             EmbeddingRow(model=model, content_hash=h, vector=np.asarray(v, dtype=np.float32).tobytes())
             for h, v in vectors.items()
@@ -235,8 +224,8 @@ class Store(RecordsMixin, FeedbackMixin, ChangesMixin):
                 new = {v["id"]: v for v in entity_values[kind]}
                 old = {row.id: row for row in s.scalars(select(table))}
                 gone = [key for key in old if key not in new]
-                for start in range(0, len(gone), 500):
-                    s.execute(delete(table).where(table.id.in_(gone[start : start + 500])))
+                for chunk in m.chunks(gone):
+                    s.execute(delete(table).where(table.id.in_(chunk)))
                 removed[kind] = len(gone)
                 added[kind] = updated[kind] = unchanged[kind] = 0
                 inserts = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from matcher.store import Store
-from matcher.store.repository import CHUNK
+from matcher.store.mapping import CHUNK
 
 MODEL = "test-model"
 
@@ -45,6 +45,13 @@ def test_cached_rows_and_hashes_read_more_hashes_than_one_query_binds(store: Sto
     assert store.cached_hashes(MODEL, [*hashes, "unknown"]) == set(hashes[::2])
     assert store.cached_vectors(MODEL, hashes[:4]).keys() == {"h00000", "h00002"}
     np.testing.assert_array_equal(store.cached_vectors(MODEL, ["h00002"])["h00002"], vectors[2])
+
+    store.put_vectors(MODEL, dict(zip(hashes, vectors[::-1], strict=True)))  # half known: only the others added
+
+    rows, found = store.cached_rows(MODEL, hashes, dim=8)
+    assert found.all()
+    np.testing.assert_array_equal(rows[::2], vectors[::2])  # a cached vector is kept, never replaced
+    np.testing.assert_array_equal(rows[1::2], vectors[::-1][1::2])
 
 
 def test_an_empty_request_reads_nothing(store: Store) -> None:
