@@ -84,9 +84,10 @@ def catalog_parts(catalog: Any) -> Iterator[tuple[str, int, str]]:
         stored_as = value.buffer.data.dtype if isinstance(value, VectorRows) else value.dtype  # rows read as float32
         return f"{value.shape[0]:,} x {value.shape[1]:,} {stored_as}{stored}"
 
-    for name in ("partner_vectors", "history_vectors", "project_vectors", "group_vectors"):
+    for name in ("partner_vectors", "project_vectors", "group_vectors"):
         value = getattr(catalog, name)
         yield f"catalog.{name}", nbytes(value), shape(value)
+    yield "catalog.history_vectors", 0, "computed when read (membership and project vectors), none stored"
     lexical = catalog.lexical
     columns = getattr(lexical, "columns_", None)
     if columns is not None:

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
 
 import immutables
 import numpy as np
@@ -18,9 +17,8 @@ import scipy.sparse as sp
 from matcher.affinity import CollaborationWalk, affinity_of_pairs, pair_counts
 from matcher.attributes import PartnerAttributes, partner_attributes
 from matcher.domain import ActionGroup, Dataset, Partner, Project
-from matcher.embedding.base import normalize_rows
+from matcher.history import PastProjectVectors
 from matcher.lexical import LexicalModel, PatchedLexical, column_scores
-from matcher.rows import VectorRows
 from matcher.sparse_rows import spans
 from matcher.vocab import region_of
 
@@ -33,7 +31,6 @@ class Catalog:
 
     dataset: Dataset
     partner_vectors: np.ndarray
-    history_vectors: np.ndarray
     project_vectors: np.ndarray
     group_vectors: np.ndarray
     lexical: LexicalModel
@@ -77,6 +74,12 @@ class Catalog:
     @property
     def partners(self) -> list[Partner]:
         return self.dataset.partners
+
+    @property
+    def history_vectors(self) -> PastProjectVectors:
+        """Each partner's past-projects vector (the normalised mean of its projects' vectors; zero without one),
+        computed from ``membership`` and ``project_vectors`` when read (:mod:`matcher.history`)."""
+        return PastProjectVectors(self.membership, self.project_vectors)
 
     @property
     def projects(self) -> list[Project]:
@@ -218,18 +221,9 @@ def build_catalog(
         partner_groups[gm.partner_id].add(gm.group_id)
     membership = _membership(partner_pos, project_pos, project_members)
     tie_matrix = tie_links(partner_pos, ties)
-    with_projects = np.array([partner_pos[p] for p in partner_projects], dtype=np.int64)
-    history = cast(
-        np.ndarray,  # reads as one (matcher.rows); the rows of partners without a project share one zero row
-        VectorRows.mostly_zero(
-            len(partners), with_projects, history_of(list(partner_projects.values()), project_pos, project_vectors)
-        ),
-    )
-
     catalog = Catalog(
         dataset=dataset,
         partner_vectors=partner_vectors,
-        history_vectors=history,
         project_vectors=project_vectors,
         group_vectors=group_vectors,
         lexical=LexicalModel(),
@@ -279,17 +273,6 @@ def tie_links(partner_pos: dict[str, int], ties: Sequence[tuple[str, str]]) -> s
     rows = [partner_pos[p] for pair in known for p in pair]
     cols = [i for i in range(len(known)) for _ in range(2)]
     return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(partner_pos), len(known)))
-
-
-def history_of(
-    project_lists: Sequence[Sequence[str]], project_pos: dict[str, int], project_vectors: np.ndarray
-) -> np.ndarray:
-    """One unit vector per list of projects: the normalised mean of their vectors (zero for an empty list)."""
-    out = np.zeros((len(project_lists), project_vectors.shape[1]), dtype=np.float32)
-    for i, project_ids in enumerate(project_lists):
-        if project_ids:
-            out[i] = project_vectors[[project_pos[p] for p in project_ids]].mean(axis=0)
-    return normalize_rows(out) if len(out) else out
 
 
 def country_rows(attrs: PartnerAttributes, activity: np.ndarray) -> dict[str, np.ndarray]:

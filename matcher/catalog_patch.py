@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from matcher.affinity import CollaborationWalk, affinity_of_pairs, patched_pair_counts
 from matcher.attributes import patch_attributes
-from matcher.catalog import Catalog, VectorLookup, country_rows, history_of, latest_year, tie_links
+from matcher.catalog import Catalog, VectorLookup, country_rows, latest_year, tie_links
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.lexical import PatchedLexical
 from matcher.priority import no_pause
@@ -180,18 +180,7 @@ def patch_catalog(
     partner_vectors = _vectors(old.partner_vectors, partners, vectors)
     project_vectors = _vectors(old.project_vectors, projects, vectors)
     group_vectors = _vectors(old.group_vectors, groups, vectors)
-    moved_project_text = {projects.items[i].id for i in projects.text_changed}
     dated = {projects.items[i].id for i in projects.changed}  # a start date may have changed
-    history_ids = set(linked) | {p for j in moved_project_text if j in project_members for p, _ in project_members[j]}
-    history_ids |= {partners.items[i].id for i in partners.changed if partners.old_row[i] < 0}
-    history_ids = {p for p in history_ids if p in known_partners}
-    history = old.history_vectors
-    if partners.moved or history_ids:
-        ordered = sorted(history_ids)
-        lists = [partner_projects.get(p, []) for p in ordered]
-        computed = history_of(lists, known_projects, project_vectors) if ordered else np.zeros((0, 0), np.float32)
-        fresh = {known_partners[p]: vector for p, vector in zip(ordered, computed, strict=True)}
-        history = _as_array(moved_rows(old.history_vectors, partners.old_row, fresh))
 
     pause()
     # -- per-partner arrays
@@ -233,7 +222,6 @@ def patch_catalog(
     catalog = Catalog(
         dataset=dataset,
         partner_vectors=partner_vectors,
-        history_vectors=history,
         project_vectors=project_vectors,
         group_vectors=group_vectors,
         lexical=old.lexical,
@@ -276,6 +264,7 @@ def patch_catalog(
 
     # -- text
     profile_ids = set(linked) | set(grouped) | {partners.items[i].id for i in partners.text_changed}
+    moved_project_text = {projects.items[i].id for i in projects.text_changed}
     profile_ids |= {p for j in moved_project_text if j in project_members for p, _ in project_members[j]}
     renamed = {groups.items[i].id for i in groups.changed}
     profile_ids |= {p for g in renamed for p in group_members.get(g, ())}

@@ -9,7 +9,7 @@ live rows are copied to a new one (an amortised, compacting copy).
 :class:`VectorRows` reads like a read-only 2-D float32 array for what the ranking does with catalogue vectors (rows
 by number or array, a row and a column slice, ``shape``, iteration, a product with a vector or matrix); anything
 else materialises it (``np.asarray``). A buffer may store its rows in half precision (the served partners' and
-past-projects vectors, :data:`matcher.snapshot.SERVED_PRECISION`): the rows a read gathers are converted to float32,
+past projects' vectors, :data:`matcher.snapshot.SERVED_PRECISION`): the rows a read gathers are converted to float32,
 so the half precision costs memory only where rows are stored, and every reader computes in float32.
 """
 
@@ -116,19 +116,6 @@ class VectorRows:
         assert slots is not None
         return cls(buffer, slots)
 
-    @classmethod
-    def mostly_zero(cls, n: int, rows: np.ndarray, vectors: np.ndarray) -> VectorRows:
-        """``n`` rows, row ``rows[i]`` being ``vectors[i]`` and every other row zero: the zero rows share one buffer
-        row (the past-projects vectors of partners without a project: a third of the partners at 100k, 130 MB)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        buffer = VectorBuffer(vectors.shape[1], int((len(rows) + 1) * (1 + GROWTH)) + 16)
-        zero = buffer.append(np.zeros((1, vectors.shape[1]), dtype=np.float32))
-        written = buffer.append(vectors)
-        assert zero is not None and written is not None
-        slots = np.full(n, zero[0], dtype=np.int64)
-        slots[rows] = written
-        return cls(buffer, slots)
-
     # whole-array arithmetic (evaluation, theme fitting): on the materialised array
     def __add__(self, other: Any) -> Any:
         return np.asarray(self) + np.asarray(other)
@@ -167,9 +154,8 @@ class VectorRows:
         return self.buffer.data[:used] if used <= 2 * len(self.slots) else None
 
     def _compared(self, other: Any, op: Callable[[Any, Any], Any]) -> Any:
-        """``op(self, other)`` element by element. Against a number (``rows != 0``: which partners have past
-        projects), compared on the buffer's rows and then gathered, so the float rows are never copied (358 MB at
-        100k partners)."""
+        """``op(self, other)`` element by element. Against a number (``rows != 0``), compared on the buffer's rows
+        and then gathered, so the float rows are never copied (179 MB of partner vectors at 100k partners)."""
         live = self._live() if np.ndim(other) == 0 else None
         return op(np.asarray(self), other) if live is None else op(live, other)[self.slots]
 

@@ -143,16 +143,15 @@ class SnapshotParts(Protocol):
         ...
 
 
-#: The served catalogue's vector arrays and the precision their buffers store. Partners' and past-projects vectors are
-#: read a few hundred rows at a time (a query's candidates), so they are stored in half precision and read as float32:
-#: half the memory (290 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors stay
-#: float32: a partner's past-projects vector is their mean, which a write computes again from the stored ones (half
-#: precision there would make a patched catalogue differ from a rebuilt one); a request reads only the candidates'
-#: projects and the most similar ones (:mod:`matcher.ranking.similar`).
+#: The served catalogue's vector arrays and the precision their buffers store. Partners' and past projects' vectors
+#: are read a few hundred rows at a time (a query's candidates and their projects, the most similar projects:
+#: :mod:`matcher.ranking.similar`), so they are stored in half precision and read as float32: half the memory (215 MB
+#: less at 100k partners and 20k projects) for cosines that move by about 1e-3. The partners' past-projects vectors
+#: are not stored at all: they are computed from the past projects' vectors when read (:mod:`matcher.history`), so a
+#: patched catalogue and a rebuilt one read the same values from the same stored rows.
 SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
     "partner_vectors": np.float16,
-    "history_vectors": np.float16,
-    "project_vectors": np.float32,
+    "project_vectors": np.float16,
 }
 
 
@@ -568,7 +567,6 @@ def _history_changes(old: Catalog, new: Catalog, update: CatalogUpdate) -> dict[
     project_hashes = {j: content_hash(new.project(j).text) for p in suspects for j in new.partner_projects.get(p, ())}
     out: dict[str, str | None] = {}
     for partner_id in suspects:
-        row = new.partner_pos.get(partner_id)
-        has_history = row is not None and bool(np.any(new.history_vectors[row] != 0))
+        has_history = partner_id in new.partner_pos and bool(new.partner_projects.get(partner_id))
         out[partner_id] = history_hash(new, partner_id, project_hashes) if has_history else None
     return out

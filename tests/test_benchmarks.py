@@ -322,10 +322,12 @@ def test_memory_counts_the_stored_rows_of_shared_vectors_and_sparse_matrices() -
     import scipy.sparse as sp
 
     from benchmarks.memory import nbytes, rss_mb
-    from matcher.rows import VectorRows
+    from matcher.rows import VectorBuffer, VectorRows
 
-    rows = VectorRows.mostly_zero(10, np.array([1, 2]), np.ones((2, 4), dtype=np.float32))
-    assert nbytes(rows) == 3 * 4 * 4 + 10 * 8  # one zero row and two vectors of 4 floats, and 10 slots
+    buffer = VectorBuffer(4, 3)
+    buffer.append(np.ones((3, 4), dtype=np.float32))
+    rows = VectorRows(buffer, np.array([0, 1, 2, 0, 0, 0, 0, 0, 0, 0]))  # ten rows, seven sharing the first
+    assert nbytes(rows) == 3 * 4 * 4 + 10 * 8  # three written rows of 4 floats, and 10 slots
     matrix = sp.csr_matrix(np.eye(3, dtype=np.float32))
     assert nbytes(matrix) == 3 * 4 + 3 * 4 + 4 * 4  # data, indices (int32), indptr
     assert nbytes(np.zeros((5, 2), dtype=np.float16)) == 20

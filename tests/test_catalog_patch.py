@@ -225,8 +225,8 @@ def test_an_unchanged_part_is_shared_not_copied() -> None:
     city = dataclasses.replace(data.partners[3], city="Bergen")
     patched = patch_catalog(catalog, CatalogUpdate(partners={city.id: city}), lookup)
     assert patched.partner(city.id).city == "Bergen" and catalog.partner(city.id).city is None
-    for name in ("partner_vectors", "history_vectors", "project_vectors", "membership", "ties", "lexical", "walk"):
-        assert getattr(patched, name) is getattr(catalog, name), name
+    for name in ("partner_vectors", "project_vectors", "membership", "ties", "lexical", "walk"):
+        assert getattr(patched, name) is getattr(catalog, name), name  # and so the past-projects vectors read from them
     text = dataclasses.replace(data.partners[3], description="Kelp forests.")
     patched = patch_catalog(catalog, CatalogUpdate(partners={text.id: text}), lookup)
     assert patched.membership is catalog.membership and patched.project_vectors is catalog.project_vectors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.rows import VectorRows, as_read, moved_rows
+from matcher.rows import VectorBuffer, VectorRows, as_read, moved_rows
 
 
 def test_moved_rows_share_the_buffer_and_leave_the_old_rows_alone() -> None:
@@ -81,10 +81,20 @@ def test_a_buffer_mostly_of_older_rows_still_gives_the_product() -> None:
     np.testing.assert_array_equal(np.ones(2, dtype=np.float32) @ few, dense[[5, 2]].sum(axis=0))
 
 
-def test_mostly_zero_rows_share_one_zero_row_and_read_as_the_full_array() -> None:
+def mostly_zero(n: int, rows: np.ndarray, vectors: np.ndarray) -> VectorRows:
+    """``n`` rows, row ``rows[i]`` being ``vectors[i]``, every other row one shared zero row of the buffer."""
+    buffer = VectorBuffer(vectors.shape[1], len(rows) + 1)
+    zero, written = buffer.append(np.zeros((1, vectors.shape[1]), np.float32)), buffer.append(vectors)
+    assert zero is not None and written is not None
+    slots = np.full(n, zero[0], dtype=np.int64)
+    slots[rows] = written
+    return VectorRows(buffer, slots)
+
+
+def test_rows_sharing_one_buffer_row_read_as_the_full_array() -> None:
     rng = np.random.default_rng(3)
     vectors = rng.standard_normal((3, 4)).astype(np.float32)
-    rows = VectorRows.mostly_zero(6, np.array([4, 1, 5]), vectors)
+    rows = mostly_zero(6, np.array([4, 1, 5]), vectors)
     expected = np.zeros((6, 4), dtype=np.float32)
     expected[[4, 1, 5]] = vectors
 
@@ -100,7 +110,7 @@ def test_mostly_zero_rows_share_one_zero_row_and_read_as_the_full_array() -> Non
 
 def test_comparing_with_a_number_gives_the_materialised_arrays_answer() -> None:
     vectors = np.array([[0.0, 1.0], [2.0, 0.0]], dtype=np.float32)
-    rows = VectorRows.mostly_zero(4, np.array([3, 1]), vectors)
+    rows = mostly_zero(4, np.array([3, 1]), vectors)
     dense = np.asarray(rows)
 
     np.testing.assert_array_equal(rows != 0, dense != 0)
@@ -130,11 +140,11 @@ def test_half_precision_rows_store_half_and_read_float32() -> None:
 
 def test_rows_moved_to_another_precision_keep_their_shared_rows() -> None:
     vectors = np.array([[0.5, 0.25], [1.0, -1.0]], dtype=np.float32)
-    mostly_zero = VectorRows.mostly_zero(5, np.array([1, 3]), vectors)  # three rows share the zero row
-    half = VectorRows.of(mostly_zero, np.float16)
-    assert half.buffer.data.dtype == np.float16 and half.buffer.used == mostly_zero.buffer.used == 3
-    np.testing.assert_array_equal(np.asarray(half), np.asarray(mostly_zero))  # these values are exact in half
-    np.testing.assert_array_equal(half != 0, np.asarray(mostly_zero) != 0)
+    shared = mostly_zero(5, np.array([1, 3]), vectors)  # three rows share the zero row
+    half = VectorRows.of(shared, np.float16)
+    assert half.buffer.data.dtype == np.float16 and half.buffer.used == shared.buffer.used == 3
+    np.testing.assert_array_equal(np.asarray(half), np.asarray(shared))  # these values are exact in half
+    np.testing.assert_array_equal(half != 0, np.asarray(shared) != 0)
     assert VectorRows.of(half, np.float16) is half  # already in that precision: shared, not copied
 
 

@@ -33,7 +33,7 @@ def helper_threads() -> ThreadPoolExecutor:
 
 def history_rows(catalog: Catalog) -> np.ndarray:
     """Rows of the partners with past projects: the ones the history index holds."""
-    return np.flatnonzero(np.any(catalog.history_vectors != 0, axis=1))
+    return catalog.history_vectors.rows_with_projects()
 
 
 #: The candidate sources; ``V1_SOURCES`` are those of the ranker before match quality 2.0 (evaluation's "ranker v1").

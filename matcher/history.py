@@ -1,0 +1,114 @@
+"""Each partner's past-projects vector, computed when it is read instead of stored.
+
+A partner's past-projects vector is the normalised mean of its projects' vectors (zero without a project): the
+"history" that the ``dense_history`` feature, the history index and the group profiles compare with. Storing one row a
+partner cost 896 half-precision values each (113 MB at 100k partners, 1.1 GB at 1M) and a write had to compute the
+rows of every partner its change touched again. :class:`PastProjectVectors` holds nothing of its own: it reads the
+catalogue's membership matrix (which projects each partner took part in; the pattern, not the link weights) and the
+catalogue's project vectors, so it is always what a rebuild would give, and reading the rows of a request's ~600
+candidates gathers only their projects' vectors (the same ones the ``history_max`` feature reads).
+
+It reads like a read-only 2-D float32 array for what the catalogue's users do with it (rows by number, array, mask or
+slice, a row and a column slice, ``shape``, iteration, ``+`` and ``@`` on the materialised array); ``np.asarray``
+materialises every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.embedding.base import normalize_rows
+from matcher.sparse_rows import take_rows
+
+
+class PastProjectVectors:
+    """Rows ``normalise(mean(projects[j] for j in the partner's projects))`` of the partners x projects
+    ``membership`` (its non-zero pattern) and the ``projects``' vectors (an array, or the catalogue's
+    :class:`~matcher.rows.VectorRows`)."""
+
+    __array_priority__ = 100.0
+
+    def __init__(self, membership: sp.csr_matrix, projects: Any) -> None:
+        self.membership = membership
+        self.projects = projects
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.membership.shape[0], self.projects.shape[1])
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return np.dtype(np.float32)
+
+    @property
+    def ndim(self) -> int:
+        return 2
+
+    def __len__(self) -> int:
+        return self.membership.shape[0]
+
+    def rows_with_projects(self) -> np.ndarray:
+        """The rows of the partners with at least one past project (the others' vectors are zero)."""
+        return np.flatnonzero(np.diff(self.membership.indptr) > 0)
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of ``rows`` (row numbers), float32, one row each."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros((len(rows), self.shape[1]), dtype=np.float32)
+        if not len(rows):
+            return out
+        taken = take_rows(self.membership, rows)
+        if not taken.nnz:
+            return out
+        nonempty = np.diff(taken.indptr) > 0
+        block = np.asarray(self.projects[taken.indices], dtype=np.float32)
+        out[nonempty] = np.add.reduceat(block, taken.indptr[:-1][nonempty], axis=0)  # the mean's direction
+        return normalize_rows(out)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        rest: tuple[Any, ...] = ()
+        if isinstance(key, tuple):
+            key, rest = key[0], key[1:]
+        n = len(self)
+        if isinstance(key, (int, np.integer)):
+            if not -n <= key < n:
+                raise IndexError(f"row {key} out of range for {n} partners")
+            picked = self.take(np.array([key + n if key < 0 else key]))[0]
+        else:
+            if isinstance(key, slice):
+                rows = np.arange(*key.indices(n))
+            else:
+                rows = np.asarray(key)
+                rows = np.flatnonzero(rows) if rows.dtype == bool else np.where(rows < 0, rows + n, rows)
+            if len(rows) and (rows.min() < 0 or rows.max() >= n):
+                raise IndexError(f"row index out of range for {n} partners")
+            picked = self.take(rows)
+        if not rest:
+            return picked
+        return picked[rest] if picked.ndim == 1 else picked[(slice(None), *rest)]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(np.asarray(self))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        rows = self.take(np.arange(len(self)))
+        return rows if dtype is None else rows.astype(dtype, copy=False)
+
+    # whole-array arithmetic (evaluation's profiles): on the materialised array
+    def __add__(self, other: Any) -> Any:
+        return np.asarray(self) + np.asarray(other)
+
+    __radd__ = __add__
+
+    def __matmul__(self, other: Any) -> Any:
+        return np.asarray(self) @ other
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return np.asarray(other) @ np.asarray(self)
+
+    def astype(self, dtype: Any, copy: bool = True) -> np.ndarray:
+        return np.asarray(self).astype(dtype)
