@@ -143,15 +143,16 @@ class SnapshotParts(Protocol):
         ...
 
 
-#: The served catalogue's vector arrays and the precision their buffers store. Partners' and past projects' vectors
-#: are read a few hundred rows at a time (a query's candidates and their projects, the most similar projects:
-#: :mod:`matcher.ranking.similar`), so they are stored in half precision and read as float32: half the memory (215 MB
-#: less at 100k partners and 20k projects) for cosines that move by about 1e-3. The partners' past-projects vectors
-#: are not stored at all: they are computed from the past projects' vectors when read (:mod:`matcher.history`), so a
-#: patched catalogue and a rebuilt one read the same values from the same stored rows.
+#: The served catalogue's vector arrays and the precision their buffers store. Partners' vectors are read a few hundred
+#: rows at a time (a query's candidates), so they are stored in half precision and read as float32: half the memory
+#: (179 MB less at 100k partners) for cosines that move by about 1e-3. Past projects' vectors stay float32: a request
+#: reads ~1,100 of them (its candidates' projects, the most similar projects: :mod:`matcher.ranking.similar`), and
+#: converting that many half-precision rows cost ~1.2 ms a request at 100k for 36 MB saved (docs/performance.md).
+#: The partners' past-projects vectors are not stored at all: they are computed from the past projects' vectors when
+#: read (:mod:`matcher.history`).
 SERVED_PRECISION: dict[str, type[np.floating[Any]]] = {
     "partner_vectors": np.float16,
-    "project_vectors": np.float16,
+    "project_vectors": np.float32,
 }
 
 

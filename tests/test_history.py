@@ -93,3 +93,17 @@ def test_a_catalogues_history_is_the_mean_of_each_partners_project_texts_vectors
         mean = EMBEDDER.encode([texts[j] for j in projects]).mean(axis=0)
         np.testing.assert_allclose(catalog.history_vectors[row], mean / np.linalg.norm(mean), atol=1e-6)
     assert with_projects == len(catalog.history_vectors.rows_with_projects()) > 0
+
+
+def test_the_cosines_with_a_vector_are_the_rows_products_with_it() -> None:
+    rng = np.random.default_rng(8)
+    block = rng.normal(size=(6, 5)).astype(np.float32)
+    indptr = np.array([0, 2, 2, 3, 6])  # four partners: two projects, none, one, three
+    vector = rng.normal(size=5).astype(np.float32)
+    from matcher.history import mean_cosines, mean_directions
+
+    rows = mean_directions(indptr, block)
+    np.testing.assert_array_equal(rows[1], 0.0)
+    np.testing.assert_allclose(rows[3], block[3:].mean(axis=0) / np.linalg.norm(block[3:].mean(axis=0)), rtol=1e-6)
+    np.testing.assert_allclose(mean_cosines(indptr, block, vector), rows @ vector, rtol=1e-5, atol=1e-7)
+    assert mean_cosines(indptr, block, vector)[1] == 0.0

@@ -13,6 +13,7 @@ from scipy import sparse
 from matcher.catalog import Catalog
 from matcher.embedding.base import Embedder
 from matcher.embedding.composite import DENSE_EN, DENSE_ML, blocks_of
+from matcher.history import mean_cosines
 from matcher.ranking.asked import asked_features
 from matcher.ranking.query import ResolvedQuery
 from matcher.sparse_rows import take_rows
@@ -101,19 +102,15 @@ def _lookup(sorted_rows: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np
     return np.where(sorted_rows[at] == rows, values[at], 0.0).astype(np.float32)
 
 
-def history_max(
-    catalog: Catalog, query: ResolvedQuery, taken: sparse.csr_matrix, per_project: np.ndarray | None
-) -> np.ndarray:
-    """The best of ``per_project`` (a similarity of the query with each past project; dense cosine when None) over
-    the projects of each candidate (``taken``: the candidates' rows of ``catalog.membership``; 0 without projects);
-    touches only the candidates' projects."""
+def history_max(taken: sparse.csr_matrix, per_entry: np.ndarray) -> np.ndarray:
+    """The best of ``per_entry`` (a similarity of the query with each project of ``taken``, in the order of its
+    entries) over the projects of each candidate (``taken``: the candidates' rows of ``catalog.membership``; 0
+    without projects)."""
     out = np.zeros(taken.shape[0], dtype=np.float32)
     if taken.nnz == 0:
         return out
-    vector = query.comparison_vector
-    sims = catalog.project_vectors[taken.indices] @ vector if per_project is None else per_project[taken.indices]
     nonempty = np.diff(taken.indptr) > 0
-    out[nonempty] = np.maximum.reduceat(sims, taken.indptr[:-1][nonempty])
+    out[nonempty] = np.maximum.reduceat(per_entry, taken.indptr[:-1][nonempty])
     return out
 
 
@@ -201,13 +198,15 @@ def compute_features(
     # compute it themselves when the bridge is off; a bridge exists only beside a separate multilingual block)
     crossing = crossing_rows(catalog, query, rows) if query.lexical_bridge is not None else None
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout, crossing)
-    out[:, col["dense_history"]] = catalog.history_vectors[rows] @ query.comparison_vector
-    # the candidates' past projects, read once for three features (none to read without projects)
+    # the candidates' past projects and their vectors, read once for four features (none without projects)
     membership = catalog.membership
     taken = take_rows(membership, rows) if membership.shape[1] else sparse.csr_matrix((len(rows), 0), dtype=np.float32)
-    out[:, col["history_max"]] = history_max(catalog, query, taken, None)  # the candidates' projects' vectors only
+    vector = query.comparison_vector
+    block = catalog.project_vectors[taken.indices] if taken.nnz else np.zeros((0, len(vector)), dtype=np.float32)
+    out[:, col["dense_history"]] = mean_cosines(taken.indptr, block, vector)  # catalog.history_vectors[rows] @ vector
+    out[:, col["history_max"]] = history_max(taken, block @ vector)
     if query.project_lexical is not None:
-        out[:, col["history_lexical"]] = history_max(catalog, query, taken, query.project_lexical)
+        out[:, col["history_lexical"]] = history_max(taken, query.project_lexical[taken.indices])
     out[:, col["lexical"]] = query.lexical_scores[rows]
     # words are not shared across languages: the bridge is their floor (a floor, not a replacement: a partner whose
     # name is in another language may well share words with the query through its past projects' texts, as most
