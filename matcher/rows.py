@@ -188,3 +188,36 @@ def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[in
     if rows:
         live[rows] = vectors
     return VectorRows.of(live, old.buffer.data.dtype if isinstance(old, VectorRows) else READ)
+
+
+class RowsOf:
+    """Rows ``source[rows[i]]`` of anything that reads like a 2-D array (an array, :class:`VectorRows`, the
+    past-projects vectors of :mod:`matcher.history`), read as float32 only when indexed: an index build reads the
+    catalogue's vectors a chunk at a time (:meth:`~matcher.index.hnsw.HnswIndex.add`) instead of one float32 copy
+    of them all (3.6 GB of partner vectors at 1M partners). ``np.asarray`` reads every row."""
+
+    def __init__(self, source: Any, rows: np.ndarray) -> None:
+        self.source = source
+        self.rows = np.asarray(rows, dtype=np.int64)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.rows), self.source.shape[1])
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return READ
+
+    @property
+    def ndim(self) -> int:
+        return 2
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return np.asarray(self.source[self.rows[key]], dtype=READ)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        rows = self[np.arange(len(self.rows))]
+        return rows if dtype is None else rows.astype(dtype, copy=False)

@@ -41,7 +41,7 @@ from matcher.index.base import VectorIndex
 from matcher.lexical import PatchedLexical
 from matcher.priority import ReadersFirst, no_pause
 from matcher.recommender import Recommender, history_rows
-from matcher.rows import VectorRows
+from matcher.rows import RowsOf, VectorRows
 from matcher.store import Store
 from matcher.store.changes import ChangeLog, Delta
 
@@ -538,11 +538,12 @@ def read_update(store: Store, catalog: Catalog, delta: Delta) -> CatalogUpdate:
 
 
 def index_vectors(catalog: Catalog, index: str, ids: Sequence[str]) -> np.ndarray:
-    """The vectors the index ``index`` ("partners", "history" or "projects") holds for ``ids``."""
+    """The vectors the index ``index`` ("partners", "history" or "projects") holds for ``ids``: rows of the
+    catalogue read when indexed (:class:`~matcher.rows.RowsOf`), so a build reads them a chunk at a time."""
     if index == "projects":
-        return catalog.project_vectors[[catalog.project_pos[i] for i in ids]]
+        return cast(np.ndarray, RowsOf(catalog.project_vectors, np.array([catalog.project_pos[i] for i in ids])))
     vectors = catalog.history_vectors if index == "history" else catalog.partner_vectors
-    return vectors[[catalog.partner_pos[i] for i in ids]]
+    return cast(np.ndarray, RowsOf(vectors, np.array([catalog.partner_pos[i] for i in ids])))
 
 
 def _project_changes(catalog: Catalog, update: CatalogUpdate) -> dict[str, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,13 +20,15 @@ def recall_at_k(found: Sequence[Sequence[str]], truth: Sequence[Sequence[str]], 
     return float(np.mean(hits))
 
 
-def exact_top_k(vectors: np.ndarray, queries: np.ndarray, k: int, *, chunk: int = 65_536) -> np.ndarray:
-    """Rows of the ``k`` largest inner products per query, best first (numpy, in chunks of the database)."""
+def exact_top_k(vectors: np.ndarray, queries: np.ndarray, k: int, *, chunk: int = 16_384) -> np.ndarray:
+    """Rows of the ``k`` largest inner products per query, best first (numpy, in chunks of the database: 256
+    queries against 16,384 rows of 896 dimensions hold ~100 MB at a time)."""
     k = min(k, len(vectors))
     best_scores = np.zeros((len(queries), 0), dtype=np.float32)
     best_rows = np.zeros((len(queries), 0), dtype=np.int64)
     for start in range(0, len(vectors), chunk):
-        scores = np.concatenate([best_scores, queries @ vectors[start : start + chunk].T], axis=1)
+        block = np.asarray(vectors[start : start + chunk], dtype=np.float32)  # rows that read as an array: a chunk
+        scores = np.concatenate([best_scores, queries @ block.T], axis=1)
         fresh = np.arange(start, start + scores.shape[1] - best_rows.shape[1])
         rows = np.concatenate([best_rows, np.broadcast_to(fresh, (len(queries), len(fresh)))], axis=1)
         keep = np.argpartition(-scores, k - 1, axis=1)[:, :k]
@@ -52,7 +55,8 @@ def estimate_recall(
     """Recall@``k`` of ``index`` against exact search over ``vectors`` (the indexed ones, ids ``ids``): the mean
     share of each query's true top-``k`` among the ``depth`` ids the index returns (``k`` when None). A request
     searches at :data:`~matcher.index.base.SEARCH_DEPTH` and scores what it finds exactly, so the order within the
-    depth does not matter to what it shows.
+    depth does not matter to what it shows. :class:`RecallProbe` holds the queries and their exact answers, for
+    measuring several searches of the same vectors (:meth:`~matcher.index.hnsw.HnswIndex.tune`).
 
     The ``sample`` queries are each the normalised sum of two random indexed vectors: a query between two topics,
     farther from its neighbours than an indexed vector is from its own (on real text embeddings, free-text queries
@@ -66,18 +70,43 @@ def estimate_recall(
     """
     if len(ids) <= k:
         return 1.0
-    rng = np.random.default_rng(seed)
-    pairs = rng.integers(0, len(ids), size=(min(sample, len(ids)), 2))
-    queries = vectors[pairs[:, 0]] + vectors[pairs[:, 1]]
-    queries = np.ascontiguousarray(queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9))
-    queries = queries.astype(np.float32)
-    vectors = np.asarray(vectors, dtype=np.float32)
-    exact = exact_top_k(vectors, queries, k)
-    kth_best = np.einsum("ij,ij->i", vectors[exact[:, -1]], queries)
-    _, found = index.search(queries, max(k, depth or k))
-    row_of = {item: row for row, item in enumerate(ids)}
-    hits = []
-    for query, returned, bound in zip(queries, found, kth_best.tolist(), strict=True):
-        scores = vectors[[row_of[i] for i in returned]] @ query
-        hits.append(min(np.count_nonzero(scores >= bound - TIE), exact.shape[1]) / exact.shape[1])  # ties: k at most
-    return float(np.mean(hits))
+    return RecallProbe.of(ids, vectors, k=k, sample=sample, seed=seed).recall(index, depth)
+
+
+@dataclass(frozen=True)
+class RecallProbe:
+    """Synthetic queries over indexed vectors and their exact answers (:func:`estimate_recall`), computed once:
+    the exact search reads every vector (a chunk at a time), so an efSearch tuning that measures several beams
+    scores each against the same answers instead of searching exactly again."""
+
+    ids: Sequence[str]
+    vectors: np.ndarray
+    queries: np.ndarray
+    exact: np.ndarray
+    kth_best: np.ndarray
+
+    @classmethod
+    def of(
+        cls, ids: Sequence[str], vectors: np.ndarray, *, k: int = 10, sample: int = 256, seed: int = 0
+    ) -> RecallProbe:
+        rng = np.random.default_rng(seed)
+        pairs = rng.integers(0, len(ids), size=(min(sample, len(ids)), 2))
+        queries = np.asarray(vectors[pairs[:, 0]], dtype=np.float32) + np.asarray(
+            vectors[pairs[:, 1]], dtype=np.float32
+        )
+        queries = np.ascontiguousarray(queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9))
+        queries = queries.astype(np.float32)
+        exact = exact_top_k(vectors, queries, k)  # reads ``vectors`` a chunk at a time: never a copy of them all
+        kth_best = np.einsum("ij,ij->i", np.asarray(vectors[exact[:, -1]], dtype=np.float32), queries)
+        return cls(ids, vectors, queries, exact, kth_best)
+
+    def recall(self, index: VectorIndex, depth: int | None = None) -> float:
+        """The share of each query's true top-k among the ``depth`` ids ``index`` returns (k when None)."""
+        k = self.exact.shape[1]
+        _, found = index.search(self.queries, max(k, depth or k))
+        row_of = {item: row for row, item in enumerate(self.ids)}
+        hits = []
+        for query, returned, bound in zip(self.queries, found, self.kth_best.tolist(), strict=True):
+            scores = np.asarray(self.vectors[[row_of[i] for i in returned]], dtype=np.float32) @ query
+            hits.append(min(np.count_nonzero(scores >= bound - TIE), k) / k)  # ties: k at most
+        return float(np.mean(hits))

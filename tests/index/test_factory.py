@@ -315,3 +315,63 @@ def test_an_index_fits_its_kind_and_for_hnsw_its_storage() -> None:
     assert not fits(flat, "hnsw", "fp16")
     assert fits(half, "hnsw", "fp16") and not fits(half, "hnsw", "sq8") and not fits(half, "flat", "fp16")
     assert fits(create_index("hnsw", DIM), "hnsw", "sq4")  # the default storage
+
+
+@pytest.mark.parametrize("storage", ["sq4", "sq8"])
+def test_a_chunked_build_learns_the_ranges_and_codes_a_whole_array_gives(
+    storage: str, data: tuple[list[str], np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quantizer trained on each dimension's minimum and maximum learns what FAISS learns from every vector, and
+    vectors read a chunk at a time get the very codes."""
+    import faiss
+
+    from matcher.index import hnsw as hnsw_module
+    from matcher.rows import RowsOf
+
+    ids, vectors = data
+    whole = faiss.IndexScalarQuantizer(DIM, getattr(faiss.ScalarQuantizer, f"QT_{storage[2:]}bit"))
+    whole.train(vectors)
+    expected = faiss.vector_to_array(whole.sq.trained)
+    codes = whole.sa_encode(vectors)
+
+    monkeypatch.setattr(hnsw_module, "ADD_CHUNK", 700)  # 3,000 vectors: five chunks, the last one short
+    rows = RowsOf(vectors, np.arange(len(vectors)))  # rows that are not an array, read when indexed
+    index = HnswIndex(DIM, storage=storage).build(ids, rows)  # type: ignore[arg-type]
+
+    np.testing.assert_array_equal(index._trained_ranges(), expected)
+    np.testing.assert_array_equal(faiss_codes(index), codes)
+    assert sorted(index.ids()) == sorted(ids) and index.recall_at_10 is not None and index.recall_at_10 >= 0.95
+
+
+def test_recall_is_the_same_estimated_from_rows_read_when_indexed(
+    hnsw: HnswIndex, data: tuple[list[str], np.ndarray]
+) -> None:
+    from matcher.rows import RowsOf
+
+    ids, vectors = data
+    order = np.random.default_rng(2).permutation(len(ids))
+    view = RowsOf(vectors, order)
+    shuffled = [ids[i] for i in order]
+    assert estimate_recall(hnsw, shuffled, view, depth=SEARCH_DEPTH) == estimate_recall(  # type: ignore[arg-type]
+        hnsw, shuffled, vectors[order], depth=SEARCH_DEPTH
+    )
+    np.testing.assert_array_equal(np.asarray(view), vectors[order])
+    np.testing.assert_array_equal(view[5:9], vectors[order[5:9]])
+    np.testing.assert_array_equal(view[[3, 0]], vectors[order[[3, 0]]])
+    assert view.shape == vectors.shape and len(view) == len(vectors)
+
+
+def test_tuning_searches_exactly_once_whatever_the_beams_it_tries(
+    data: tuple[list[str], np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matcher.index import recall as recall_module
+
+    ids, vectors = data
+    calls: list[int] = []
+    exact = recall_module.exact_top_k
+    monkeypatch.setattr(recall_module, "exact_top_k", lambda *a, **kw: calls.append(1) or exact(*a, **kw))
+    index = HnswIndex(DIM, depth=10)
+    index.add(ids[:1000], vectors[:1000])
+    recall = index.tune(ids[:1000], vectors[:1000], target_recall=1.01)  # never reached: every beam is tried
+    assert index.ef_search == EF_SEARCH_STEPS[-1] and len(calls) == 1
+    assert recall == estimate_recall(index, ids[:1000], vectors[:1000], depth=10)
