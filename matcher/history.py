@@ -22,31 +22,22 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.embedding.base import normalize_rows
+from matcher.rows import ReadsAsRows
 from matcher.sparse_rows import take_rows
 
 
-class PastProjectVectors:
+class PastProjectVectors(ReadsAsRows):
     """Rows ``normalise(mean(projects[j] for j in the partner's projects))`` of the partners x projects
     ``membership`` (its non-zero pattern) and the ``projects``' vectors (an array, or the catalogue's
     :class:`~matcher.rows.VectorRows`)."""
-
-    __array_priority__ = 100.0
 
     def __init__(self, membership: sp.csr_matrix, projects: Any) -> None:
         self.membership = membership
         self.projects = projects
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return (self.membership.shape[0], self.projects.shape[1])
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        return np.dtype(np.float32)
-
-    @property
-    def ndim(self) -> int:
-        return 2
+    def width(self) -> int:
+        return int(self.projects.shape[1])
 
     def __len__(self) -> int:
         return self.membership.shape[0]
@@ -85,25 +76,6 @@ class PastProjectVectors:
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter(np.asarray(self))
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        rows = self.take(np.arange(len(self)))
-        return rows if dtype is None else rows.astype(dtype, copy=False)
-
-    # whole-array arithmetic (evaluation's profiles): on the materialised array
-    def __add__(self, other: Any) -> Any:
-        return np.asarray(self) + np.asarray(other)
-
-    __radd__ = __add__
-
-    def __matmul__(self, other: Any) -> Any:
-        return np.asarray(self) @ other
-
-    def __rmatmul__(self, other: Any) -> Any:
-        return np.asarray(other) @ np.asarray(self)
-
-    def astype(self, dtype: Any, copy: bool = True) -> np.ndarray:
-        return np.asarray(self).astype(dtype)
 
 
 def mean_directions(indptr: np.ndarray, block: np.ndarray) -> np.ndarray:

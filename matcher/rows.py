@@ -60,18 +60,25 @@ class VectorBuffer:
         return slots
 
 
-class VectorRows:
-    """Rows ``buffer.data[slots[i]]``: see the module docstring."""
+class ReadsAsRows:
+    """The part of a read-only 2-D float32 array that the catalogue's row views share: ``shape`` (``len`` rows of
+    ``width``), ``dtype``, ``ndim``, and ``np.asarray`` reading every row; a subclass reads rows by ``__getitem__``."""
 
     __array_priority__ = 100.0
 
-    def __init__(self, buffer: VectorBuffer, slots: np.ndarray) -> None:
-        self.buffer = buffer
-        self.slots = slots
+    @property
+    def width(self) -> int:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        raise NotImplementedError
 
     @property
     def shape(self) -> tuple[int, int]:
-        return (len(self.slots), self.buffer.data.shape[1])
+        return (len(self), self.width)
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -80,6 +87,43 @@ class VectorRows:
     @property
     def ndim(self) -> int:
         return 2
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        rows = self[np.arange(len(self))]
+        return rows if dtype is None else rows.astype(dtype, copy=False)
+
+    def astype(self, dtype: Any, copy: bool = True) -> np.ndarray:
+        return np.asarray(self).astype(dtype)
+
+    # whole-array arithmetic (evaluation, theme fitting): on the materialised array
+    def __add__(self, other: Any) -> Any:
+        return np.asarray(self) + np.asarray(other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        return np.asarray(self) - np.asarray(other)
+
+    def __mul__(self, other: Any) -> Any:
+        return np.asarray(self) * other
+
+    def __matmul__(self, other: Any) -> Any:
+        return np.asarray(self) @ other
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return np.asarray(other) @ np.asarray(self)
+
+
+class VectorRows(ReadsAsRows):
+    """Rows ``buffer.data[slots[i]]``: see the module docstring."""
+
+    def __init__(self, buffer: VectorBuffer, slots: np.ndarray) -> None:
+        self.buffer = buffer
+        self.slots = slots
+
+    @property
+    def width(self) -> int:
+        return int(self.buffer.data.shape[1])
 
     def __len__(self) -> int:
         return len(self.slots)
@@ -92,10 +136,6 @@ class VectorRows:
     def __iter__(self) -> Iterator[np.ndarray]:
         data = self.buffer.data
         return (as_read(data[slot]) for slot in self.slots.tolist())
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        rows = as_read(self.buffer.data[self.slots])
-        return rows if dtype is None else rows.astype(dtype, copy=False)
 
     @property
     def T(self) -> np.ndarray:
@@ -115,18 +155,6 @@ class VectorRows:
         slots = buffer.append(array)
         assert slots is not None
         return cls(buffer, slots)
-
-    # whole-array arithmetic (evaluation, theme fitting): on the materialised array
-    def __add__(self, other: Any) -> Any:
-        return np.asarray(self) + np.asarray(other)
-
-    __radd__ = __add__
-
-    def __sub__(self, other: Any) -> Any:
-        return np.asarray(self) - np.asarray(other)
-
-    def __mul__(self, other: Any) -> Any:
-        return np.asarray(self) * other
 
     def __matmul__(self, other: Any) -> Any:
         """``rows @ other``: each buffer row's product once, then this snapshot's rows of it (no copy of the rows
@@ -167,9 +195,6 @@ class VectorRows:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def astype(self, dtype: Any, copy: bool = True) -> np.ndarray:
-        return np.asarray(self).astype(dtype)
-
 
 def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[int, np.ndarray]) -> VectorRows:
     """``old`` in a new row order: row ``i`` is old row ``old_row[i]``, or ``fresh[i]`` (every new row is in
@@ -190,7 +215,7 @@ def moved_rows(old: np.ndarray | VectorRows, old_row: np.ndarray, fresh: dict[in
     return VectorRows.of(live, old.buffer.data.dtype if isinstance(old, VectorRows) else READ)
 
 
-class RowsOf:
+class RowsOf(ReadsAsRows):
     """Rows ``source[rows[i]]`` of anything that reads like a 2-D array (an array, :class:`VectorRows`, the
     past-projects vectors of :mod:`matcher.history`), read as float32 only when indexed: an index build reads the
     catalogue's vectors a chunk at a time (:meth:`~matcher.index.hnsw.HnswIndex.add`) instead of one float32 copy
@@ -201,23 +226,11 @@ class RowsOf:
         self.rows = np.asarray(rows, dtype=np.int64)
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return (len(self.rows), self.source.shape[1])
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        return READ
-
-    @property
-    def ndim(self) -> int:
-        return 2
+    def width(self) -> int:
+        return int(self.source.shape[1])
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, key: Any) -> np.ndarray:
         return np.asarray(self.source[self.rows[key]], dtype=READ)
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        rows = self[np.arange(len(self.rows))]
-        return rows if dtype is None else rows.astype(dtype, copy=False)
