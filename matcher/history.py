@@ -46,10 +46,23 @@ class PastProjectVectors(ReadsAsRows):
         """The rows of the partners with at least one past project (the others' vectors are zero)."""
         return np.flatnonzero(np.diff(self.membership.indptr) > 0)
 
+    def has_projects(self, row: int) -> bool:
+        """Whether the partner at ``row`` has a past project (one row of :meth:`rows_with_projects`)."""
+        return bool(self.membership.indptr[row + 1] > self.membership.indptr[row])
+
+    def gather(self, rows: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The partners' rows of the membership matrix and their projects' vectors, one row per entry (float32):
+        what :func:`mean_directions` and :func:`mean_cosines` read, and the ``history_max`` feature beside them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not self.membership.shape[1]:  # no project at all
+            return sp.csr_matrix((len(rows), 0), dtype=np.float32), np.zeros((0, self.width), dtype=np.float32)
+        taken = take_rows(self.membership, rows)
+        block = self.projects[taken.indices] if taken.nnz else np.zeros((0, self.width), dtype=np.float32)
+        return taken, np.asarray(block, dtype=np.float32)
+
     def take(self, rows: np.ndarray) -> np.ndarray:
         """The vectors of ``rows`` (row numbers), float32, one row each."""
-        taken = take_rows(self.membership, np.asarray(rows, dtype=np.int64))
-        block = self.projects[taken.indices] if taken.nnz else np.zeros((0, self.shape[1]), dtype=np.float32)
+        taken, block = self.gather(rows)
         return mean_directions(taken.indptr, block)
 
     def __getitem__(self, key: Any) -> np.ndarray:

@@ -569,6 +569,7 @@ def _history_changes(old: Catalog, new: Catalog, update: CatalogUpdate) -> dict[
     project_hashes = {j: content_hash(new.project(j).text) for p in suspects for j in new.partner_projects.get(p, ())}
     out: dict[str, str | None] = {}
     for partner_id in suspects:
-        has_history = partner_id in new.partner_pos and bool(new.partner_projects.get(partner_id))
+        row = new.partner_pos.get(partner_id)
+        has_history = row is not None and new.history_vectors.has_projects(row)
         out[partner_id] = history_hash(new, partner_id, project_hashes) if has_history else None
     return out

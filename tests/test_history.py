@@ -25,6 +25,10 @@ def test_each_row_is_the_normalised_mean_of_the_partners_projects() -> None:
     assert history.shape == (4, 3) and len(history) == 4 and history.dtype == np.float32
     np.testing.assert_allclose(np.asarray(history), EXPECTED, atol=1e-7)
     np.testing.assert_array_equal(history.rows_with_projects(), [0, 2, 3])
+    assert [history.has_projects(row) for row in range(4)] == [True, False, True, True]
+    taken, block = history.gather(np.array([3, 1, 0]))  # each partner's projects' vectors, one row per entry
+    np.testing.assert_array_equal(taken.indptr, [0, 3, 3, 5])
+    np.testing.assert_array_equal(block, PROJECTS[[0, 1, 2, 0, 1]])
 
 
 KEYS = [3, -1, 1, [3, 0], np.array([2, 2, 0]), np.array([True, False, False, True]), slice(1, None)]

@@ -102,6 +102,10 @@ def test_features_match_their_definitions(recommender: Recommender) -> None:
         projects = c.partner_projects.get(partner.id, [])
         best = max((float(c.project_vectors[c.project_pos[p]] @ query.vector) for p in projects), default=0.0)
         assert features[row, col["history_max"]] == pytest.approx(best, abs=1e-5)
+        # dense_history: the cosine with the normalised mean of the partner's projects' vectors (0 without one)
+        mean = np.mean([c.project_vectors[c.project_pos[p]] for p in projects], axis=0) if projects else None
+        history = 0.0 if mean is None else float(mean @ query.comparison_vector) / float(np.linalg.norm(mean))
+        assert features[row, col["dense_history"]] == pytest.approx(history, abs=1e-5)
         assert features[row, col["sdg_overlap"]] == pytest.approx(len({14, 4} & set(partner.sdgs)) / 2)
         assert features[row, col["same_country"]] == float(partner.country == requester.country)
         assert features[row, col["type_complement"]] == float(partner.type is not None and partner.type != "school")
@@ -120,6 +124,13 @@ def test_features_match_their_definitions(recommender: Recommender) -> None:
         expected = sum(float(similarity[p]) for p in voting if p in mine) / total
         assert features[row, col["project_vote"]] == pytest.approx(expected, abs=1e-5)
     assert features[:, col["project_vote"]].max() > 0
+    assert np.count_nonzero(features[:, col["dense_history"]]) > len(c.partners) // 4
+    # the same candidates in another order, a few left out: each row's features are its own (but the two relative
+    # to the best among the candidates)
+    rng = np.random.default_rng(4)
+    some = rng.permutation(len(c.partners))[: len(c.partners) * 2 // 3]
+    own = [j for j, name in enumerate(FEATURES) if not name.endswith("_relative")]
+    np.testing.assert_allclose(compute_features(c, query, some)[:, own], features[some][:, own], atol=1e-6)
 
 
 @pytest.mark.parametrize("size", [10, 1_000, 100_000])

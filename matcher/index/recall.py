@@ -79,7 +79,7 @@ class RecallProbe:
     the exact search reads every vector (a chunk at a time), so an efSearch tuning that measures several beams
     scores each against the same answers instead of searching exactly again."""
 
-    ids: Sequence[str]
+    row_of: dict[str, int]  # each indexed id's row of ``vectors``
     vectors: np.ndarray
     queries: np.ndarray
     exact: np.ndarray
@@ -98,15 +98,14 @@ class RecallProbe:
         queries = queries.astype(np.float32)
         exact = exact_top_k(vectors, queries, k)  # reads ``vectors`` a chunk at a time: never a copy of them all
         kth_best = np.einsum("ij,ij->i", np.asarray(vectors[exact[:, -1]], dtype=np.float32), queries)
-        return cls(ids, vectors, queries, exact, kth_best)
+        return cls({item: row for row, item in enumerate(ids)}, vectors, queries, exact, kth_best)
 
     def recall(self, index: VectorIndex, depth: int | None = None) -> float:
         """The share of each query's true top-k among the ``depth`` ids ``index`` returns (k when None)."""
         k = self.exact.shape[1]
         _, found = index.search(self.queries, max(k, depth or k))
-        row_of = {item: row for row, item in enumerate(self.ids)}
         hits = []
         for query, returned, bound in zip(self.queries, found, self.kth_best.tolist(), strict=True):
-            scores = np.asarray(self.vectors[[row_of[i] for i in returned]], dtype=np.float32) @ query
+            scores = np.asarray(self.vectors[[self.row_of[i] for i in returned]], dtype=np.float32) @ query
             hits.append(min(np.count_nonzero(scores >= bound - TIE), k) / k)  # ties: k at most
         return float(np.mean(hits))

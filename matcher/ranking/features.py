@@ -16,7 +16,6 @@ from matcher.embedding.composite import DENSE_EN, DENSE_ML, blocks_of
 from matcher.history import mean_cosines
 from matcher.ranking.asked import asked_features
 from matcher.ranking.query import ResolvedQuery
-from matcher.sparse_rows import take_rows
 
 FEATURES: tuple[str, ...] = (
     "dense",  # cosine of the query with the partner's own description (the English-centred encoder, or the
@@ -199,10 +198,8 @@ def compute_features(
     crossing = crossing_rows(catalog, query, rows) if query.lexical_bridge is not None else None
     out[:, col["dense"]], out[:, col["dense_ml"]] = dense_scores(catalog, query, rows, layout, crossing)
     # the candidates' past projects and their vectors, read once for four features (none without projects)
-    membership = catalog.membership
-    taken = take_rows(membership, rows) if membership.shape[1] else sparse.csr_matrix((len(rows), 0), dtype=np.float32)
+    taken, block = catalog.history_vectors.gather(rows)
     vector = query.comparison_vector
-    block = catalog.project_vectors[taken.indices] if taken.nnz else np.zeros((0, len(vector)), dtype=np.float32)
     out[:, col["dense_history"]] = mean_cosines(taken.indptr, block, vector)  # catalog.history_vectors[rows] @ vector
     out[:, col["history_max"]] = history_max(taken, block @ vector)
     if query.project_lexical is not None:
