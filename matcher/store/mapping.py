@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import fields
 from typing import Any, TypeVar
 
 from matcher.domain import ActionGroup, Partner, Project, content_hash
@@ -31,6 +32,32 @@ def split_ints(text: str | None) -> tuple[int, ...]:
 
 def split_strs(text: str | None) -> tuple[str, ...]:
     return tuple(v for v in (text or "").split(";") if v)
+
+
+def columns(table: Any, record: type) -> list[Any]:
+    """The columns of ``table`` that hold the fields of the domain type ``record`` (the same names), to select plain
+    rows: a read of every record builds no ORM objects (at 100k partners the identity map and its instance states
+    cost more than the records), and the version and times stay the listings' business."""
+    return [getattr(table, f.name) for f in fields(record)]
+
+
+class Shared:
+    """One object for each distinct value among records read together: the countries, types, cities, language and
+    SDG lists that thousands of partners repeat, and the ids that memberships repeat, are each kept once instead of
+    once a row (equal immutable values, so nothing that reads them can tell)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+
+    def __call__(self, value: T) -> T:
+        return self._values.setdefault(value, value)  # type: ignore[no-any-return]
+
+
+def unshared(value: T) -> T:
+    """What :class:`Shared` is for a record read alone: the value itself."""
+    return value
 
 
 def partner_values(p: Partner) -> dict[str, Any]:
@@ -66,32 +93,34 @@ def group_values(g: ActionGroup) -> dict[str, Any]:
     return {"id": g.id, "name": g.name, "description": g.description, "content_hash": content_hash(g.text)}
 
 
-def partner_from_row(r: PartnerRow) -> Partner:
+def partner_from_row(r: PartnerRow | Any, share: Callable[[Any], Any] = unshared) -> Partner:
+    """A partner from its table row or a plain row of its :func:`columns`; ``share`` (a :class:`Shared`) keeps
+    the values records repeat once."""
     return Partner(
-        id=r.id,
+        id=share(r.id),
         name=r.name,
         description=r.description,
-        type=r.type,
-        country=r.country,
-        city=r.city,
-        languages=split_strs(r.languages),
+        type=share(r.type),
+        country=share(r.country),
+        city=share(r.city),
+        languages=share(split_strs(r.languages)),
         website=r.website,
-        sdgs=split_ints(r.sdgs),
-        discoverable=r.discoverable,
+        sdgs=share(split_ints(r.sdgs)),
+        discoverable=bool(r.discoverable),
     )
 
 
-def project_from_row(r: ProjectRow) -> Project:
+def project_from_row(r: ProjectRow | Any, share: Callable[[Any], Any] = unshared) -> Project:
     return Project(
-        id=r.id,
+        id=share(r.id),
         title=r.title,
         description=r.description,
-        sdgs=split_ints(r.sdgs),
-        status=r.status,  # type: ignore[arg-type]
+        sdgs=share(split_ints(r.sdgs)),
+        status=share(r.status),
         seeking=r.seeking,
         start_date=r.start_date,
     )
 
 
-def group_from_row(r: ActionGroupRow) -> ActionGroup:
-    return ActionGroup(id=r.id, name=r.name, description=r.description)
+def group_from_row(r: ActionGroupRow | Any, share: Callable[[Any], Any] = unshared) -> ActionGroup:
+    return ActionGroup(id=share(r.id), name=r.name, description=r.description)

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher.domain import Dataset, GroupMember, ProjectMember
+from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.store import mapping as m
 from matcher.store.changes import EVERYTHING, ChangesMixin, record_change
 from matcher.store.feedback import FeedbackMixin
@@ -25,6 +25,9 @@ from matcher.store.tables import (
     ProjectMemberRow,
     ProjectRow,
 )
+
+#: rows fetched from the database at a time when every record is read (load_dataset)
+LOAD_BATCH = 5_000
 
 ENTITY_TABLES: dict[str, Any] = {"partners": PartnerRow, "projects": ProjectRow, "action_groups": ActionGroupRow}
 
@@ -89,23 +92,40 @@ class Store(RecordsMixin, FeedbackMixin, ChangesMixin):
 
     # -- reads --------------------------------------------------------------------------------------------------
     def load_dataset(self) -> Dataset:
+        """Every record, read as plain rows (no ORM objects) a batch at a time, with the values records repeat kept
+        once (:class:`~matcher.store.mapping.Shared`): what a snapshot is built from."""
+        share = m.Shared()
+
+        def rows(*selected: Any, order: Sequence[Any]) -> Iterator[Any]:
+            return iter(s.execute(select(*selected).order_by(*order).execution_options(yield_per=LOAD_BATCH)))
+
         with self.sessions() as s:
             return Dataset(
-                partners=[m.partner_from_row(r) for r in s.scalars(select(PartnerRow).order_by(PartnerRow.id))],
-                projects=[m.project_from_row(r) for r in s.scalars(select(ProjectRow).order_by(ProjectRow.id))],
+                partners=[
+                    m.partner_from_row(r, share) for r in rows(*m.columns(PartnerRow, Partner), order=[PartnerRow.id])
+                ],
+                projects=[
+                    m.project_from_row(r, share) for r in rows(*m.columns(ProjectRow, Project), order=[ProjectRow.id])
+                ],
                 action_groups=[
-                    m.group_from_row(r) for r in s.scalars(select(ActionGroupRow).order_by(ActionGroupRow.id))
+                    m.group_from_row(r, share)
+                    for r in rows(*m.columns(ActionGroupRow, ActionGroup), order=[ActionGroupRow.id])
                 ],
                 project_members=[
-                    ProjectMember(r.project_id, r.partner_id, r.role)  # type: ignore[arg-type]
-                    for r in s.scalars(
-                        select(ProjectMemberRow).order_by(ProjectMemberRow.project_id, ProjectMemberRow.partner_id)
+                    ProjectMember(share(project), share(partner), share(role))
+                    for project, partner, role in rows(
+                        ProjectMemberRow.project_id,
+                        ProjectMemberRow.partner_id,
+                        ProjectMemberRow.role,
+                        order=[ProjectMemberRow.project_id, ProjectMemberRow.partner_id],
                     )
                 ],
                 group_members=[
-                    GroupMember(r.group_id, r.partner_id)
-                    for r in s.scalars(
-                        select(GroupMemberRow).order_by(GroupMemberRow.group_id, GroupMemberRow.partner_id)
+                    GroupMember(share(group), share(partner))
+                    for group, partner in rows(
+                        GroupMemberRow.group_id,
+                        GroupMemberRow.partner_id,
+                        order=[GroupMemberRow.group_id, GroupMemberRow.partner_id],
                     )
                 ],
             )
