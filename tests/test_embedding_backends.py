@@ -6,6 +6,7 @@ The ONNX export is made once per session into a session temp dir and shared by e
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 
 from matcher.embedding import export as export_module
 from matcher.embedding.base import Embedder
-from matcher.embedding.export import ExportedModel, export_onnx, model_key
+from matcher.embedding.export import ExportedModel, export_onnx, model_key, publish_directory
 from matcher.embedding.exported import ExportedEmbedder, TokenBatcher
 from matcher.embedding.factory import create_embedder
 from matcher.embedding.quality import compare_vectors, quality_guard
@@ -251,6 +252,50 @@ def test_second_export_call_reuses_the_export(export_cache: Path, monkeypatch: p
         256,
     )
     assert [p.name for p in export_cache.iterdir()] == [first.directory.name]  # no temp dirs left behind
+
+
+def test_a_published_directory_appears_whole_and_a_second_publisher_keeps_the_first(tmp_path: Path) -> None:
+    marker = tmp_path / "models" / "export" / "done.json"
+
+    def write(text: str) -> Callable[[Path], None]:
+        def fill(directory: Path) -> None:
+            (directory / "weights.bin").write_text(text)
+            seen.append(marker.exists())
+            (directory / marker.name).write_text("{}")
+
+        return fill
+
+    seen: list[bool] = []
+    assert publish_directory(marker, write("first")) is True
+    assert seen == [False]  # nothing visible until it is whole
+    assert publish_directory(marker, write("second")) is False  # lost the race: its copy is dropped
+    assert (marker.parent / "weights.bin").read_text() == "first"
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["export"]  # no temporary directory left
+
+
+def test_openvino_compiles_its_own_format_converted_once_with_half_precision_weights(
+    export_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OpenVINO backend compiles the export in OpenVINO's format, its weights stored in half precision (the
+    ONNX file kept two float32 copies of them resident, docs/performance.md): converted on first use, then
+    reused; its vectors keep a cosine of at least 0.99999 to onnxruntime's float32 ones."""
+    openvino = pytest.importorskip("openvino")
+    from matcher.embedding import openvino as backend
+
+    ir = backend.OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1).load()
+    exported = export_onnx("packaged", export_cache)
+    xml = exported.directory / backend.IR_DIRECTORY / "model.xml"
+    weights = xml.with_suffix(".bin")
+    assert xml.exists() and weights.stat().st_size < 0.6 * exported.onnx_path.stat().st_size
+    mtime = weights.stat().st_mtime_ns
+    monkeypatch.setattr(openvino, "save_model", lambda *args, **kwargs: pytest.fail("converted again"))
+    again = backend.OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1).load()
+    assert weights.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in exported.directory.iterdir() if p.name.startswith(".")) == []
+    reference = create_embedder("onnx", cache_dir=export_cache).encode(TEXTS)
+    vectors = ir.encode(TEXTS)
+    np.testing.assert_array_equal(again.encode(TEXTS), vectors)
+    assert compare_vectors(reference, vectors).min_cosine >= 0.99999
 
 
 def test_model_key_changes_when_the_model_changes(tmp_path: Path) -> None:

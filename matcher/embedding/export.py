@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -82,23 +83,34 @@ def export_onnx(model: str = "packaged", cache_dir: Path | None = None, *, varia
     model_path = resolve_model_path(model)
     target = export_dir(model, cache_dir)
     if not (target / "export.json").exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            started = time.perf_counter()
-            _export_to(model_path, tmp)
-            try:
-                tmp.rename(target)
-                logger.info("Exported %s to ONNX in %.1f s: %s", model_path, time.perf_counter() - started, target)
-            except OSError:
-                if not (target / "export.json").exists():
-                    raise
-                logger.info("Another process exported %s first; using %s", model_path, target)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        started = time.perf_counter()
+        if publish_directory(target / "export.json", lambda tmp: _export_to(model_path, tmp)):
+            logger.info("Exported %s to ONNX in %.1f s: %s", model_path, time.perf_counter() - started, target)
+        else:
+            logger.info("Another process exported %s first; using %s", model_path, target)
     if variant == "int8" and not (target / _ONNX_FILES["int8"]).exists():
         _quantize_int8(target / _ONNX_FILES["fp32"], target / _ONNX_FILES["int8"])
     return _read_export(target, variant)
+
+
+def publish_directory(marker: Path, write: Callable[[Path], None]) -> bool:
+    """Make the directory that holds ``marker`` appear whole: ``write`` fills a temporary directory beside it, which
+    is then renamed into place. True when this call published it; False when another process did first (its copy is
+    kept and this one dropped)."""
+    target = marker.parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        write(tmp)
+        try:
+            tmp.rename(target)
+        except OSError:
+            if not marker.exists():
+                raise
+            return False
+        return True
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _read_export(directory: Path, variant: Variant) -> ExportedModel:
