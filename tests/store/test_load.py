@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from matcher.domain import ActionGroup, Dataset, GroupMember, Partner, Project, ProjectMember
 from matcher.store import Store, repository
 from tests.store.support import generated_dataset, sorted_dataset
 
+LYON = Partner(
+    "a-city",
+    "Lyon",
+    "A learning city.",
+    type="city",
+    country="FR",
+    city="Lyon",
+    languages=("fr", "en"),
+    website="https://lyon.example",
+    sdgs=(4, 11),
+)
 EDGE = Dataset(
     partners=[
         Partner("b-quiet", "Quiet Lab", "Hidden.", discoverable=False),  # no type, country, languages, SDGs
-        Partner(
-            "a-city",
-            "Lyon",
-            "A learning city.",
-            type="city",
-            country="FR",
-            city="Lyon",
-            languages=("fr", "en"),
-            website="https://lyon.example",
-            sdgs=(4, 11),
-        ),
-        Partner(
-            "c-school",
-            "Lycée",
-            "Écoles.",
-            type="school",
-            country="FR",
-            city="Lyon",
-            languages=("fr", "en"),
-            sdgs=(4, 11),
-        ),
+        LYON,
+        # the city's country, city, languages and SDGs: stored as text in each row, kept once by the read
+        replace(LYON, id="c-school", name="Lycée", description="Écoles.", type="school", website=None),
     ],
     projects=[
         Project(
