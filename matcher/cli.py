@@ -71,6 +71,8 @@ def ingest(
     from matcher import learning
     from matcher.embedding.ray_batch import RayEmbeddingError
     from matcher.engine import Matcher
+    from matcher.themes import persist
+    from matcher.themes_fit import ensure_themes
 
     settings, matcher = _open()
     assert isinstance(matcher, Matcher)
@@ -90,6 +92,9 @@ def ingest(
             line += f"  (+{s.added[kind]} added, {s.updated[kind]} updated, {s.removed[kind]} removed)"
         typer.echo(line)
     typer.echo(f"embedded {report.embedded} new text(s), reused {report.reused} cached vector(s)")
+    # the service's first start then loads them instead of fitting them (~28 s at 2k partners)
+    if ensure_themes(matcher):
+        typer.echo(f"themes fitted and saved to {persist.theme_path(settings.home)}")
 
 
 def _ray_embedding(settings: Settings, matcher: Matcher, address: str | None, workers: int) -> RayBatchEmbedding:

@@ -58,12 +58,15 @@ def test_ingest_prints_counts(tmp_path: Path) -> None:
     assert lines[0].split() == ["partners", "12", "(+12", "added,", "0", "updated,", "0", "removed)"]
     assert lines[3].split() == ["project_members", "9"]
     assert lines[4].split() == ["group_members", "3"]
-    assert lines[-1] == "embedded 18 new text(s), reused 0 cached vector(s)"
+    assert lines[-2] == "embedded 18 new text(s), reused 0 cached vector(s)"
+    # the themes the service would otherwise fit at its first start
+    assert lines[-1] == f"themes fitted and saved to {tmp_path / 'home' / 'themes.json'}"
+    assert (tmp_path / "home" / "themes.json").exists()
 
     again = run(tmp_path / "home", "ingest", str(TINY))
 
     assert again.exit_code == 0, again.output
-    assert again.stdout.splitlines()[-1] == "embedded 0 new text(s), reused 18 cached vector(s)"
+    assert again.stdout.splitlines()[-1] == "embedded 0 new text(s), reused 18 cached vector(s)"  # themes kept
 
 
 def test_ingest_warns_about_unknown_columns(tmp_path: Path) -> None:

@@ -246,7 +246,8 @@ def test_cli_ingest_on_ray_stores_the_local_vectors(
         "0",
         "removed)",
     ]
-    assert result.stdout.splitlines()[-1] == "embedded 18 new text(s), reused 0 cached vector(s)"
+    assert result.stdout.splitlines()[-2] == "embedded 18 new text(s), reused 0 cached vector(s)"
+    assert result.stdout.splitlines()[-1].startswith("themes fitted and saved to ")
     assert again.stdout.splitlines()[-1] == "embedded 0 new text(s), reused 18 cached vector(s)"
     texts = tiny_texts()
     np.testing.assert_allclose(stored_vectors(home, HashEmbedder.name, texts), HashEmbedder().encode(texts), atol=1e-6)
