@@ -3,8 +3,8 @@
 Decision: the service loads ``$MATCHER_HOME/themes.json`` when it exists. When it does not, the service fits and saves
 themes at start-up if the catalog has at most :data:`AUTOFIT_MAX_DOCUMENTS` partners and projects (a few seconds);
 above that it starts without themes and ``matcher themes fit`` fits them offline. ``matcher ingest`` applies the same
-rule after an import, so that the service's first start loads the themes instead of fitting them. Either way the next fit reads the
-saved file, so theme ids stay the same across refits and restarts.
+rule after an import, so that the service's first start loads the themes instead of fitting them. Either way the next
+fit reads the saved file, so theme ids stay the same across refits and restarts.
 """
 
 from __future__ import annotations

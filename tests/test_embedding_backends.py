@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -296,6 +297,28 @@ def test_openvino_compiles_its_own_format_converted_once_with_half_precision_wei
     vectors = ir.encode(TEXTS)
     np.testing.assert_array_equal(again.encode(TEXTS), vectors)
     assert compare_vectors(reference, vectors).min_cosine >= 0.99999
+
+
+def test_openvino_compiles_the_onnx_file_when_the_export_cannot_be_written(
+    export_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A home copied read-only: the conversion cannot be published, so the ONNX file itself is compiled (with a
+    warning), as before the conversion existed, and the embedder still loads and embeds."""
+    pytest.importorskip("openvino")
+    from matcher.embedding import openvino as backend
+
+    def read_only(marker: Path, write: Callable[[Path], None]) -> bool:
+        raise PermissionError(13, "Permission denied", str(marker.parent.parent))
+
+    monkeypatch.setattr(backend, "publish_directory", read_only)
+    exported = export_onnx("packaged", export_cache)
+    elsewhere = replace(exported, directory=tmp_path)  # no conversion there yet
+    with caplog.at_level(logging.WARNING):
+        assert backend.openvino_model(elsewhere) == exported.onnx_path
+    assert "Cannot write" in caplog.text and "Permission denied" in caplog.text
+    monkeypatch.setattr(backend, "openvino_model", lambda exported: exported.onnx_path)
+    embedder = backend.OpenVINOEmbedder(precision="f32", cache_dir=export_cache, threads=1).load()
+    assert embedder.encode(TEXTS[:2]).shape == (2, 384)
 
 
 def test_model_key_changes_when_the_model_changes(tmp_path: Path) -> None:

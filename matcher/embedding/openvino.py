@@ -36,7 +36,8 @@ IR_DIRECTORY = "openvino-f16"
 
 
 def openvino_model(exported: ExportedModel) -> Path:
-    """The OpenVINO form of ``exported`` (:data:`IR_DIRECTORY`), converted from its ONNX file the first time."""
+    """The OpenVINO form of ``exported`` (:data:`IR_DIRECTORY`), converted from its ONNX file the first time; the
+    ONNX file itself when the export's directory cannot be written (a read-only copy of a home: a warning says so)."""
     import openvino as ov
 
     xml = exported.directory / IR_DIRECTORY / "model.xml"
@@ -45,7 +46,16 @@ def openvino_model(exported: ExportedModel) -> Path:
         def convert(tmp: Path) -> None:
             ov.save_model(ov.Core().read_model(str(exported.onnx_path)), str(tmp / xml.name), compress_to_fp16=True)
 
-        publish_directory(xml, convert)
+        try:
+            publish_directory(xml, convert)
+        except OSError as exc:
+            logger.warning(
+                "Cannot write %s (%s); compiling %s itself, which keeps ~100 MB more resident.",
+                xml.parent,
+                exc.strerror or exc,
+                exported.onnx_path,
+            )
+            return exported.onnx_path
     return xml
 
 
