@@ -59,7 +59,8 @@ def refit(matcher: Matcher, model: ThemeModel | None = None, *, save: bool = Tru
 
 
 def ensure_themes(matcher: Matcher, *, max_documents: int = AUTOFIT_MAX_DOCUMENTS) -> bool:
-    """At start-up: fit and save themes when none are in use and the catalog is small; returns whether it fitted."""
+    """At start-up and after ``matcher ingest``: fit and save themes when none are in use and the catalog is small;
+    returns whether it fitted."""
     if matcher.recommender.themes is not None:
         return False
     catalog = matcher.catalog
@@ -67,12 +68,12 @@ def ensure_themes(matcher: Matcher, *, max_documents: int = AUTOFIT_MAX_DOCUMENT
     if size < 3:
         return False
     if size > max_documents:
-        logger.info("%d documents: not fitting themes at start-up; run `matcher themes fit`", size)
+        logger.info("%d documents (over %d): themes not fitted now; run `matcher themes fit`", size, max_documents)
         return False
     logger.info("fitting themes on %d partners and projects", size)
     try:
         refit(matcher)
     except ValueError as exc:  # the service must start even when the data do not make themes
-        logger.warning("could not fit themes at start-up (%s); the service runs without them", exc)
+        logger.warning("could not fit themes (%s); the service runs without them", exc)
         return False
     return True

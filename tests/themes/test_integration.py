@@ -131,7 +131,7 @@ def test_ensure_themes_never_stops_the_start_up(
     try:
         with caplog.at_level(logging.WARNING):
             assert ensure_themes(matcher) is False
-        assert "could not fit themes at start-up (HDBSCAN found no theme)" in caplog.text
+        assert "could not fit themes (HDBSCAN found no theme)" in caplog.text
         assert matcher.recommender.themes is None
     finally:
         matcher.close()
