@@ -253,10 +253,10 @@ class HnswIndex:
         """
         with self._lock:
             recall = 1.0
-            probe = RecallProbe.of(ids, vectors) if len(ids) > 10 else None  # the exact answers, searched once
+            probe = RecallProbe.of(ids, vectors)  # the exact answers, searched once for every beam
             for ef in EF_SEARCH_STEPS:
                 self.ef_search = ef
-                recall = probe.recall(self, self.depth) if probe is not None else 1.0
+                recall = probe.recall(self, self.depth)
                 if recall >= target_recall:
                     break
             self.recall_at_10 = round(recall, 4)

@@ -68,8 +68,6 @@ def estimate_recall(
     project: 31 % of the 100k synthetic store's) capped the estimate below the tuning's target at every efSearch,
     and :meth:`~matcher.index.hnsw.HnswIndex.tune` climbed to its widest beam (docs/performance.md).
     """
-    if len(ids) <= k:
-        return 1.0
     return RecallProbe.of(ids, vectors, k=k, sample=sample, seed=seed).recall(index, depth)
 
 
@@ -89,6 +87,12 @@ class RecallProbe:
     def of(
         cls, ids: Sequence[str], vectors: np.ndarray, *, k: int = 10, sample: int = 256, seed: int = 0
     ) -> RecallProbe:
+        """``sample`` queries and their exact top ``k``; none when there are ``k`` vectors or fewer (an index
+        returns them all: recall 1.0)."""
+        row_of = {item: row for row, item in enumerate(ids)}
+        if len(ids) <= k:
+            none = np.zeros((0, k), dtype=np.int64)
+            return cls(row_of, vectors, np.zeros((0, vectors.shape[1]), dtype=np.float32), none, np.zeros(0))
         rng = np.random.default_rng(seed)
         pairs = rng.integers(0, len(ids), size=(min(sample, len(ids)), 2))
         queries = np.asarray(vectors[pairs[:, 0]], dtype=np.float32) + np.asarray(
@@ -98,10 +102,12 @@ class RecallProbe:
         queries = queries.astype(np.float32)
         exact = exact_top_k(vectors, queries, k)  # reads ``vectors`` a chunk at a time: never a copy of them all
         kth_best = np.einsum("ij,ij->i", np.asarray(vectors[exact[:, -1]], dtype=np.float32), queries)
-        return cls({item: row for row, item in enumerate(ids)}, vectors, queries, exact, kth_best)
+        return cls(row_of, vectors, queries, exact, kth_best)
 
     def recall(self, index: VectorIndex, depth: int | None = None) -> float:
         """The share of each query's true top-k among the ``depth`` ids ``index`` returns (k when None)."""
+        if not len(self.queries):
+            return 1.0
         k = self.exact.shape[1]
         _, found = index.search(self.queries, max(k, depth or k))
         hits = []

@@ -123,6 +123,23 @@ def test_estimated_recall_at_a_depth_counts_the_true_top_k_among_the_returned() 
     assert estimate_recall(Late(), ids, vectors) == 0.0  # type: ignore[arg-type]
 
 
+def test_with_k_vectors_or_fewer_nothing_can_be_missed() -> None:
+    """An index over k vectors or fewer returns them all: recall 1.0 without a query, whatever the index answers;
+    one vector more and a blind index scores 0."""
+    vectors = clustered(11, seed=6)
+    ids = [f"s{i:02d}" for i in range(len(vectors))]
+
+    class Blind:  # returns nothing it was asked for
+        def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, list[list[str]]]:
+            return np.zeros((len(queries), 0), dtype=np.float32), [[] for _ in queries]
+
+    assert estimate_recall(Blind(), ids[:10], vectors[:10]) == 1.0  # type: ignore[arg-type]
+    assert estimate_recall(Blind(), ids, vectors) == 0.0  # type: ignore[arg-type]
+    small = HnswIndex(DIM)
+    small.add(ids[:10], vectors[:10])
+    assert small.tune(ids[:10], vectors[:10]) == 1.0 and small.ef_search == EF_SEARCH_STEPS[0]
+
+
 def test_hnsw_scores_are_inner_products(hnsw: HnswIndex, data: tuple[list[str], np.ndarray]) -> None:
     ids, vectors = data
     scores, found = hnsw.search(vectors[:3], 5)
