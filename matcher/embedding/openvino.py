@@ -28,9 +28,9 @@ RUNTIME_CACHE = 100
 
 
 #: The export in OpenVINO's own format, what is compiled: ``<export directory>/openvino-f16/model.{xml,bin}``, the
-#: weights stored in half precision (``save_model``'s default). Compiled from the ONNX file, the CPU plugin kept two
-#: float32 copies of the weights resident (+180 MB with its bf16 ones after the first inference, Zen4); from this
-#: file, +75 MB. Vectors move by a cosine of 0.99994 at worst (median 0.99997) under bf16 inference, by 0.999999
+#: weights stored in half precision (``save_model``'s default). Compiled from the ONNX file, MiniLM kept +180 MB
+#: resident after its first inferences (about twice its float32 weights beside its bf16 ones; Zen4); from this file,
+#: +78 MB. Vectors move by a cosine of 0.99994 at worst (median 0.99997) under bf16 inference, by 0.999999
 #: under f32, within the ~0.9999 that bf16 inference itself keeps to torch fp32 (docs/performance.md, 2026-12-03).
 IR_DIRECTORY = "openvino-f16"
 
