@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ from matcher.store.tables import (
 
 #: rows fetched from the database at a time when every record is read (load_dataset)
 LOAD_BATCH = 5_000
+
+
+def _plain_rows(session: Session, *selected: Any, order: Sequence[Any]) -> Iterator[Any]:
+    """The ``selected`` columns of every row as plain rows, in ``order``, fetched :data:`LOAD_BATCH` at a time."""
+    return iter(session.execute(select(*selected).order_by(*order).execution_options(yield_per=LOAD_BATCH)))
+
 
 ENTITY_TABLES: dict[str, Any] = {"partners": PartnerRow, "projects": ProjectRow, "action_groups": ActionGroupRow}
 
@@ -95,11 +102,8 @@ class Store(RecordsMixin, FeedbackMixin, ChangesMixin):
         """Every record, read as plain rows (no ORM objects) a batch at a time, with the values records repeat kept
         once (:class:`~matcher.store.mapping.Shared`): what a snapshot is built from."""
         share = m.Shared()
-
-        def rows(*selected: Any, order: Sequence[Any]) -> Iterator[Any]:
-            return iter(s.execute(select(*selected).order_by(*order).execution_options(yield_per=LOAD_BATCH)))
-
         with self.sessions() as s:
+            rows = partial(_plain_rows, s)
             return Dataset(
                 partners=[
                     m.partner_from_row(r, share) for r in rows(*m.columns(PartnerRow, Partner), order=[PartnerRow.id])
