@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     )
     embedding_backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino", "openvino-f32"] = Field(
         "auto",
-        description="Embedding backend: 'auto' picks the fastest one that passes the quality guard (OpenVINO bf16, "
-        "then ONNX Runtime fp32, then torch); see matcher/embedding/factory.py.",
+        description="Embedding backend: 'auto' picks the fastest one that passes the quality guard (OpenVINO bf16 or "
+        "ONNX Runtime fp32, measured once on this CPU where it has bf16, else OpenVINO f32; then ONNX Runtime fp32, "
+        "then torch, when a package is missing); see matcher/embedding/factory.py.",
     )
     encoders: Literal["minilm", "usem3", "minilm+usem3"] = Field(
         "minilm+usem3",

