@@ -348,11 +348,11 @@ def own_export(export_cache: Path, tmp_path: Path) -> Path:
     """A copy of the session's export without OpenVINO's converted model or a kept choice: a new home's first export."""
     import shutil
 
-    from matcher.embedding.choice import CHOICE_FILE
+    from matcher.embedding.choice import CHOICE_DIRECTORY
     from matcher.embedding.openvino import IR_DIRECTORY
 
     cache = tmp_path / "models"
-    shutil.copytree(export_cache, cache, ignore=shutil.ignore_patterns(IR_DIRECTORY, CHOICE_FILE))
+    shutil.copytree(export_cache, cache, ignore=shutil.ignore_patterns(IR_DIRECTORY, CHOICE_DIRECTORY))
     return cache
 
 
@@ -402,7 +402,7 @@ def test_auto_picks_openvino_f32_without_measuring_where_the_cpu_has_no_bf16(
     export_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("openvino")
-    from matcher.embedding.choice import CHOICE_FILE
+    from matcher.embedding.choice import CHOICE_DIRECTORY
     from matcher.embedding.export import export_dir
 
     cache = own_export(export_cache, tmp_path)
@@ -411,7 +411,7 @@ def test_auto_picks_openvino_f32_without_measuring_where_the_cpu_has_no_bf16(
     auto = create_embedder("auto", cache_dir=cache)
     assert isinstance(auto, ExportedEmbedder)
     assert auto.name == "all-MiniLM-L6-v2:openvino-f32"
-    assert not (export_dir("packaged", cache) / CHOICE_FILE).exists()
+    assert not (export_dir("packaged", cache) / CHOICE_DIRECTORY).exists()
 
 
 def test_auto_without_openvino_warns_and_uses_onnxruntime(

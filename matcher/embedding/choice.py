@@ -9,7 +9,7 @@ of the service) and takes the faster.
 The choice names the vectors: the embedder's name (``...:openvino-bf16`` or ``...:onnx-fp32``) keys the embedding
 cache and the index manifests, so a store embedded with one and served with the other would be embedded again. It is
 therefore made once per export directory (``$MATCHER_HOME/models/<model>-<key>/``) and kept there in
-:data:`CHOICE_FILE`; the first process to record it decides for every other (a second writer keeps the first's). A
+:data:`CHOICE_DIRECTORY`; the first process to record it decides for every other (a second writer keeps the first's). A
 home whose export was already run by the old rule (OpenVINO's converted model is there, and its vectors are cached
 under OpenVINO's name) keeps that backend without measuring.
 """
@@ -18,19 +18,21 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
-import tempfile
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from matcher.embedding.base import Embedder
+from matcher.embedding.export import publish_directory
 
 logger = logging.getLogger(__name__)
 
-#: The kept choice, in the export's directory: ``{"backend": ..., "seconds": {backend: seconds}}``.
-CHOICE_FILE = "auto-backend.json"
+#: The kept choice, in its own directory of the export's (published whole, first writer wins):
+#: ``{"backend": ..., "seconds": {backend: seconds}}``.
+CHOICE_DIRECTORY = "auto-backend"
+CHOICE_FILE = "choice.json"
 
 #: Words of the calibration texts: what is timed is the number of tokens a call carries, not what they say.
 _WORDS = (
@@ -61,7 +63,7 @@ def workload_seconds(embedder: Embedder, documents: Sequence[str], queries: Sequ
 def read_choice(directory: Path, candidates: Sequence[str]) -> str | None:
     """The backend kept in ``directory``, or None when none is (or the file does not name one of ``candidates``:
     then a warning, and the caller measures again)."""
-    path = directory / CHOICE_FILE
+    path = directory / CHOICE_DIRECTORY / CHOICE_FILE
     try:
         backend = json.loads(path.read_text(encoding="utf-8"))["backend"]
     except FileNotFoundError:
@@ -77,24 +79,21 @@ def read_choice(directory: Path, candidates: Sequence[str]) -> str | None:
 
 def keep_choice(directory: Path, backend: str, candidates: Sequence[str], seconds: dict[str, float] | None) -> str:
     """Record ``backend`` in ``directory`` unless one of ``candidates`` is recorded already (by a process that got
-    there first: it stands; a file that names none is replaced); return the backend recorded."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / CHOICE_FILE
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{CHOICE_FILE}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"backend": backend, "seconds": seconds}, handle)
-        try:
-            os.link(tmp, path)  # fails if a choice is there: the first one stands
-        except FileExistsError:
-            kept = read_choice(directory, candidates)
-            if kept is not None:
-                return kept
-            os.replace(tmp, path)  # the file there named no backend of ours
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return backend
+    there first: it stands, as for the export itself, :func:`~matcher.embedding.export.publish_directory`; a record
+    that names none is replaced); return the backend recorded."""
+    path = directory / CHOICE_DIRECTORY / CHOICE_FILE
+
+    def write(tmp: Path) -> None:
+        (tmp / CHOICE_FILE).write_text(json.dumps({"backend": backend, "seconds": seconds}), encoding="utf-8")
+
+    if publish_directory(path, write):
+        return backend
+    kept = read_choice(directory, candidates)
+    if kept is not None:
+        return kept
+    shutil.rmtree(path.parent, ignore_errors=True)  # a record that names no backend of ours
+    publish_directory(path, write)
+    return read_choice(directory, candidates) or backend
 
 
 def choose_backend(
@@ -135,6 +134,6 @@ def choose_backend(
         "Embedding backend 'auto': %s on this CPU (%s); kept in %s.",
         chosen,
         ", ".join(f"{backend} {s:.2f} s" for backend, s in seconds.items()),
-        directory / CHOICE_FILE,
+        directory / CHOICE_DIRECTORY / CHOICE_FILE,
     )
     return chosen, built[chosen]

@@ -13,6 +13,7 @@ import pytest
 
 from matcher.embedding.base import Embedder
 from matcher.embedding.choice import (
+    CHOICE_DIRECTORY,
     CHOICE_FILE,
     calibration_texts,
     choose_backend,
@@ -68,35 +69,43 @@ def test_the_faster_backend_is_chosen_kept_and_read_back_without_measuring(
     assert backend == faster and embedder is made[faster]
     assert sorted(made) == ["onnx", "openvino"]
     assert all(e.calls == [1] for e in made.values())  # one warm-up call each before the timed rounds
-    assert json.loads((tmp_path / CHOICE_FILE).read_text()) == {"backend": faster, "seconds": seconds}
+    assert json.loads((tmp_path / CHOICE_DIRECTORY / CHOICE_FILE).read_text()) == {
+        "backend": faster,
+        "seconds": seconds,
+    }
     assert choose_backend(tmp_path, CANDIDATES, never) == (faster, None)
 
 
 def test_a_home_embedded_before_the_measurement_keeps_its_backend(tmp_path: Path) -> None:
     assert choose_backend(tmp_path, CANDIDATES, never, used_before="openvino") == ("openvino", None)
     assert read_choice(tmp_path, CANDIDATES) == "openvino"
-    assert json.loads((tmp_path / CHOICE_FILE).read_text()) == {"backend": "openvino", "seconds": None}
+    assert json.loads((tmp_path / CHOICE_DIRECTORY / CHOICE_FILE).read_text()) == {
+        "backend": "openvino",
+        "seconds": None,
+    }
 
 
 def test_the_first_recorded_choice_stands_for_every_process(tmp_path: Path) -> None:
     assert keep_choice(tmp_path, "onnx", CANDIDATES, {"openvino": 2.0, "onnx": 1.0}) == "onnx"
     assert keep_choice(tmp_path, "openvino", CANDIDATES, {"openvino": 1.0, "onnx": 2.0}) == "onnx"
     assert read_choice(tmp_path, CANDIDATES) == "onnx"
-    assert [p.name for p in tmp_path.iterdir()] == [CHOICE_FILE]  # no temporary file left
+    assert [p.name for p in tmp_path.iterdir()] == [CHOICE_DIRECTORY]  # no temporary directory left
+    assert [p.name for p in (tmp_path / CHOICE_DIRECTORY).iterdir()] == [CHOICE_FILE]
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"backend": "torch"}', '["onnx"]', '{"other": 1}'])
 def test_an_unreadable_choice_is_measured_again_and_replaced(
     tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / CHOICE_FILE).write_text(content)
+    (tmp_path / CHOICE_DIRECTORY).mkdir()
+    (tmp_path / CHOICE_DIRECTORY / CHOICE_FILE).write_text(content)
     _, make = builder({"openvino": 0.4, "onnx": 0.8})
 
     with caplog.at_level(logging.WARNING, logger="matcher.embedding.choice"):
         backend, _ = choose_backend(tmp_path, CANDIDATES, make, measure=measured)  # type: ignore[arg-type]
 
     assert backend == "openvino"
-    assert f"Ignoring {tmp_path / CHOICE_FILE}" in caplog.text
+    assert f"Ignoring {tmp_path / CHOICE_DIRECTORY / CHOICE_FILE}" in caplog.text
     assert read_choice(tmp_path, CANDIDATES) == "openvino"
 
 
